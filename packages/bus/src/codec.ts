@@ -1,0 +1,26 @@
+import { InputError } from '@waggle/errors';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+// JSON.stringify is typed as always returning a string, but gives undefined for undefined, functions and symbols.
+const stringify: (value: unknown) => string | undefined = JSON.stringify;
+
+/** Serialises a payload to UTF-8 JSON; throws `InputError` for values JSON cannot hold. */
+export function encodePayload(payload: unknown): Uint8Array {
+  let text: string | undefined;
+  try {
+    text = stringify(payload);
+  } catch (error) {
+    // BigInt values and cyclic structures land here.
+    throw new InputError(`Bus payload is not serialisable as JSON: ${(error as Error).message}`, { field: 'payload' });
+  }
+  if (text === undefined) {
+    throw new InputError('Bus payload must be a JSON value (got undefined, a function or a symbol).', { field: 'payload' });
+  }
+  return encoder.encode(text);
+}
+
+/** Parses a payload written by `encodePayload`; throws on invalid UTF-8 or JSON. */
+export function decodePayload(bytes: Uint8Array): unknown {
+  return JSON.parse(decoder.decode(bytes)) as unknown;
+}

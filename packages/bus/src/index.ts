@@ -1,0 +1,10 @@
+export type { Bus, BusErrorHandler, BusHandler, BusMessage, SubscribeOptions, Subscription } from './bus.js';
+export { MISP_TOPICS, isTopic } from './topics.js';
+export type { MispTopic, Topic, TopicFilter, WaggleTopic } from './topics.js';
+export { createMemoryBus } from './memory-bus.js';
+export type { MemoryBusOptions } from './memory-bus.js';
+export { createNatsBus } from './nats-bus.js';
+export type { NatsBusOptions } from './nats-bus.js';
+export { DEFAULT_STREAM_LIMITS } from './nats-stream.js';
+export type { StreamLimits } from './nats-stream.js';
+export type { DeliveryPolicy } from './nats-subscription.js';

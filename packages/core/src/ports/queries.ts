@@ -1,0 +1,63 @@
+/**
+ * Who is asking. Every read path takes a viewer and shows only what MISP's
+ * distribution and sharing-group rules let that viewer see.
+ */
+export interface Viewer {
+  readonly userId: number;
+  readonly orgId: number;
+  readonly siteAdmin: boolean;
+  /** Sharing groups the viewer's organisation may see (member, creator, or open to all local orgs). */
+  readonly sharingGroupIds: readonly number[];
+}
+
+/** A tag filter: tags that must all be present, any of, or none of. Names may use `%` wildcards. */
+export interface TagFilter {
+  readonly and: readonly string[];
+  readonly or: readonly string[];
+  readonly not: readonly string[];
+}
+
+/** A value filter with MISP semantics: `%` is a wildcard, a leading `!` negates. */
+export interface ValueFilter {
+  readonly include: readonly string[];
+  readonly exclude: readonly string[];
+}
+
+/** Filters shared by attribute and event searches (MISP restSearch). */
+export interface SearchFilters {
+  readonly value?: ValueFilter;
+  readonly type?: ValueFilter;
+  readonly category?: ValueFilter;
+  readonly org?: ValueFilter;
+  readonly tags?: TagFilter;
+  readonly eventIds?: readonly number[];
+  readonly excludeEventIds?: readonly number[];
+  readonly uuids?: readonly string[];
+  readonly objectNames?: readonly string[];
+  readonly eventInfo?: string;
+  /** Event date range, `YYYY-MM-DD`. */
+  readonly dateFrom?: string;
+  readonly dateTo?: string;
+  /** Attribute (or event) timestamp range, Unix seconds. */
+  readonly timestampFrom?: number;
+  readonly timestampTo?: number;
+  readonly eventTimestampFrom?: number;
+  readonly eventTimestampTo?: number;
+  readonly publishTimestampFrom?: number;
+  readonly publishTimestampTo?: number;
+  readonly toIds?: boolean;
+  readonly published?: boolean;
+  /** false (default): live only; true: deleted only; 'both'. */
+  readonly deleted?: boolean | 'both';
+  readonly limit?: number;
+  readonly page?: number;
+}
+
+/** Filters of the event index (events/index). */
+export interface EventIndexFilters extends SearchFilters {
+  readonly threatLevelIds?: readonly number[];
+  readonly analysis?: readonly number[];
+  readonly distribution?: readonly number[];
+  readonly sort?: 'id' | 'timestamp' | 'date' | 'publish_timestamp';
+  readonly direction?: 'asc' | 'desc';
+}

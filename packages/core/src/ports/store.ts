@@ -1,0 +1,190 @@
+import type {
+  AttributeRecord,
+  AuditLogRecord,
+  AuthKeyRecord,
+  EventRecord,
+  ObjectRecord,
+  ObjectReferenceRecord,
+  OrganisationRecord,
+  RoleRecord,
+  ServerRecord,
+  SharingGroupOrgRecord,
+  SharingGroupRecord,
+  SharingGroupServerRecord,
+  SightingRecord,
+  TagRecord,
+  UserRecord,
+} from '../model/records.js';
+import type { EventIndexFilters, SearchFilters, Viewer } from './queries.js';
+
+/** A record about to be inserted: the store assigns the id. */
+export type New<R extends { id: number }> = Omit<R, 'id'>;
+/** A partial update of a record. */
+export type Patch<R extends { id: number }> = Partial<Omit<R, 'id'>>;
+/** An integer id, or a UUID (or, for organisations and tags, a name). */
+export type Ref = number | string;
+
+/** A tag attached to an event or attribute. */
+export interface AttachedTag {
+  readonly target_id: number;
+  readonly local: boolean;
+  readonly tag: TagRecord;
+}
+
+/** Another event that shares a value with the one looked at. */
+export interface RelatedEventRow {
+  readonly event: EventRecord;
+}
+
+/** One correlation of an attribute with an attribute of another event. */
+export interface AttributeCorrelation {
+  readonly attribute_id: number;
+  readonly other_attribute_id: number;
+  readonly other_event_id: number;
+  readonly other_event: EventRecord;
+  readonly value: string;
+}
+
+export interface OrganisationRepository {
+  insertOrganisation(org: New<OrganisationRecord>): Promise<OrganisationRecord>;
+  getOrganisation(ref: Ref): Promise<OrganisationRecord | undefined>;
+  listOrganisations(filter?: { local?: boolean }): Promise<OrganisationRecord[]>;
+  updateOrganisation(id: number, patch: Patch<OrganisationRecord>): Promise<OrganisationRecord>;
+  deleteOrganisation(id: number): Promise<void>;
+  countOrganisationUsage(id: number): Promise<number>;
+}
+
+export interface UserRepository {
+  insertRole(role: New<RoleRecord>): Promise<RoleRecord>;
+  getRole(id: number): Promise<RoleRecord | undefined>;
+  listRoles(): Promise<RoleRecord[]>;
+  updateRole(id: number, patch: Patch<RoleRecord>): Promise<RoleRecord>;
+  insertUser(user: New<UserRecord>): Promise<UserRecord>;
+  getUser(ref: Ref): Promise<UserRecord | undefined>;
+  listUsers(filter?: { orgId?: number }): Promise<UserRecord[]>;
+  updateUser(id: number, patch: Patch<UserRecord>): Promise<UserRecord>;
+  deleteUser(id: number): Promise<void>;
+  insertAuthKey(key: New<AuthKeyRecord>): Promise<AuthKeyRecord>;
+  /** Candidates for a raw key: same first and last four characters. */
+  findAuthKeys(start: string, end: string): Promise<AuthKeyRecord[]>;
+  getAuthKey(ref: Ref): Promise<AuthKeyRecord | undefined>;
+  listAuthKeys(filter?: { userId?: number; orgId?: number }): Promise<AuthKeyRecord[]>;
+  deleteAuthKey(id: number): Promise<void>;
+}
+
+export interface SharingGroupRepository {
+  insertSharingGroup(sg: New<SharingGroupRecord>): Promise<SharingGroupRecord>;
+  getSharingGroup(ref: Ref): Promise<SharingGroupRecord | undefined>;
+  listSharingGroups(): Promise<SharingGroupRecord[]>;
+  updateSharingGroup(id: number, patch: Patch<SharingGroupRecord>): Promise<SharingGroupRecord>;
+  deleteSharingGroup(id: number): Promise<void>;
+  upsertSharingGroupOrg(sgId: number, orgId: number, extend: boolean): Promise<void>;
+  removeSharingGroupOrg(sgId: number, orgId: number): Promise<boolean>;
+  upsertSharingGroupServer(sgId: number, serverId: number, allOrgs: boolean): Promise<void>;
+  removeSharingGroupServer(sgId: number, serverId: number): Promise<boolean>;
+  listSharingGroupOrgs(sgIds: readonly number[]): Promise<SharingGroupOrgRecord[]>;
+  listSharingGroupServers(sgIds: readonly number[]): Promise<SharingGroupServerRecord[]>;
+  /** Sharing groups an organisation may see: member, creator, or open to every local org. */
+  sharingGroupIdsForOrg(orgId: number): Promise<number[]>;
+  insertServer(server: New<ServerRecord>): Promise<ServerRecord>;
+  getServer(id: number): Promise<ServerRecord | undefined>;
+  listServers(): Promise<ServerRecord[]>;
+  updateServer(id: number, patch: Patch<ServerRecord>): Promise<ServerRecord>;
+  deleteServer(id: number): Promise<void>;
+}
+
+export interface EventRepository {
+  insertEvent(event: New<EventRecord>): Promise<EventRecord>;
+  getEvent(ref: Ref): Promise<EventRecord | undefined>;
+  updateEvent(id: number, patch: Patch<EventRecord>): Promise<EventRecord>;
+  /** Removes the event and everything that belongs to it. */
+  deleteEvent(id: number): Promise<void>;
+  /** Events the viewer may see, matching the filters (newest first by default). */
+  listEvents(filters: EventIndexFilters, viewer: Viewer): Promise<EventRecord[]>;
+  /** Ids of events that have at least one visible attribute matching the filters. */
+  eventIdsMatching(filters: SearchFilters, viewer: Viewer): Promise<number[]>;
+  recountAttributes(eventId: number): Promise<number>;
+}
+
+export interface AttributeRepository {
+  insertAttributes(attributes: readonly New<AttributeRecord>[]): Promise<AttributeRecord[]>;
+  getAttribute(ref: Ref): Promise<AttributeRecord | undefined>;
+  updateAttribute(id: number, patch: Patch<AttributeRecord>): Promise<AttributeRecord>;
+  deleteAttribute(id: number): Promise<void>;
+  listAttributesOfEvents(eventIds: readonly number[], options: { includeDeleted: boolean }): Promise<AttributeRecord[]>;
+  /** Streams attributes the viewer may see, in id order, in pages of `batchSize`. */
+  searchAttributes(filters: SearchFilters, viewer: Viewer, batchSize?: number): AsyncIterable<AttributeRecord[]>;
+  countAttributes(filters: SearchFilters, viewer: Viewer): Promise<number>;
+  insertObject(object: New<ObjectRecord>): Promise<ObjectRecord>;
+  getObject(ref: Ref): Promise<ObjectRecord | undefined>;
+  updateObject(id: number, patch: Patch<ObjectRecord>): Promise<ObjectRecord>;
+  deleteObject(id: number): Promise<void>;
+  listObjectsOfEvents(eventIds: readonly number[], options: { includeDeleted: boolean }): Promise<ObjectRecord[]>;
+  searchObjects(filters: SearchFilters, viewer: Viewer): Promise<ObjectRecord[]>;
+  insertReference(reference: New<ObjectReferenceRecord>): Promise<ObjectReferenceRecord>;
+  getReference(ref: Ref): Promise<ObjectReferenceRecord | undefined>;
+  updateReference(id: number, patch: Patch<ObjectReferenceRecord>): Promise<ObjectReferenceRecord>;
+  deleteReference(id: number): Promise<void>;
+  listReferencesOfObjects(objectIds: readonly number[]): Promise<ObjectReferenceRecord[]>;
+}
+
+export interface TagRepository {
+  insertTag(tag: New<TagRecord>): Promise<TagRecord>;
+  getTag(ref: Ref): Promise<TagRecord | undefined>;
+  listTags(filter?: { search?: string }): Promise<TagRecord[]>;
+  updateTag(id: number, patch: Patch<TagRecord>): Promise<TagRecord>;
+  deleteTag(id: number): Promise<void>;
+  attachEventTag(eventId: number, tagId: number, local: boolean): Promise<boolean>;
+  detachEventTag(eventId: number, tagId: number): Promise<boolean>;
+  attachAttributeTag(attributeId: number, eventId: number, tagId: number, local: boolean): Promise<boolean>;
+  detachAttributeTag(attributeId: number, tagId: number): Promise<boolean>;
+  listEventTags(eventIds: readonly number[]): Promise<AttachedTag[]>;
+  listAttributeTags(attributeIds: readonly number[]): Promise<AttachedTag[]>;
+  /** Attaches many tags to many attributes at once (bulk ingest). */
+  attachAttributeTags(rows: readonly { attribute_id: number; event_id: number; tag_id: number; local: boolean }[]): Promise<void>;
+}
+
+export interface SightingRepository {
+  insertSighting(sighting: New<SightingRecord>): Promise<SightingRecord>;
+  listSightings(filter: { attributeIds?: readonly number[]; eventIds?: readonly number[]; orgId?: number }): Promise<SightingRecord[]>;
+  deleteSighting(id: number): Promise<void>;
+  getSighting(ref: Ref): Promise<SightingRecord | undefined>;
+}
+
+export interface CorrelationRepository {
+  /** Records the correlatable values and IP ranges of freshly inserted attributes. */
+  addCorrelations(attributes: readonly AttributeRecord[]): Promise<void>;
+  removeCorrelations(attributeIds: readonly number[]): Promise<void>;
+  /** Events sharing a correlatable value with `eventId`, visible to the viewer. */
+  relatedEvents(eventId: number, viewer: Viewer, cap: number): Promise<EventRecord[]>;
+  /** Per attribute, the attributes of other visible events it correlates with. */
+  attributeCorrelations(attributeIds: readonly number[], viewer: Viewer, cap: number): Promise<AttributeCorrelation[]>;
+}
+
+export interface AuditRepository {
+  insertAudit(entry: New<AuditLogRecord>): Promise<void>;
+  listAudit(filter: { model?: string; modelId?: number; limit?: number }): Promise<AuditLogRecord[]>;
+}
+
+/** Everything one unit of work can do. */
+export interface Repositories
+  extends OrganisationRepository,
+    UserRepository,
+    SharingGroupRepository,
+    EventRepository,
+    AttributeRepository,
+    TagRepository,
+    SightingRepository,
+    CorrelationRepository,
+    AuditRepository {}
+
+/**
+ * The storage port. `write` runs its function in one transaction: if it throws,
+ * nothing it wrote remains. `read` runs without a transaction.
+ */
+export interface Store {
+  readonly engine: string;
+  read<T>(fn: (repos: Repositories) => Promise<T>): Promise<T>;
+  write<T>(fn: (repos: Repositories) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,169 @@
+import { InputError } from '@waggle/errors';
+import type { Principal } from '../access/principal.js';
+import { requireModifyEvent } from '../access/permissions.js';
+import type { AttributeInput } from '../input/inputs.js';
+import type { AttributeRecord, EventRecord } from '../model/records.js';
+import type { SearchFilters } from '../ports/queries.js';
+import type { Ref, Repositories } from '../ports/store.js';
+import { attributeJson, tagJson, type MispJson } from '../views/misp-json.js';
+import { audit } from './audit.js';
+import { publishAll, type CoreDeps, type Outgoing } from './deps.js';
+import { updateAttributeFrom } from './event-sync.js';
+import { writeAttributes, type WriteContext } from './event-writer.js';
+import { createTagResolver } from './tag-resolver.js';
+import { visibleAttribute, visibleEvent } from './visible.js';
+
+/** Extra content for attribute search results. */
+export interface AttributeSearchOptions {
+  readonly includeCorrelations?: boolean;
+  readonly includeEventUuid?: boolean;
+  readonly includeEventTags?: boolean;
+  readonly includeSightings?: boolean;
+  readonly batchSize?: number;
+}
+
+/** Marks the event as changed: new timestamp, unpublished (as MISP does on every content change). */
+export async function touchEvent(repos: Repositories, event: EventRecord, now: number): Promise<void> {
+  await repos.updateEvent(event.id, { timestamp: Math.max(now, event.timestamp), published: false });
+}
+
+/** Attribute use cases. */
+export function createAttributeService(deps: CoreDeps) {
+  const { store, clock } = deps;
+
+  async function withTags(repos: Repositories, attrs: readonly AttributeRecord[]): Promise<MispJson[]> {
+    const tags = await repos.listAttributeTags(attrs.map((a) => a.id));
+    return attrs.map((a) => attributeJson(a, { Tag: tags.filter((t) => t.target_id === a.id).map((t) => tagJson(t.tag, t.local)) }));
+  }
+
+  return {
+    /** Adds attributes to an event (all or nothing). */
+    async add(p: Principal, eventRef: Ref, inputs: readonly AttributeInput[]): Promise<MispJson[]> {
+      if (inputs.length === 0) throw new InputError('No attribute given', { field: 'Attribute' });
+      const outgoing: Outgoing[] = [];
+      const json = await store.write(async (repos) => {
+        const event = await visibleEvent(repos, p, eventRef);
+        requireModifyEvent(p, event);
+        const now = clock.now();
+        const ctx: WriteContext = { deps, repos, principal: p, event, now, resolveTag: createTagResolver(repos, p) };
+        for (const [i, a] of inputs.entries()) {
+          if (a.uuid !== undefined && (await repos.getAttribute(a.uuid)) !== undefined) {
+            throw new InputError(`Attribute[${i}].uuid: an attribute with this UUID already exists`, { field: `Attribute[${i}].uuid` });
+          }
+        }
+        const stored = await writeAttributes(ctx, inputs, 'Attribute');
+        await repos.recountAttributes(event.id);
+        await touchEvent(repos, event, now);
+        await audit(repos, p, now, { action: 'add', model: 'Attribute', modelId: stored[0]?.id ?? 0, title: `${stored.length} attribute(s) to event ${event.id}` });
+        const out = await withTags(repos, stored);
+        for (const a of out) outgoing.push({ topic: 'misp_json_attribute', payload: { Attribute: a, action: 'add' } });
+        return out;
+      });
+      await publishAll(deps.bus, outgoing);
+      return json;
+    },
+
+    /** One attribute with its tags. */
+    async view(p: Principal, ref: Ref): Promise<MispJson> {
+      return store.read(async (repos) => {
+        const { attribute } = await visibleAttribute(repos, p, ref);
+        return (await withTags(repos, [attribute]))[0] as MispJson;
+      });
+    },
+
+    /** Edits an attribute (value, type, category, flags, comment, distribution). */
+    async edit(p: Principal, ref: Ref, patch: Partial<AttributeInput>): Promise<MispJson> {
+      const outgoing: Outgoing[] = [];
+      const json = await store.write(async (repos) => {
+        const { attribute, event } = await visibleAttribute(repos, p, ref);
+        requireModifyEvent(p, event);
+        const now = Math.max(clock.now(), attribute.timestamp + 1);
+        const ctx: WriteContext = { deps, repos, principal: p, event, now, resolveTag: createTagResolver(repos, p) };
+        const current = attribute.value2 === '' ? attribute.value1 : `${attribute.value1}|${attribute.value2}`;
+        const input: AttributeInput = { ...patch, type: patch.type ?? attribute.type, value: patch.value ?? current, tags: patch.tags ?? [] };
+        const { timestamp: _ignored, ...withoutTimestamp } = input;
+        const updated = (await updateAttributeFrom(ctx, attribute, withoutTimestamp, 'Attribute')) ?? attribute;
+        await touchEvent(repos, event, now);
+        await audit(repos, p, now, { action: 'edit', model: 'Attribute', modelId: attribute.id, title: current, change: patch });
+        const out = (await withTags(repos, [updated]))[0] as MispJson;
+        outgoing.push({ topic: 'misp_json_attribute', payload: { Attribute: out, action: 'edit' } });
+        return out;
+      });
+      await publishAll(deps.bus, outgoing);
+      return json;
+    },
+
+    /** Soft delete (MISP default) or hard delete. */
+    async delete(p: Principal, ref: Ref, hard: boolean): Promise<AttributeRecord> {
+      const outgoing: Outgoing[] = [];
+      const removed = await store.write(async (repos) => {
+        const { attribute, event } = await visibleAttribute(repos, p, ref);
+        requireModifyEvent(p, event);
+        const now = Math.max(clock.now(), attribute.timestamp + 1);
+        if (hard) await repos.deleteAttribute(attribute.id);
+        else {
+          await repos.updateAttribute(attribute.id, { deleted: true, timestamp: now });
+          await repos.removeCorrelations([attribute.id]);
+        }
+        await repos.recountAttributes(event.id);
+        await touchEvent(repos, event, now);
+        await audit(repos, p, now, { action: hard ? 'delete' : 'soft-delete', model: 'Attribute', modelId: attribute.id, title: attribute.value1 });
+        outgoing.push({ topic: 'misp_json_attribute', payload: { Attribute: attributeJson({ ...attribute, deleted: true }), action: hard ? 'delete' : 'soft-delete' } });
+        return attribute;
+      });
+      await publishAll(deps.bus, outgoing);
+      return removed;
+    },
+
+    /** restSearch on attributes: batches of MISP JSON, streamed with bounded memory. */
+    async *search(p: Principal, filters: SearchFilters, opts: AttributeSearchOptions = {}): AsyncIterable<MispJson[]> {
+      const batches = store.read(async (repos) => repos.searchAttributes(filters, p.viewer, opts.batchSize ?? 2000));
+      for await (const batch of await batches) {
+        yield await store.read(async (repos) => decorate(repos, p, batch, opts, deps.config.correlationCap));
+      }
+    },
+
+    /** The raw records of a search (CSV and text exports need no decoration). */
+    async *searchRecords(p: Principal, filters: SearchFilters, batchSize = 5000): AsyncIterable<AttributeRecord[]> {
+      const it = await store.read(async (repos) => repos.searchAttributes(filters, p.viewer, batchSize));
+      for await (const batch of it) yield batch;
+    },
+
+    async count(p: Principal, filters: SearchFilters): Promise<number> {
+      return store.read((repos) => repos.countAttributes(filters, p.viewer));
+    },
+  };
+}
+
+async function decorate(repos: Repositories, p: Principal, batch: readonly AttributeRecord[], opts: AttributeSearchOptions, cap: number): Promise<MispJson[]> {
+  const ids = batch.map((a) => a.id);
+  const tags = await repos.listAttributeTags(ids);
+  const tagsBy = new Map<number, MispJson[]>();
+  for (const t of tags) tagsBy.set(t.target_id, [...(tagsBy.get(t.target_id) ?? []), tagJson(t.tag, t.local)]);
+  const eventIds = [...new Set(batch.map((a) => a.event_id))];
+  const events = new Map<number, EventRecord>();
+  for (const id of eventIds) {
+    const e = await repos.getEvent(id);
+    if (e !== undefined) events.set(id, e);
+  }
+  const eventTags = opts.includeEventTags === true ? await repos.listEventTags(eventIds) : [];
+  const corr = new Map<number, MispJson[]>();
+  if (opts.includeCorrelations === true) {
+    for (const c of await repos.attributeCorrelations(ids, p.viewer, cap)) {
+      corr.set(c.attribute_id, [...(corr.get(c.attribute_id) ?? []), { id: String(c.other_attribute_id), event_id: String(c.other_event_id), value: c.value, Event: { id: String(c.other_event.id), uuid: c.other_event.uuid, info: c.other_event.info } }]);
+    }
+  }
+  return batch.map((a) => {
+    const e = events.get(a.event_id);
+    const extra: MispJson = {
+      Event: { org_id: String(e?.org_id ?? 0), distribution: String(e?.distribution ?? 0), id: String(a.event_id), info: e?.info ?? '', orgc_id: String(e?.orgc_id ?? 0), uuid: e?.uuid ?? '' },
+      Tag: [...(tagsBy.get(a.id) ?? []), ...eventTags.filter((t) => t.target_id === a.event_id).map((t) => ({ ...tagJson(t.tag, t.local), inherited: 1 }))],
+    };
+    if (opts.includeEventUuid === true) extra.event_uuid = e?.uuid ?? '';
+    if (opts.includeCorrelations === true) extra.RelatedAttribute = corr.get(a.id) ?? [];
+    return attributeJson(a, extra);
+  });
+}
+
+/** The attribute service's type. */
+export type AttributeService = ReturnType<typeof createAttributeService>;

@@ -1,0 +1,126 @@
+import { InputError } from '@waggle/errors';
+import { templateDefaults, validateObject } from '@waggle/misp';
+import type { Principal } from '../access/principal.js';
+import type { AttributeInput, ObjectInput } from '../input/inputs.js';
+import type { AttributeRecord, EventRecord, ObjectRecord } from '../model/records.js';
+import type { New, Repositories } from '../ports/store.js';
+import { buildAttribute } from './build-attribute.js';
+import type { CoreDeps } from './deps.js';
+import type { TagResolver } from './tag-resolver.js';
+
+/** One unit of work adding content to an event. */
+export interface WriteContext {
+  readonly deps: CoreDeps;
+  readonly repos: Repositories;
+  readonly principal: Principal;
+  readonly event: EventRecord;
+  readonly now: number;
+  readonly resolveTag: TagResolver;
+}
+
+async function checkSharingGroups(ctx: WriteContext, records: readonly { distribution: number; sharing_group_id: number }[], field: string): Promise<void> {
+  const ids = new Set(records.filter((r) => r.distribution === 4).map((r) => r.sharing_group_id));
+  for (const id of ids) {
+    const sg = await ctx.repos.getSharingGroup(id);
+    if (sg === undefined || (!ctx.principal.viewer.siteAdmin && !ctx.principal.viewer.sharingGroupIds.includes(id))) {
+      throw new InputError(`${field}: sharing group ${id} does not exist or is not available to you`, { field: `${field}.sharing_group_id` });
+    }
+  }
+}
+
+/** Validates, stores and correlates attributes (all or nothing: the caller's transaction). */
+export async function writeAttributes(
+  ctx: WriteContext,
+  inputs: readonly AttributeInput[],
+  field: string,
+  object?: { id: number; name: string },
+): Promise<AttributeRecord[]> {
+  if (inputs.length === 0) return [];
+  const template = object === undefined ? undefined : ctx.deps.templates.get(object.name);
+  const records: New<AttributeRecord>[] = inputs.map((input, i) => {
+    const defaults = template !== undefined && input.object_relation !== undefined ? templateDefaults(template, input.object_relation) : undefined;
+    return buildAttribute(input, {
+      eventId: ctx.event.id,
+      objectId: object?.id ?? 0,
+      now: ctx.now,
+      uuid: () => ctx.deps.ids.uuid(),
+      defaultDistribution: ctx.deps.config.defaultAttributeDistribution,
+      field: `${field}[${i}]`,
+      ...(defaults?.category !== undefined ? { templateCategory: defaults.category } : {}),
+      ...(defaults?.to_ids !== undefined ? { templateToIds: defaults.to_ids } : {}),
+      ...(defaults !== undefined ? { templateDisableCorrelation: defaults.disable_correlation } : {}),
+    });
+  });
+  await checkSharingGroups(ctx, records, field);
+  const stored = await ctx.repos.insertAttributes(records);
+  if (!ctx.event.disable_correlation) await ctx.repos.addCorrelations(stored);
+  const tagRows: { attribute_id: number; event_id: number; tag_id: number; local: boolean }[] = [];
+  for (let i = 0; i < inputs.length; i++) {
+    for (const t of (inputs[i] as AttributeInput).tags) {
+      const tag = await ctx.resolveTag(t);
+      tagRows.push({ attribute_id: (stored[i] as AttributeRecord).id, event_id: ctx.event.id, tag_id: tag.id, local: t.local ?? false });
+    }
+  }
+  if (tagRows.length > 0) await ctx.repos.attachAttributeTags(tagRows);
+  return stored;
+}
+
+/** Validates an object against its template (when known) and stores it with its attributes. */
+export async function writeObject(ctx: WriteContext, input: ObjectInput, field: string): Promise<{ object: ObjectRecord; attributes: AttributeRecord[] }> {
+  const template = ctx.deps.templates.get(input.template_uuid ?? input.name) ?? ctx.deps.templates.get(input.name);
+  if (input.attributes.length === 0) throw new InputError(`${field}: an object needs at least one attribute`, { field: `${field}.Attribute` });
+  if (template !== undefined && ctx.deps.config.strictObjectTemplates && input.deleted !== true) {
+    const verdict = validateObject(template, {
+      name: input.name,
+      attributes: input.attributes.filter((a) => a.deleted !== true).map((a) => ({ object_relation: a.object_relation ?? '', type: a.type, value: a.value })),
+    });
+    if (!verdict.ok) {
+      const first = verdict.problems[0];
+      throw new InputError(`${field}: ${verdict.problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`, { field: `${field}.${first?.field ?? 'Attribute'}` });
+    }
+  }
+  for (const [i, a] of input.attributes.entries()) {
+    if (a.object_relation === undefined) throw new InputError(`${field}.Attribute[${i}].object_relation is required in an object`, { field: `${field}.Attribute[${i}].object_relation` });
+  }
+  const distribution = input.distribution ?? ctx.deps.config.defaultAttributeDistribution;
+  const object = await ctx.repos.insertObject({
+    uuid: input.uuid ?? ctx.deps.ids.uuid(),
+    event_id: ctx.event.id,
+    name: input.name,
+    meta_category: input.meta_category ?? template?.['meta-category'] ?? '',
+    description: input.description ?? template?.description ?? '',
+    template_uuid: input.template_uuid ?? template?.uuid ?? '',
+    template_version: input.template_version ?? (template !== undefined ? String(template.version) : ''),
+    distribution,
+    sharing_group_id: distribution === 4 ? (input.sharing_group_id ?? 0) : 0,
+    comment: input.comment ?? '',
+    timestamp: input.timestamp ?? ctx.now,
+    deleted: input.deleted ?? false,
+    first_seen: input.first_seen ?? null,
+    last_seen: input.last_seen ?? null,
+  });
+  await checkSharingGroups(ctx, [object], field);
+  const attributes = await writeAttributes(ctx, input.attributes, `${field}.Attribute`, { id: object.id, name: object.name });
+  return { object, attributes };
+}
+
+/** Stores an object's references, resolving the referenced UUID to an attribute (0) or object (1) of any event. */
+export async function writeReferences(ctx: WriteContext, object: ObjectRecord, input: ObjectInput): Promise<void> {
+  for (const r of input.references) {
+    const attr = await ctx.repos.getAttribute(r.referenced_uuid);
+    const obj = attr === undefined ? await ctx.repos.getObject(r.referenced_uuid) : undefined;
+    await ctx.repos.insertReference({
+      uuid: r.uuid ?? ctx.deps.ids.uuid(),
+      object_id: object.id,
+      event_id: ctx.event.id,
+      source_uuid: object.uuid,
+      referenced_uuid: r.referenced_uuid,
+      referenced_id: attr?.id ?? obj?.id ?? 0,
+      referenced_type: attr !== undefined ? 0 : 1,
+      relationship_type: r.relationship_type,
+      comment: r.comment ?? '',
+      timestamp: r.timestamp ?? ctx.now,
+      deleted: r.deleted ?? false,
+    });
+  }
+}

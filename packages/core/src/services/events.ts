@@ -1,0 +1,207 @@
+import { ConflictError, InputError, NotFoundError } from '@waggle/errors';
+import type { Principal } from '../access/principal.js';
+import { requireModifyEvent, requirePermission } from '../access/permissions.js';
+import type { EventInput } from '../input/inputs.js';
+import type { EventRecord, OrganisationRecord } from '../model/records.js';
+import type { EventIndexFilters, SearchFilters } from '../ports/queries.js';
+import type { Ref, Repositories } from '../ports/store.js';
+import { buildEventView, type EventViewOptions } from '../views/event-view.js';
+import { eventHeadJson, orgSummaryJson, tagJson, type MispJson } from '../views/misp-json.js';
+import { audit } from './audit.js';
+import { publishAll, type CoreDeps, type Outgoing } from './deps.js';
+import { mergeEventContent } from './event-sync.js';
+import { writeAttributes, writeObject, writeReferences, type WriteContext } from './event-writer.js';
+import { createTagResolver } from './tag-resolver.js';
+import { visibleEvent } from './visible.js';
+
+/** Options of an event view request. */
+export type ViewOptions = Omit<EventViewOptions, 'correlationCap'>;
+
+async function creatorOrg(repos: Repositories, p: Principal, deps: CoreDeps, input: EventInput): Promise<OrganisationRecord> {
+  const orgc = input.orgc;
+  // Only sync users and site admins may create events on behalf of another organisation (MISP's rule).
+  if (orgc === undefined || !(p.role.perm_sync || p.role.perm_site_admin)) return p.org;
+  const found = (orgc.uuid !== undefined ? await repos.getOrganisation(orgc.uuid) : undefined) ?? (orgc.name !== undefined ? await repos.getOrganisation(orgc.name) : undefined);
+  if (found !== undefined) return found;
+  if (orgc.name === undefined) return p.org;
+  const now = deps.clock.now();
+  return repos.insertOrganisation({
+    uuid: orgc.uuid ?? deps.ids.uuid(), name: orgc.name, description: '', type: '', nationality: '', sector: '', contacts: '',
+    local: false, restricted_to_domain: '', landingpage: '', created_by: p.user.id, date_created: now, date_modified: now,
+  });
+}
+
+/** Event use cases: add, view, edit, delete, publish, index, search. */
+export function createEventService(deps: CoreDeps) {
+  const { store, clock } = deps;
+  const cap = deps.config.correlationCap;
+
+  async function view(p: Principal, ref: Ref, opts: ViewOptions = {}): Promise<MispJson> {
+    return store.read(async (repos) => buildEventView(repos, await visibleEvent(repos, p, ref), p.viewer, { ...opts, correlationCap: cap }));
+  }
+
+  async function fillEvent(ctx: WriteContext, input: EventInput): Promise<number> {
+    let count = (await writeAttributes(ctx, input.attributes, 'Event.Attribute')).length;
+    const written = [];
+    for (const [i, o] of input.objects.entries()) {
+      const { object, attributes } = await writeObject(ctx, o, `Event.Object[${i}]`);
+      count += attributes.length;
+      written.push({ object, input: o });
+    }
+    // References last: they may point at objects that come later in the list.
+    for (const w of written) await writeReferences(ctx, w.object, w.input);
+    return count;
+  }
+
+  async function fullJson(repos: Repositories, p: Principal, id: number, metadata = false): Promise<MispJson> {
+    const event = await repos.getEvent(id);
+    if (event === undefined) throw new NotFoundError('Invalid event.');
+    return buildEventView(repos, event, p.viewer, { correlationCap: cap, metadata, includeCorrelations: !metadata });
+  }
+
+  return {
+    view,
+
+    /** Whether the event exists and is visible (HEAD). */
+    async exists(p: Principal, ref: Ref): Promise<boolean> {
+      return store.read(async (repos) => {
+        try {
+          await visibleEvent(repos, p, ref);
+          return true;
+        } catch {
+          return false;
+        }
+      });
+    },
+
+    /** Creates an event with its attributes, objects, references and tags in one transaction. */
+    async add(p: Principal, input: EventInput, options: { metadata?: boolean } = {}): Promise<MispJson> {
+      requirePermission(p, 'perm_add', 'add events');
+      if (input.info === undefined || input.info.trim() === '') throw new InputError('Event.info is required', { field: 'Event.info' });
+      const outgoing: Outgoing[] = [];
+      const json = await store.write(async (repos) => {
+        const now = clock.now();
+        if (input.uuid !== undefined) {
+          const existing = await repos.getEvent(input.uuid);
+          if (existing !== undefined) throw new ConflictError('Event already exists, if you would like to edit it, use the url in the location header.', { id: existing.id, uuid: existing.uuid });
+        }
+        const distribution = input.distribution ?? deps.config.defaultEventDistribution;
+        if (distribution === 4 && (input.sharing_group_id ?? 0) === 0) throw new InputError('Event.sharing_group_id is required when distribution is 4', { field: 'Event.sharing_group_id' });
+        if (distribution === 4 && !p.viewer.siteAdmin && !p.viewer.sharingGroupIds.includes(input.sharing_group_id ?? 0)) {
+          throw new InputError(`Event.sharing_group_id: sharing group ${String(input.sharing_group_id)} does not exist or is not available to you`, { field: 'Event.sharing_group_id' });
+        }
+        const orgc = await creatorOrg(repos, p, deps, input);
+        const published = input.published === true && (p.role.perm_publish || p.role.perm_site_admin);
+        const event = await repos.insertEvent({
+          uuid: input.uuid ?? deps.ids.uuid(), org_id: p.org.id, orgc_id: orgc.id, user_id: p.user.id, info: (input.info ?? '').trim(),
+          date: input.date ?? new Date(now * 1000).toISOString().slice(0, 10), threat_level_id: input.threat_level_id ?? 4,
+          analysis: input.analysis ?? 0, distribution, sharing_group_id: distribution === 4 ? (input.sharing_group_id ?? 0) : 0,
+          published, publish_timestamp: published ? (input.publish_timestamp ?? now) : (input.publish_timestamp ?? 0),
+          timestamp: input.timestamp ?? now, attribute_count: 0, locked: false, proposal_email_lock: false,
+          disable_correlation: input.disable_correlation ?? false, extends_uuid: input.extends_uuid ?? '',
+          event_creator_email: p.user.email, sighting_timestamp: 0, protected: false,
+        });
+        const ctx: WriteContext = { deps, repos, principal: p, event, now, resolveTag: createTagResolver(repos, p) };
+        for (const t of input.tags) await repos.attachEventTag(event.id, (await ctx.resolveTag(t)).id, t.local ?? false);
+        const count = await fillEvent(ctx, input);
+        await repos.updateEvent(event.id, { attribute_count: count });
+        await audit(repos, p, now, { action: 'add', model: 'Event', modelId: event.id, title: event.info, change: { attributes: count } });
+        const full = await fullJson(repos, p, event.id, options.metadata ?? false);
+        outgoing.push({ topic: 'misp_json_event', payload: { Event: full, action: 'add' } });
+        return full;
+      });
+      await publishAll(deps.bus, outgoing);
+      return json;
+    },
+
+    /** MISP edit semantics: fields updated, attributes/objects merged by UUID, the event unpublished unless told otherwise. */
+    async edit(p: Principal, ref: Ref, input: EventInput, options: { metadata?: boolean } = {}): Promise<MispJson> {
+      const outgoing: Outgoing[] = [];
+      const json = await store.write(async (repos) => {
+        const event = await visibleEvent(repos, p, ref);
+        requireModifyEvent(p, event);
+        if (input.uuid !== undefined && input.uuid !== event.uuid) throw new InputError('Event.uuid does not match the event being edited', { field: 'Event.uuid' });
+        const now = Math.max(clock.now(), event.timestamp + 1);
+        const ctx: WriteContext = { deps, repos, principal: p, event, now, resolveTag: createTagResolver(repos, p) };
+        for (const t of input.tags) await repos.attachEventTag(event.id, (await ctx.resolveTag(t)).id, t.local ?? false);
+        const merged = await mergeEventContent(ctx, input.attributes, input.objects);
+        const distribution = input.distribution ?? event.distribution;
+        const publish = input.published === true && (p.role.perm_publish || p.role.perm_site_admin);
+        await repos.updateEvent(event.id, {
+          info: input.info?.trim() || event.info, date: input.date ?? event.date, threat_level_id: input.threat_level_id ?? event.threat_level_id,
+          analysis: input.analysis ?? event.analysis, distribution, sharing_group_id: distribution === 4 ? (input.sharing_group_id ?? event.sharing_group_id) : 0,
+          disable_correlation: input.disable_correlation ?? event.disable_correlation, extends_uuid: input.extends_uuid ?? event.extends_uuid,
+          timestamp: now, published: publish, publish_timestamp: publish ? now : event.publish_timestamp,
+        });
+        await repos.recountAttributes(event.id);
+        await audit(repos, p, now, { action: 'edit', model: 'Event', modelId: event.id, title: event.info, change: merged });
+        const full = await fullJson(repos, p, event.id, options.metadata ?? false);
+        outgoing.push({ topic: 'misp_json_event', payload: { Event: full, action: 'edit' } });
+        return full;
+      });
+      await publishAll(deps.bus, outgoing);
+      return json;
+    },
+
+    /** Deletes an event and everything in it. */
+    async delete(p: Principal, ref: Ref): Promise<EventRecord> {
+      const event = await store.write(async (repos) => {
+        const e = await visibleEvent(repos, p, ref);
+        requireModifyEvent(p, e);
+        await repos.deleteEvent(e.id);
+        await audit(repos, p, clock.now(), { action: 'delete', model: 'Event', modelId: e.id, title: e.info });
+        return e;
+      });
+      await publishAll(deps.bus, [{ topic: 'misp_json_event', payload: { Event: { id: String(event.id), uuid: event.uuid }, action: 'delete' } }]);
+      return event;
+    },
+
+    /** Publishes or unpublishes an event. */
+    async setPublished(p: Principal, ref: Ref, published: boolean): Promise<EventRecord> {
+      const outgoing: Outgoing[] = [];
+      const event = await store.write(async (repos) => {
+        const e = await visibleEvent(repos, p, ref);
+        requireModifyEvent(p, e);
+        if (published) requirePermission(p, 'perm_publish', 'publish events');
+        const now = clock.now();
+        const updated = await repos.updateEvent(e.id, published ? { published: true, publish_timestamp: now } : { published: false });
+        await audit(repos, p, now, { action: published ? 'publish' : 'unpublish', model: 'Event', modelId: e.id, title: e.info });
+        if (published) outgoing.push({ topic: 'misp_json', payload: { Event: await fullJson(repos, p, e.id), action: 'publish' } });
+        return updated;
+      });
+      await publishAll(deps.bus, outgoing);
+      return event;
+    },
+
+    /** events/index rows: flat events with Org, Orgc and EventTag. */
+    async index(p: Principal, filters: EventIndexFilters): Promise<MispJson[]> {
+      return store.read(async (repos) => {
+        const events = await repos.listEvents(filters, p.viewer);
+        const tags = await repos.listEventTags(events.map((e) => e.id));
+        const orgs = new Map<number, OrganisationRecord>();
+        for (const id of new Set(events.flatMap((e) => [e.org_id, e.orgc_id]))) {
+          const org = await repos.getOrganisation(id);
+          if (org !== undefined) orgs.set(id, org);
+        }
+        return events.map((e) => ({
+          ...eventHeadJson(e),
+          sighting_timestamp: String(e.sighting_timestamp),
+          Org: orgSummaryJson(orgs.get(e.org_id), e.org_id),
+          Orgc: orgSummaryJson(orgs.get(e.orgc_id), e.orgc_id),
+          EventTag: tags.filter((t) => t.target_id === e.id).map((t) => ({ event_id: String(e.id), tag_id: String(t.tag.id), local: t.local, Tag: tagJson(t.tag) })),
+        }));
+      });
+    },
+
+    /** restSearch on events: full views of matching events, produced one at a time. */
+    async *search(p: Principal, filters: SearchFilters, opts: ViewOptions = {}): AsyncIterable<MispJson> {
+      const events = await store.read((repos) => repos.listEvents({ ...filters, sort: 'id', direction: 'asc' }, p.viewer));
+      for (const e of events) {
+        yield await store.read((repos) => buildEventView(repos, e, p.viewer, { ...opts, correlationCap: cap }));
+      }
+    },
+  };
+}
+
+/** The event service's type. */
+export type EventService = ReturnType<typeof createEventService>;

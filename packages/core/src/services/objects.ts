@@ -1,0 +1,122 @@
+import { InputError, NotFoundError } from '@waggle/errors';
+import type { Principal } from '../access/principal.js';
+import { requireModifyEvent } from '../access/permissions.js';
+import { canSeeElement } from '../access/visibility.js';
+import type { ObjectInput, ReferenceInput } from '../input/inputs.js';
+import type { SearchFilters } from '../ports/queries.js';
+import type { Ref, Repositories } from '../ports/store.js';
+import { attributeJson, objectJson, referenceJson, tagJson, type MispJson } from '../views/misp-json.js';
+import { touchEvent } from './attributes.js';
+import { audit } from './audit.js';
+import { publishAll, type CoreDeps, type Outgoing } from './deps.js';
+import { writeObject, writeReferences, type WriteContext } from './event-writer.js';
+import { createTagResolver } from './tag-resolver.js';
+import { visibleEvent, visibleObject } from './visible.js';
+
+/** Object and object-reference use cases. */
+export function createObjectService(deps: CoreDeps) {
+  const { store, clock } = deps;
+
+  async function objectView(repos: Repositories, p: Principal, objectId: number, includeDeleted = false): Promise<MispJson> {
+    const { object, event } = await visibleObject(repos, p, objectId);
+    const attrs = (await repos.listAttributesOfEvents([event.id], { includeDeleted })).filter((a) => a.object_id === object.id && canSeeElement(p.viewer, a, event));
+    const tags = await repos.listAttributeTags(attrs.map((a) => a.id));
+    const refs = (await repos.listReferencesOfObjects([object.id])).filter((r) => includeDeleted || !r.deleted);
+    return objectJson(
+      object,
+      attrs.map((a) => attributeJson(a, { Tag: tags.filter((t) => t.target_id === a.id).map((t) => tagJson(t.tag, t.local)) })),
+      refs.map(referenceJson),
+    );
+  }
+
+  return {
+    async add(p: Principal, eventRef: Ref, input: ObjectInput): Promise<MispJson> {
+      const outgoing: Outgoing[] = [];
+      const json = await store.write(async (repos) => {
+        const event = await visibleEvent(repos, p, eventRef);
+        requireModifyEvent(p, event);
+        if (input.uuid !== undefined && (await repos.getObject(input.uuid)) !== undefined) {
+          throw new InputError('Object.uuid: an object with this UUID already exists', { field: 'Object.uuid' });
+        }
+        const now = clock.now();
+        const ctx: WriteContext = { deps, repos, principal: p, event, now, resolveTag: createTagResolver(repos, p) };
+        const { object } = await writeObject(ctx, input, 'Object');
+        await writeReferences(ctx, object, input);
+        await repos.recountAttributes(event.id);
+        await touchEvent(repos, event, now);
+        await audit(repos, p, now, { action: 'add', model: 'MispObject', modelId: object.id, title: object.name });
+        const out = await objectView(repos, p, object.id);
+        outgoing.push({ topic: 'misp_json_object', payload: { Object: out, action: 'add' } });
+        return out;
+      });
+      await publishAll(deps.bus, outgoing);
+      return json;
+    },
+
+    async view(p: Principal, ref: Ref): Promise<MispJson> {
+      return store.read(async (repos) => {
+        const { object } = await visibleObject(repos, p, ref);
+        return objectView(repos, p, object.id);
+      });
+    },
+
+    async delete(p: Principal, ref: Ref, hard: boolean): Promise<void> {
+      await store.write(async (repos) => {
+        const { object, event } = await visibleObject(repos, p, ref);
+        requireModifyEvent(p, event);
+        const now = Math.max(clock.now(), object.timestamp + 1);
+        const attrs = (await repos.listAttributesOfEvents([event.id], { includeDeleted: true })).filter((a) => a.object_id === object.id);
+        await repos.removeCorrelations(attrs.map((a) => a.id));
+        if (hard) {
+          for (const a of attrs) await repos.deleteAttribute(a.id);
+          await repos.deleteObject(object.id);
+        } else {
+          for (const a of attrs) await repos.updateAttribute(a.id, { deleted: true, timestamp: now });
+          await repos.updateObject(object.id, { deleted: true, timestamp: now });
+        }
+        await repos.recountAttributes(event.id);
+        await touchEvent(repos, event, now);
+        await audit(repos, p, now, { action: hard ? 'delete' : 'soft-delete', model: 'MispObject', modelId: object.id, title: object.name });
+      });
+      await publishAll(deps.bus, [{ topic: 'misp_json_object', payload: { Object: { id: String(ref) }, action: 'delete' } }]);
+    },
+
+    async search(p: Principal, filters: SearchFilters): Promise<MispJson[]> {
+      return store.read(async (repos) => {
+        const objects = await repos.searchObjects(filters, p.viewer);
+        const out: MispJson[] = [];
+        for (const o of objects) out.push(await objectView(repos, p, o.id, filters.deleted === true));
+        return out;
+      });
+    },
+
+    async addReference(p: Principal, objectRef: Ref, input: ReferenceInput): Promise<MispJson> {
+      return store.write(async (repos) => {
+        const { object, event } = await visibleObject(repos, p, objectRef);
+        requireModifyEvent(p, event);
+        const now = clock.now();
+        const ctx: WriteContext = { deps, repos, principal: p, event, now, resolveTag: createTagResolver(repos, p) };
+        const before = new Set((await repos.listReferencesOfObjects([object.id])).map((r) => r.id));
+        await writeReferences(ctx, object, { name: object.name, attributes: [], references: [input] });
+        const created = (await repos.listReferencesOfObjects([object.id])).find((r) => !before.has(r.id));
+        if (created === undefined) throw new NotFoundError('Reference could not be created');
+        await touchEvent(repos, event, now);
+        return referenceJson(created);
+      });
+    },
+
+    async deleteReference(p: Principal, ref: Ref, hard: boolean): Promise<void> {
+      await store.write(async (repos) => {
+        const reference = await repos.getReference(ref);
+        if (reference === undefined) throw new NotFoundError('Invalid object reference.');
+        const { event } = await visibleObject(repos, p, reference.object_id);
+        requireModifyEvent(p, event);
+        if (hard) await repos.deleteReference(reference.id);
+        else await repos.updateReference(reference.id, { deleted: true, timestamp: clock.now() });
+      });
+    },
+  };
+}
+
+/** The object service's type. */
+export type ObjectService = ReturnType<typeof createObjectService>;

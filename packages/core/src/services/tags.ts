@@ -1,0 +1,122 @@
+import { ForbiddenError, InputError, NotFoundError } from '@waggle/errors';
+import type { Principal } from '../access/principal.js';
+import { canModifyEvent, requirePermission } from '../access/permissions.js';
+import type { TagInput } from '../input/inputs.js';
+import type { TagRecord } from '../model/records.js';
+import type { Patch, Ref, Repositories } from '../ports/store.js';
+import { tagJson, type MispJson } from '../views/misp-json.js';
+import { touchEvent } from './attributes.js';
+import { audit } from './audit.js';
+import { publishAll, type CoreDeps } from './deps.js';
+import { tagColour } from './tag-resolver.js';
+import { visibleAttribute, visibleEvent } from './visible.js';
+
+async function tagByRef(repos: Repositories, ref: Ref): Promise<TagRecord> {
+  const tag = await repos.getTag(ref);
+  if (tag === undefined) throw new NotFoundError('Invalid tag.');
+  return tag;
+}
+
+/** Tag use cases: the tag list, and tagging/untagging events and attributes. */
+export function createTagService(deps: CoreDeps) {
+  const { store, clock } = deps;
+
+  /** Finds what a UUID names (event or attribute) and checks the principal may tag it. */
+  async function target(repos: Repositories, p: Principal, uuid: string, local: boolean) {
+    requirePermission(p, 'perm_tagger', 'tag');
+    const event = await repos.getEvent(uuid);
+    if (event !== undefined) {
+      const e = await visibleEvent(repos, p, event.id);
+      // Local tags may be set by any organisation that sees the event (MISP's rule); global ones need edit rights.
+      if (!local && !canModifyEvent(p, e)) throw new ForbiddenError('You do not have permission to do that.');
+      return { kind: 'event' as const, event: e, attributeId: 0 };
+    }
+    const { attribute, event: e } = await visibleAttribute(repos, p, uuid);
+    if (!local && !canModifyEvent(p, e)) throw new ForbiddenError('You do not have permission to do that.');
+    return { kind: 'attribute' as const, event: e, attributeId: attribute.id };
+  }
+
+  return {
+    async list(search?: string): Promise<MispJson[]> {
+      return store.read(async (repos) => (await repos.listTags(search === undefined ? {} : { search })).map((t) => tagJson(t)));
+    },
+
+    async view(ref: Ref): Promise<MispJson> {
+      return store.read(async (repos) => tagJson(await tagByRef(repos, ref)));
+    },
+
+    async add(p: Principal, input: TagInput & { hide_tag?: boolean; numerical_value?: number | null }): Promise<MispJson> {
+      requirePermission(p, 'perm_tag_editor', 'create tags');
+      return store.write(async (repos) => {
+        if ((await repos.getTag(input.name)) !== undefined) throw new InputError(`A tag named "${input.name}" already exists`, { field: 'Tag.name' });
+        const tag = await repos.insertTag({
+          name: input.name, colour: input.colour ?? tagColour(input.name), exportable: input.exportable ?? true, org_id: 0, user_id: 0,
+          hide_tag: input.hide_tag ?? false, numerical_value: input.numerical_value ?? null, is_galaxy: input.name.startsWith('misp-galaxy:'),
+          is_custom_galaxy: false, local_only: input.local ?? false,
+        });
+        await audit(repos, p, clock.now(), { action: 'add', model: 'Tag', modelId: tag.id, title: tag.name });
+        return tagJson(tag);
+      });
+    },
+
+    async edit(p: Principal, ref: Ref, patch: Patch<TagRecord>): Promise<MispJson> {
+      requirePermission(p, 'perm_tag_editor', 'edit tags');
+      return store.write(async (repos) => {
+        const tag = await tagByRef(repos, ref);
+        const updated = await repos.updateTag(tag.id, patch);
+        await audit(repos, p, clock.now(), { action: 'edit', model: 'Tag', modelId: tag.id, title: tag.name, change: patch });
+        return tagJson(updated);
+      });
+    },
+
+    async delete(p: Principal, ref: Ref): Promise<TagRecord> {
+      requirePermission(p, 'perm_tag_editor', 'delete tags');
+      return store.write(async (repos) => {
+        const tag = await tagByRef(repos, ref);
+        await repos.deleteTag(tag.id);
+        await audit(repos, p, clock.now(), { action: 'delete', model: 'Tag', modelId: tag.id, title: tag.name });
+        return tag;
+      });
+    },
+
+    /** Attaches a tag (by id or name; unknown names are created) to the event or attribute with this UUID. */
+    async attach(p: Principal, uuid: string, tagRef: Ref, local: boolean): Promise<{ added: boolean; tag: TagRecord }> {
+      const result = await store.write(async (repos) => {
+        const t = await target(repos, p, uuid, local);
+        let tag = await repos.getTag(tagRef);
+        if (tag === undefined) {
+          if (typeof tagRef !== 'string' || /^[0-9]+$/.test(tagRef)) throw new NotFoundError('Invalid tag.');
+          requirePermission(p, 'perm_tag_editor', 'create tags');
+          tag = await repos.insertTag({ name: tagRef, colour: tagColour(tagRef), exportable: true, org_id: 0, user_id: 0, hide_tag: false, numerical_value: null, is_galaxy: tagRef.startsWith('misp-galaxy:'), is_custom_galaxy: false, local_only: false });
+        }
+        const added = t.kind === 'event'
+          ? await repos.attachEventTag(t.event.id, tag.id, local)
+          : await repos.attachAttributeTag(t.attributeId, t.event.id, tag.id, local);
+        const now = clock.now();
+        if (added && !local) await touchEvent(repos, t.event, now);
+        await audit(repos, p, now, { action: 'tag', model: t.kind === 'event' ? 'Event' : 'Attribute', modelId: t.kind === 'event' ? t.event.id : t.attributeId, title: tag.name });
+        return { added, tag, eventId: t.event.id };
+      });
+      await publishAll(deps.bus, [{ topic: 'misp_json_tag', payload: { Tag: tagJson(result.tag), uuid, event_id: String(result.eventId), action: 'attach' } }]);
+      return { added: result.added, tag: result.tag };
+    },
+
+    async detach(p: Principal, uuid: string, tagRef: Ref): Promise<boolean> {
+      const result = await store.write(async (repos) => {
+        const tag = await tagByRef(repos, tagRef);
+        const t = await target(repos, p, uuid, true);
+        const links = t.kind === 'event' ? await repos.listEventTags([t.event.id]) : await repos.listAttributeTags([t.attributeId]);
+        const link = links.find((l) => l.tag.id === tag.id);
+        if (link !== undefined && !link.local && !canModifyEvent(p, t.event)) throw new ForbiddenError('You do not have permission to do that.');
+        const removed = t.kind === 'event' ? await repos.detachEventTag(t.event.id, tag.id) : await repos.detachAttributeTag(t.attributeId, tag.id);
+        if (removed && link !== undefined && !link.local) await touchEvent(repos, t.event, clock.now());
+        return { removed, tag };
+      });
+      if (result.removed) await publishAll(deps.bus, [{ topic: 'misp_json_tag', payload: { Tag: tagJson(result.tag), uuid, action: 'detach' } }]);
+      return result.removed;
+    },
+  };
+}
+
+/** The tag service's type. */
+export type TagService = ReturnType<typeof createTagService>;

@@ -1,0 +1,127 @@
+import { canSeeElement } from '../access/visibility.js';
+import type { AttributeRecord, EventRecord, OrganisationRecord } from '../model/records.js';
+import type { Viewer } from '../ports/queries.js';
+import type { AttachedTag, Repositories } from '../ports/store.js';
+import { attributeJson, eventHeadJson, objectJson, orgSummaryJson, referenceJson, sightingJson, tagJson, type MispJson } from './misp-json.js';
+
+/** What to put into an event view. */
+export interface EventViewOptions {
+  readonly includeDeleted?: boolean;
+  readonly includeCorrelations?: boolean;
+  readonly includeSightings?: boolean;
+  /** Event head, tags and orgs only (restSearch `metadata`). */
+  readonly metadata?: boolean;
+  readonly correlationCap: number;
+}
+
+function groupTags(tags: readonly AttachedTag[]): Map<number, MispJson[]> {
+  const out = new Map<number, MispJson[]>();
+  for (const t of tags) {
+    const list = out.get(t.target_id) ?? [];
+    list.push(tagJson(t.tag, t.local));
+    out.set(t.target_id, list);
+  }
+  return out;
+}
+
+async function orgMap(repos: Repositories, ids: readonly number[]): Promise<Map<number, OrganisationRecord>> {
+  const out = new Map<number, OrganisationRecord>();
+  for (const id of new Set(ids)) {
+    const org = await repos.getOrganisation(id);
+    if (org !== undefined) out.set(id, org);
+  }
+  return out;
+}
+
+/** Summary of another event, as MISP lists it under `RelatedEvent`. */
+export function relatedEventJson(e: EventRecord, orgs: Map<number, OrganisationRecord>): MispJson {
+  return {
+    Event: {
+      id: String(e.id),
+      date: e.date,
+      threat_level_id: String(e.threat_level_id),
+      info: e.info,
+      published: e.published,
+      uuid: e.uuid,
+      analysis: String(e.analysis),
+      timestamp: String(e.timestamp),
+      distribution: String(e.distribution),
+      org_id: String(e.org_id),
+      orgc_id: String(e.orgc_id),
+      Org: orgSummaryJson(orgs.get(e.org_id), e.org_id),
+      Orgc: orgSummaryJson(orgs.get(e.orgc_id), e.orgc_id),
+    },
+  };
+}
+
+/**
+ * Assembles the MISP JSON of a visible event (`{"Event": …}` body without the
+ * wrapper): head, orgs, tags, attributes and objects the viewer may see, and
+ * optionally related events and sightings.
+ */
+export async function buildEventView(repos: Repositories, event: EventRecord, viewer: Viewer, opts: EventViewOptions): Promise<MispJson> {
+  const includeDeleted = opts.includeDeleted ?? false;
+  const eventTags = await repos.listEventTags([event.id]);
+  const orgs = await orgMap(repos, [event.org_id, event.orgc_id]);
+  const head: MispJson = {
+    ...eventHeadJson(event),
+    Org: orgSummaryJson(orgs.get(event.org_id), event.org_id),
+    Orgc: orgSummaryJson(orgs.get(event.orgc_id), event.orgc_id),
+    Tag: eventTags.map((t) => tagJson(t.tag, t.local)),
+  };
+  if (opts.metadata === true) return head;
+
+  const visible = (x: { distribution: number; sharing_group_id: number }): boolean => canSeeElement(viewer, x, event);
+  const objects = (await repos.listObjectsOfEvents([event.id], { includeDeleted })).filter(visible);
+  const objectIds = new Set(objects.map((o) => o.id));
+  const attributes = (await repos.listAttributesOfEvents([event.id], { includeDeleted })).filter(
+    (a) => visible(a) && (a.object_id === 0 || objectIds.has(a.object_id)),
+  );
+  const attrIds = attributes.map((a) => a.id);
+  const attrTags = groupTags(await repos.listAttributeTags(attrIds));
+  const sightings = opts.includeSightings === true ? await repos.listSightings({ eventIds: [event.id] }) : [];
+  const sightingsByAttr = new Map<number, MispJson[]>();
+  for (const s of sightings) sightingsByAttr.set(s.attribute_id, [...(sightingsByAttr.get(s.attribute_id) ?? []), sightingJson(s)]);
+
+  const related = new Map<number, MispJson[]>();
+  let relatedEvents: MispJson[] = [];
+  if (opts.includeCorrelations !== false) {
+    const events = await repos.relatedEvents(event.id, viewer, opts.correlationCap);
+    const relOrgs = await orgMap(repos, events.flatMap((e) => [e.org_id, e.orgc_id]));
+    relatedEvents = events.map((e) => relatedEventJson(e, relOrgs));
+    for (const c of await repos.attributeCorrelations(attrIds, viewer, opts.correlationCap)) {
+      const list = related.get(c.attribute_id) ?? [];
+      list.push({ id: String(c.other_attribute_id), event_id: String(c.other_event_id), org_id: String(c.other_event.org_id), info: c.other_event.info, value: c.value });
+      related.set(c.attribute_id, list);
+    }
+  }
+
+  const toJson = (a: AttributeRecord): MispJson => {
+    const extra: MispJson = { Tag: attrTags.get(a.id) ?? [] };
+    if (opts.includeSightings === true) extra.Sighting = sightingsByAttr.get(a.id) ?? [];
+    const rel = related.get(a.id);
+    if (rel !== undefined) extra.RelatedAttribute = rel;
+    return attributeJson(a, extra);
+  };
+  const byObject = new Map<number, MispJson[]>();
+  const loose: MispJson[] = [];
+  for (const a of attributes) {
+    if (a.object_id === 0) loose.push(toJson(a));
+    else byObject.set(a.object_id, [...(byObject.get(a.object_id) ?? []), toJson(a)]);
+  }
+  const refs = await repos.listReferencesOfObjects([...objectIds]);
+  const refsByObject = new Map<number, MispJson[]>();
+  for (const r of refs) {
+    if (!includeDeleted && r.deleted) continue;
+    refsByObject.set(r.object_id, [...(refsByObject.get(r.object_id) ?? []), referenceJson(r)]);
+  }
+  return {
+    ...head,
+    Attribute: loose,
+    Object: objects.map((o) => objectJson(o, byObject.get(o.id) ?? [], refsByObject.get(o.id) ?? [])),
+    ShadowAttribute: [],
+    RelatedEvent: relatedEvents,
+    Galaxy: [],
+    EventReport: [],
+  };
+}

@@ -1,0 +1,13 @@
+export {
+  WaggleError,
+  InputError,
+  NotFoundError,
+  ForbiddenError,
+  AuthenticationError,
+  ConflictError,
+  TooLargeError,
+  UnavailableError,
+  isWaggleError,
+} from './errors.js';
+export type { ErrorCode, ErrorDetails } from './errors.js';
+export { Secret } from './secret.js';

@@ -1,0 +1,14 @@
+import type { ErrorCode } from '@waggle/errors';
+
+/** The one place where domain error codes become HTTP status codes. */
+export const STATUS_BY_CODE: { readonly [C in ErrorCode]: number } = {
+  invalid_input: 400,
+  not_found: 404,
+  forbidden: 403,
+  // MISP answers a bad or missing key with 403; PyMISP and other clients expect that.
+  unauthenticated: 403,
+  conflict: 409,
+  too_large: 413,
+  unavailable: 503,
+  internal: 500,
+};

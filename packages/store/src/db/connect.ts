@@ -1,0 +1,56 @@
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { InputError } from '@waggle/errors';
+import { BooleanPlugin } from './boolean-plugin.js';
+import type { SqlEngine } from './engine.js';
+import type { Database } from './schema.js';
+
+/** An open database: the Kysely handle, the engine behind it and how to close it. */
+export interface SqlConnection {
+  readonly db: Kysely<Database>;
+  readonly engine: SqlEngine;
+  close(): Promise<void>;
+}
+
+/** Options for {@link connect}: a `postgres://` URL, or a SQLite file path (`:memory:` for tests). */
+export interface ConnectOptions {
+  readonly url: string;
+  /** PostgreSQL pool size. */
+  readonly poolSize?: number;
+}
+
+const PG_INT8 = 20;
+const PG_NUMERIC = 1700;
+
+function openSqlite(file: string): SqlConnection {
+  const native = new BetterSqlite3(file);
+  native.pragma('journal_mode = WAL');
+  // NORMAL is durable across process crashes in WAL mode; only a power loss can
+  // drop the last transactions, which is the usual trade-off for an embedded store.
+  native.pragma('synchronous = NORMAL');
+  native.pragma('busy_timeout = 10000');
+  native.pragma('cache_size = -65536');
+  native.pragma('temp_store = MEMORY');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: native }), plugins: [new BooleanPlugin()] });
+  return { db, engine: 'sqlite', close: () => db.destroy() };
+}
+
+function openPostgres(url: string, poolSize: number): SqlConnection {
+  // Counts and timestamps are bigint columns; they fit in a double, so read them as numbers.
+  pg.types.setTypeParser(PG_INT8, (v) => Number.parseInt(v, 10));
+  pg.types.setTypeParser(PG_NUMERIC, (v) => Number.parseFloat(v));
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new BooleanPlugin()] });
+  return { db, engine: 'postgres', close: () => db.destroy() };
+}
+
+/** Opens the store's database; `postgres://` and `postgresql://` URLs select PostgreSQL. */
+export function connect(options: ConnectOptions): SqlConnection {
+  const { url } = options;
+  if (/^postgres(ql)?:\/\//i.test(url)) return openPostgres(url, options.poolSize ?? 10);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
+    throw new InputError(`Unsupported database URL scheme in "${url.replace(/\/\/[^@]*@/, '//***@')}"; use postgres://… or a SQLite file path`, { field: 'database' });
+  }
+  return openSqlite(url.replace(/^sqlite:/i, ''));
+}

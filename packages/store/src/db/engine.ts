@@ -1,0 +1,2 @@
+/** The SQL engines waggle stores data in. */
+export type SqlEngine = 'sqlite' | 'postgres';

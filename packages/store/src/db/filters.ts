@@ -1,0 +1,127 @@
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import type { SearchFilters, TagFilter, ValueFilter } from '@waggle/core';
+import type { SqlEngine } from './engine.js';
+import type { Database } from './schema.js';
+
+type AEB = ExpressionBuilder<Database, 'events' | 'attributes'>;
+type EEB = ExpressionBuilder<Database, 'events'>;
+
+/** Escapes LIKE metacharacters, then turns MISP's `%` wildcard back on. */
+export function likePattern(value: string): string {
+  return value.replace(/[\\_]/g, (c) => `\\${c}`);
+}
+
+function hasWildcard(value: string): boolean {
+  return value.includes('%');
+}
+
+function textMatch(eb: AEB, column: string, value: string, engine: SqlEngine): Expression<SqlBool> {
+  const ref = sql.ref(column);
+  if (!hasWildcard(value)) return sql<SqlBool>`${ref} = ${value}`;
+  const pattern = likePattern(value);
+  return engine === 'postgres'
+    ? sql<SqlBool>`${ref} ilike ${pattern} escape '\\'`
+    : sql<SqlBool>`${ref} like ${pattern} escape '\\'`;
+}
+
+function valueFilter(eb: AEB, columns: readonly string[], filter: ValueFilter | undefined, engine: SqlEngine): Expression<SqlBool>[] {
+  if (filter === undefined) return [];
+  const out: Expression<SqlBool>[] = [];
+  if (filter.include.length > 0) {
+    out.push(eb.or(filter.include.flatMap((v) => columns.map((c) => textMatch(eb, c, v, engine)))));
+  }
+  for (const v of filter.exclude) {
+    out.push(eb.not(eb.or(columns.map((c) => textMatch(eb, c, v, engine)))));
+  }
+  return out;
+}
+
+function tagNameMatch(name: string, engine: SqlEngine): Expression<SqlBool> {
+  if (!hasWildcard(name)) return sql<SqlBool>`lower(t.name) = ${name.toLowerCase()}`;
+  const op = engine === 'postgres' ? sql.raw('ilike') : sql.raw('like');
+  return sql<SqlBool>`t.name ${op} ${likePattern(name)} escape '\\'`;
+}
+
+function eventHasTag(name: string, engine: SqlEngine): Expression<SqlBool> {
+  return sql<SqlBool>`exists (select 1 from event_tags et join tags t on t.id = et.tag_id where et.event_id = events.id and ${tagNameMatch(name, engine)})`;
+}
+
+function attributeHasTag(name: string, engine: SqlEngine): Expression<SqlBool> {
+  return sql<SqlBool>`exists (select 1 from attribute_tags at2 join tags t on t.id = at2.tag_id where at2.attribute_id = attributes.id and ${tagNameMatch(name, engine)})`;
+}
+
+/** Tag filter for attribute searches: a tag counts when on the attribute or on its event (as in MISP). */
+function tagFilter(eb: AEB, tags: TagFilter | undefined, engine: SqlEngine, scope: 'attribute' | 'event'): Expression<SqlBool>[] {
+  if (tags === undefined) return [];
+  const has = (name: string): Expression<SqlBool> =>
+    scope === 'event' ? eventHasTag(name, engine) : eb.or([eventHasTag(name, engine), attributeHasTag(name, engine)]);
+  const out: Expression<SqlBool>[] = tags.and.map(has);
+  if (tags.or.length > 0) out.push(eb.or(tags.or.map(has)));
+  for (const name of tags.not) out.push(eb.not(has(name)));
+  return out;
+}
+
+function range(eb: AEB, column: string, from: number | string | undefined, to: number | string | undefined): Expression<SqlBool>[] {
+  const out: Expression<SqlBool>[] = [];
+  const ref = sql.ref(column);
+  if (from !== undefined) out.push(sql<SqlBool>`${ref} >= ${from}`);
+  if (to !== undefined) out.push(sql<SqlBool>`${ref} <= ${to}`);
+  return out;
+}
+
+function eventLevel(eb: AEB, f: SearchFilters, engine: SqlEngine): Expression<SqlBool>[] {
+  const out: Expression<SqlBool>[] = [];
+  if (f.eventIds !== undefined) out.push(f.eventIds.length === 0 ? sql<SqlBool>`1 = 0` : sql<SqlBool>`events.id in (${sql.join(f.eventIds)})`);
+  if (f.excludeEventIds !== undefined && f.excludeEventIds.length > 0) out.push(sql<SqlBool>`events.id not in (${sql.join(f.excludeEventIds)})`);
+  if (f.org !== undefined) {
+    const orgMatch = (v: string): Expression<SqlBool> =>
+      /^[0-9]+$/.test(v)
+        ? sql<SqlBool>`events.orgc_id = ${Number(v)}`
+        : sql<SqlBool>`exists (select 1 from organisations o where o.id = events.orgc_id and (lower(o.name) = ${v.toLowerCase()} or o.uuid = ${v}))`;
+    if (f.org.include.length > 0) out.push(eb.or(f.org.include.map(orgMatch)));
+    for (const v of f.org.exclude) out.push(eb.not(orgMatch(v)));
+  }
+  if (f.eventInfo !== undefined) {
+    const op = engine === 'postgres' ? sql.raw('ilike') : sql.raw('like');
+    const p = hasWildcard(f.eventInfo) ? f.eventInfo : `%${f.eventInfo}%`;
+    out.push(sql<SqlBool>`events.info ${op} ${likePattern(p)} escape '\\'`);
+  }
+  out.push(...range(eb, 'events.date', f.dateFrom, f.dateTo));
+  out.push(...range(eb, 'events.timestamp', f.eventTimestampFrom, f.eventTimestampTo));
+  out.push(...range(eb, 'events.publish_timestamp', f.publishTimestampFrom, f.publishTimestampTo));
+  if (f.published !== undefined) out.push(sql<SqlBool>`events.published = ${f.published ? 1 : 0}`);
+  return out;
+}
+
+/** WHERE conditions for an attribute search joined with its event. */
+export function attributeConditions(eb: AEB, f: SearchFilters, engine: SqlEngine): Expression<SqlBool>[] {
+  const out = eventLevel(eb, f, engine);
+  out.push(...valueFilter(eb, ['attributes.value1', 'attributes.value2'], f.value, engine));
+  out.push(...valueFilter(eb, ['attributes.type'], f.type, engine));
+  out.push(...valueFilter(eb, ['attributes.category'], f.category, engine));
+  out.push(...tagFilter(eb, f.tags, engine, 'attribute'));
+  if (f.uuids !== undefined && f.uuids.length > 0) out.push(sql<SqlBool>`attributes.uuid in (${sql.join(f.uuids)})`);
+  if (f.objectNames !== undefined && f.objectNames.length > 0) {
+    out.push(sql<SqlBool>`exists (select 1 from objects ob where ob.id = attributes.object_id and ob.name in (${sql.join(f.objectNames)}))`);
+  }
+  out.push(...range(eb, 'attributes.timestamp', f.timestampFrom, f.timestampTo));
+  if (f.toIds !== undefined) out.push(sql<SqlBool>`attributes.to_ids = ${f.toIds ? 1 : 0}`);
+  const deleted = f.deleted ?? false;
+  if (deleted !== 'both') out.push(sql<SqlBool>`attributes.deleted = ${deleted ? 1 : 0}`);
+  return out;
+}
+
+/** WHERE conditions on events alone (event index and restSearch without attribute-level filters). */
+export function eventConditions(events: EEB, f: SearchFilters, engine: SqlEngine): Expression<SqlBool>[] {
+  // Only event columns are referenced below; the wider builder type lets the helpers be shared.
+  const eb = events as unknown as AEB;
+  const out = eventLevel(eb, f, engine);
+  out.push(...tagFilter(eb, f.tags, engine, 'event'));
+  if (f.uuids !== undefined && f.uuids.length > 0) out.push(sql<SqlBool>`events.uuid in (${sql.join(f.uuids)})`);
+  return out;
+}
+
+/** Whether a filter set needs attribute-level matching (value, type, category, …). */
+export function needsAttributeMatch(f: SearchFilters): boolean {
+  return f.value !== undefined || f.type !== undefined || f.category !== undefined || f.toIds !== undefined || f.timestampFrom !== undefined || f.timestampTo !== undefined || f.objectNames !== undefined;
+}

@@ -1,0 +1,51 @@
+import type { Kysely, Transaction } from 'kysely';
+import { NotFoundError } from '@waggle/errors';
+import type { SqlEngine } from './engine.js';
+import { BOOLEAN_COLUMNS, type Database } from './schema.js';
+
+/** What every repository works on: a handle (maybe a transaction) and the engine. */
+export interface RepoContext {
+  readonly db: Kysely<Database> | Transaction<Database>;
+  readonly engine: SqlEngine;
+}
+
+/** Converts a raw row (0/1 booleans) into a record (true/false). */
+export function fromRow<R>(table: keyof Database, row: unknown): R {
+  const cols = BOOLEAN_COLUMNS[table];
+  const out = { ...(row as Record<string, unknown>) };
+  if (cols !== undefined) {
+    for (const c of cols) {
+      if (c in out) out[c] = out[c] === 1 || out[c] === true || out[c] === '1';
+    }
+  }
+  return out as R;
+}
+
+/** Converts many raw rows. */
+export function fromRows<R>(table: keyof Database, rows: readonly unknown[]): R[] {
+  return rows.map((r) => fromRow<R>(table, r));
+}
+
+/** Whether a reference is a UUID rather than an integer id or a name. */
+export function isUuid(ref: string): boolean {
+  return /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i.test(ref);
+}
+
+/** Parses an integer id given as a number or a decimal string; undefined otherwise. */
+export function asId(ref: number | string): number | undefined {
+  if (typeof ref === 'number') return Number.isSafeInteger(ref) && ref > 0 ? ref : undefined;
+  return /^[1-9][0-9]{0,15}$/.test(ref) ? Number(ref) : undefined;
+}
+
+/** Throws not_found when an update touched no row. */
+export function mustExist<T>(value: T | undefined, what: string, id: number): T {
+  if (value === undefined) throw new NotFoundError(`${what} ${id} not found`);
+  return value;
+}
+
+/** Splits a list into chunks, to stay under the engines' bound-parameter limits. */
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

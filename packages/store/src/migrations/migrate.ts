@@ -1,0 +1,22 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { UnavailableError } from '@waggle/errors';
+import type { SqlEngine } from '../db/engine.js';
+import { coreSchemaMigration } from './001-core-schema.js';
+
+class InCodeMigrations implements MigrationProvider {
+  readonly #engine: SqlEngine;
+  constructor(engine: SqlEngine) {
+    this.#engine = engine;
+  }
+  getMigrations(): Promise<Record<string, Migration>> {
+    return Promise.resolve({ '001-core-schema': coreSchemaMigration(this.#engine) });
+  }
+}
+
+/** Brings the schema to the newest version; safe to run on every start. */
+export async function migrateToLatest(db: Kysely<unknown>, engine: SqlEngine): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new InCodeMigrations(engine), migrationTableName: 'waggle_migrations', migrationLockTableName: 'waggle_migrations_lock' });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) throw new UnavailableError(`Database migration failed: ${String(error)}`, error);
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,88 @@
+import { sql } from 'kysely';
+import type { AttributeRecord, AttributeRepository, New, SearchFilters, Viewer } from '@waggle/core';
+import { asId, chunks, fromRow, fromRows, isUuid, mustExist, type RepoContext } from '../db/rows.js';
+import { attributeConditions } from '../db/filters.js';
+import { attributeVisible } from '../db/visibility.js';
+import { objectRepository } from './objects.js';
+
+const toAttribute = (row: unknown): AttributeRecord => fromRow<AttributeRecord>('attributes', row);
+
+// 17 columns per row: 900 rows stay well below SQLite's 32,766 bound parameters.
+const INSERT_CHUNK = 900;
+
+/** Attributes (and, through objectRepository, objects and references) over SQL. */
+export function attributeRepository(ctx: RepoContext): AttributeRepository {
+  const { db, engine } = ctx;
+
+  async function getAttribute(ref: number | string): Promise<AttributeRecord | undefined> {
+    const id = asId(ref);
+    let q = db.selectFrom('attributes').selectAll();
+    if (id !== undefined) q = q.where('id', '=', id);
+    else if (typeof ref === 'string' && isUuid(ref)) q = q.where('uuid', '=', ref.toLowerCase());
+    else return undefined;
+    const row = await q.executeTakeFirst();
+    return row === undefined ? undefined : toAttribute(row);
+  }
+
+  function searchQuery(filters: SearchFilters, viewer: Viewer) {
+    return db
+      .selectFrom('attributes')
+      .innerJoin('events', 'events.id', 'attributes.event_id')
+      .where((eb) => eb.and([attributeVisible(eb, viewer), ...attributeConditions(eb, filters, engine)]));
+  }
+
+  return {
+    ...objectRepository(ctx),
+    async insertAttributes(attributes: readonly New<AttributeRecord>[]) {
+      const out: AttributeRecord[] = [];
+      for (const part of chunks(attributes, INSERT_CHUNK)) {
+        const rows = await db.insertInto('attributes').values(part).returning(['id']).execute();
+        // Both engines return ids of a multi-row insert in VALUES order.
+        rows.forEach((r, i) => out.push({ ...(part[i] as New<AttributeRecord>), id: Number(r.id) }));
+      }
+      return out;
+    },
+    getAttribute,
+    async updateAttribute(id, patch) {
+      if (Object.keys(patch).length > 0) await db.updateTable('attributes').set(patch).where('id', '=', id).execute();
+      return mustExist(await getAttribute(id), 'Attribute', id);
+    },
+    async deleteAttribute(id) {
+      await db.deleteFrom('correlation_values').where('attribute_id', '=', id).execute();
+      await db.deleteFrom('ip_ranges').where('attribute_id', '=', id).execute();
+      await db.deleteFrom('attribute_tags').where('attribute_id', '=', id).execute();
+      await db.deleteFrom('sightings').where('attribute_id', '=', id).execute();
+      await db.deleteFrom('attributes').where('id', '=', id).execute();
+    },
+    async listAttributesOfEvents(eventIds, { includeDeleted }) {
+      if (eventIds.length === 0) return [];
+      let q = db.selectFrom('attributes').selectAll().where('event_id', 'in', [...eventIds]);
+      if (!includeDeleted) q = q.where('deleted', '=', false);
+      return fromRows<AttributeRecord>('attributes', await q.orderBy('id').execute());
+    },
+    async *searchAttributes(filters, viewer, batchSize = 5000) {
+      // Keyset pagination on id: memory stays bounded whatever the result size.
+      const limit = filters.limit;
+      let remaining = limit ?? Number.POSITIVE_INFINITY;
+      let offset = limit !== undefined ? ((filters.page ?? 1) - 1) * limit : 0;
+      let lastId = 0;
+      while (remaining > 0) {
+        const take = Math.min(batchSize, remaining);
+        let q = searchQuery(filters, viewer).selectAll('attributes').where('attributes.id', '>', lastId).orderBy('attributes.id').limit(take);
+        if (offset > 0) q = q.offset(offset);
+        const rows = await q.execute();
+        offset = 0;
+        if (rows.length === 0) return;
+        const batch = fromRows<AttributeRecord>('attributes', rows);
+        lastId = (batch[batch.length - 1] as AttributeRecord).id;
+        remaining -= batch.length;
+        yield batch;
+        if (rows.length < take) return;
+      }
+    },
+    async countAttributes(filters, viewer) {
+      const row = await searchQuery(filters, viewer).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+  };
+}

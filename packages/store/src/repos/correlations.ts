@@ -1,0 +1,132 @@
+import { sql } from 'kysely';
+import { correlationValues, ipRange, isIpType } from '@waggle/misp';
+import type { AttributeCorrelation, AttributeRecord, CorrelationRepository, EventRecord, Viewer } from '@waggle/core';
+import { chunks, fromRow, type RepoContext } from '../db/rows.js';
+import { attributeVisible } from '../db/visibility.js';
+
+/** The IP part of an IP-bearing attribute, if any. */
+function ipPart(a: AttributeRecord): string | undefined {
+  if (!isIpType(a.type)) return undefined;
+  return a.type === 'domain|ip' ? a.value2 : a.value1;
+}
+
+/**
+ * Correlation over SQL without a pairwise table: each attribute stores its
+ * correlatable values once (`correlation_values`) and its IP range once
+ * (`ip_ranges`); related events are found by index joins at read time, so
+ * storage grows linearly with the number of attributes.
+ */
+export function correlationRepository(ctx: RepoContext): CorrelationRepository {
+  const { db, engine } = ctx;
+
+  async function bumpCounts(values: readonly string[], delta: number): Promise<void> {
+    const counts = new Map<string, number>();
+    for (const v of values) counts.set(v, (counts.get(v) ?? 0) + delta);
+    for (const part of chunks([...counts], 1000)) {
+      await db
+        .insertInto('correlation_counts')
+        .values(part.map(([value, count]) => ({ value, count })))
+        .onConflict((oc) => oc.column('value').doUpdateSet({ count: sql`correlation_counts.count + excluded.count` }))
+        .execute();
+    }
+  }
+
+  /** Over-correlating values (seen more than `cap` times) are skipped. */
+  const notOverCorrelating = (cap: number) => sql<boolean>`a.value not in (select value from correlation_counts where count > ${cap})`;
+
+  return {
+    async addCorrelations(attributes) {
+      const values: { attribute_id: number; event_id: number; value: string }[] = [];
+      const ranges: { attribute_id: number; event_id: number; family: number; ip_start: string; ip_end: string; is_cidr: boolean }[] = [];
+      for (const a of attributes) {
+        if (a.deleted || a.disable_correlation) continue;
+        for (const value of correlationValues(a.type, a.value1, a.value2)) values.push({ attribute_id: a.id, event_id: a.event_id, value });
+        const ip = ipPart(a);
+        const range = ip === undefined ? undefined : ipRange(ip);
+        if (range !== undefined) {
+          ranges.push({ attribute_id: a.id, event_id: a.event_id, family: range.family, ip_start: range.start, ip_end: range.end, is_cidr: range.start !== range.end });
+        }
+      }
+      for (const part of chunks(values, 3000)) await db.insertInto('correlation_values').values(part).execute();
+      for (const part of chunks(ranges, 1500)) await db.insertInto('ip_ranges').values(part).execute();
+      await bumpCounts(values.map((v) => v.value), 1);
+    },
+    async removeCorrelations(attributeIds) {
+      for (const part of chunks(attributeIds, 2000)) {
+        const rows = await db.selectFrom('correlation_values').select('value').where('attribute_id', 'in', part).execute();
+        await bumpCounts(rows.map((r) => r.value), -1);
+        await db.deleteFrom('correlation_values').where('attribute_id', 'in', part).execute();
+        await db.deleteFrom('ip_ranges').where('attribute_id', 'in', part).execute();
+      }
+    },
+    async relatedEvents(eventId, viewer, cap) {
+      const exact = db
+        .selectFrom('correlation_values as a')
+        .innerJoin('correlation_values as b', (j) => j.onRef('b.value', '=', 'a.value').on('b.event_id', '!=', eventId))
+        .innerJoin('attributes', 'attributes.id', 'b.attribute_id')
+        .innerJoin('events', 'events.id', 'b.event_id')
+        .select('events.id')
+        .where('a.event_id', '=', eventId)
+        .where(notOverCorrelating(cap))
+        .where((eb) => attributeVisible(eb, viewer));
+      const ids = new Set((await exact.execute()).map((r) => Number(r.id)));
+      for (const r of await cidrPairs(ctx, 'a.event_id', [eventId], viewer)) ids.add(r.other_event_id);
+      if (ids.size === 0) return [];
+      const rows = await db.selectFrom('events').selectAll().where('id', 'in', [...ids]).orderBy('date', 'desc').orderBy('id', 'desc').execute();
+      return rows.map((r) => fromRow<EventRecord>('events', r));
+    },
+    async attributeCorrelations(attributeIds, viewer, cap) {
+      const out: AttributeCorrelation[] = [];
+      for (const part of chunks(attributeIds, 1000)) {
+        const rows = await db
+          .selectFrom('correlation_values as a')
+          .innerJoin('correlation_values as b', (j) => j.onRef('b.value', '=', 'a.value').onRef('b.event_id', '!=', 'a.event_id'))
+          .innerJoin('attributes', 'attributes.id', 'b.attribute_id')
+          .innerJoin('events', 'events.id', 'b.event_id')
+          .selectAll('events')
+          .select(['a.attribute_id as src_attribute_id', 'b.attribute_id as dst_attribute_id', 'a.value as corr_value'])
+          .where('a.attribute_id', 'in', part)
+          .where(notOverCorrelating(cap))
+          .where((eb) => attributeVisible(eb, viewer))
+          .execute();
+        for (const r of rows as Record<string, unknown>[]) {
+          const { src_attribute_id, dst_attribute_id, corr_value, ...event } = r;
+          const ev = fromRow<EventRecord>('events', event);
+          out.push({ attribute_id: Number(src_attribute_id), other_attribute_id: Number(dst_attribute_id), other_event_id: ev.id, other_event: ev, value: String(corr_value) });
+        }
+        out.push(...(await cidrPairs(ctx, 'a.attribute_id', part, viewer)));
+      }
+      return out;
+    },
+  };
+}
+
+/** CIDR containment pairs: a CIDR block and an address inside it, in different events. */
+async function cidrPairs(ctx: RepoContext, column: 'a.event_id' | 'a.attribute_id', ids: readonly number[], viewer: Viewer): Promise<AttributeCorrelation[]> {
+  const { db } = ctx;
+  const base = () =>
+    db
+      .selectFrom('ip_ranges as a')
+      .innerJoin('ip_ranges as b', (j) => j.onRef('b.family', '=', 'a.family').onRef('b.event_id', '!=', 'a.event_id'))
+      .innerJoin('attributes', 'attributes.id', 'b.attribute_id')
+      .innerJoin('events', 'events.id', 'b.event_id')
+      .selectAll('events')
+      .select(['a.attribute_id as src_attribute_id', 'b.attribute_id as dst_attribute_id', 'attributes.value1 as corr_value'])
+      .where(column, 'in', [...ids])
+      .where((eb) => attributeVisible(eb, viewer));
+  // b inside the CIDR block a, then a inside the CIDR block b.
+  const inside = base().where('a.is_cidr', '=', true).whereRef('b.ip_start', '>=', 'a.ip_start').whereRef('b.ip_start', '<=', 'a.ip_end');
+  const around = base().where('b.is_cidr', '=', true).whereRef('b.ip_start', '<=', 'a.ip_start').whereRef('b.ip_end', '>=', 'a.ip_end');
+  const rows = [...(await inside.execute()), ...(await around.execute())] as Record<string, unknown>[];
+  const seen = new Set<string>();
+  const out: AttributeCorrelation[] = [];
+  for (const r of rows) {
+    const key = `${String(r.src_attribute_id)}:${String(r.dst_attribute_id)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const { src_attribute_id, dst_attribute_id, corr_value, ...event } = r;
+    const ev = fromRow<EventRecord>('events', event);
+    out.push({ attribute_id: Number(src_attribute_id), other_attribute_id: Number(dst_attribute_id), other_event_id: ev.id, other_event: ev, value: String(corr_value) });
+  }
+  return out;
+}

@@ -1,0 +1,86 @@
+import { sql } from 'kysely';
+import type { EventIndexFilters, EventRecord, EventRepository, SearchFilters, Viewer } from '@waggle/core';
+import { fromRow, fromRows, asId, isUuid, mustExist, type RepoContext } from '../db/rows.js';
+import { attributeConditions, eventConditions, needsAttributeMatch } from '../db/filters.js';
+import { attributeVisible, eventVisible } from '../db/visibility.js';
+
+const toEvent = (row: unknown): EventRecord => fromRow<EventRecord>('events', row);
+
+/** Events over SQL. */
+export function eventRepository(ctx: RepoContext): EventRepository {
+  const { db, engine } = ctx;
+
+  async function getEvent(ref: number | string): Promise<EventRecord | undefined> {
+    const id = asId(ref);
+    let q = db.selectFrom('events').selectAll();
+    if (id !== undefined) q = q.where('id', '=', id);
+    else if (typeof ref === 'string' && isUuid(ref)) q = q.where('uuid', '=', ref.toLowerCase());
+    else return undefined;
+    const row = await q.executeTakeFirst();
+    return row === undefined ? undefined : toEvent(row);
+  }
+
+  async function eventIdsMatching(filters: SearchFilters, viewer: Viewer): Promise<number[]> {
+    const rows = await db
+      .selectFrom('attributes')
+      .innerJoin('events', 'events.id', 'attributes.event_id')
+      .select('attributes.event_id')
+      .distinct()
+      .where((eb) => eb.and([attributeVisible(eb, viewer), ...attributeConditions(eb, filters, engine)]))
+      .execute();
+    return rows.map((r) => r.event_id);
+  }
+
+  return {
+    async insertEvent(event) {
+      const row = await db.insertInto('events').values(event).returningAll().executeTakeFirstOrThrow();
+      return toEvent(row);
+    },
+    getEvent,
+    async updateEvent(id, patch) {
+      if (Object.keys(patch).length > 0) await db.updateTable('events').set(patch).where('id', '=', id).execute();
+      return mustExist(await getEvent(id), 'Event', id);
+    },
+    async deleteEvent(id) {
+      await db.deleteFrom('correlation_values').where('event_id', '=', id).execute();
+      await db.deleteFrom('ip_ranges').where('event_id', '=', id).execute();
+      await db.deleteFrom('attribute_tags').where('event_id', '=', id).execute();
+      await db.deleteFrom('event_tags').where('event_id', '=', id).execute();
+      await db.deleteFrom('sightings').where('event_id', '=', id).execute();
+      await db.deleteFrom('object_references').where('event_id', '=', id).execute();
+      await db.deleteFrom('objects').where('event_id', '=', id).execute();
+      await db.deleteFrom('attributes').where('event_id', '=', id).execute();
+      await db.deleteFrom('events').where('id', '=', id).execute();
+    },
+    async listEvents(filters: EventIndexFilters, viewer: Viewer) {
+      const matchIds = needsAttributeMatch(filters) ? await eventIdsMatching(filters, viewer) : undefined;
+      const sort = filters.sort ?? 'timestamp';
+      const direction = filters.direction ?? 'desc';
+      let q = db
+        .selectFrom('events')
+        .selectAll('events')
+        .where((eb) => eb.and([eventVisible(eb, viewer), ...eventConditions(eb, filters, engine)]));
+      if (matchIds !== undefined) q = q.where('events.id', 'in', matchIds.length > 0 ? matchIds : [-1]);
+      if (filters.threatLevelIds !== undefined) q = q.where('events.threat_level_id', 'in', [...filters.threatLevelIds]);
+      if (filters.analysis !== undefined) q = q.where('events.analysis', 'in', [...filters.analysis]);
+      if (filters.distribution !== undefined) q = q.where('events.distribution', 'in', filters.distribution.map(Number) as never[]);
+      q = q.orderBy(`events.${sort}`, direction).orderBy('events.id', direction);
+      if (filters.limit !== undefined) {
+        q = q.limit(filters.limit).offset(((filters.page ?? 1) - 1) * filters.limit);
+      }
+      return fromRows<EventRecord>('events', await q.execute());
+    },
+    eventIdsMatching,
+    async recountAttributes(eventId) {
+      const row = await db
+        .selectFrom('attributes')
+        .select(sql<number>`count(*)`.as('n'))
+        .where('event_id', '=', eventId)
+        .where('deleted', '=', false as never)
+        .executeTakeFirstOrThrow();
+      const n = Number(row.n);
+      await db.updateTable('events').set({ attribute_count: n }).where('id', '=', eventId).execute();
+      return n;
+    },
+  };
+}

@@ -1,0 +1,79 @@
+import type { Kysely } from 'kysely';
+import { ConflictError, UnavailableError, isWaggleError } from '@waggle/errors';
+import type { Repositories, Store } from '@waggle/core';
+import { connect, type ConnectOptions, type SqlConnection } from './db/connect.js';
+import type { RepoContext } from './db/rows.js';
+import { migrateToLatest } from './migrations/migrate.js';
+import { attributeRepository } from './repos/attributes.js';
+import { auditRepository } from './repos/audit.js';
+import { correlationRepository } from './repos/correlations.js';
+import { eventRepository } from './repos/events.js';
+import { organisationRepository } from './repos/organisations.js';
+import { sharingGroupRepository } from './repos/sharing-groups.js';
+import { sightingRepository } from './repos/sightings.js';
+import { tagRepository } from './repos/tags.js';
+import { userRepository } from './repos/users.js';
+
+/** Every repository bound to one handle (the pool, or one transaction). */
+export function createRepositories(ctx: RepoContext): Repositories {
+  return {
+    ...organisationRepository(ctx),
+    ...userRepository(ctx),
+    ...sharingGroupRepository(ctx),
+    ...eventRepository(ctx),
+    ...attributeRepository(ctx),
+    ...tagRepository(ctx),
+    ...sightingRepository(ctx),
+    ...correlationRepository(ctx),
+    ...auditRepository(ctx),
+  };
+}
+
+/** Translates driver errors into waggle errors; the rest of the code never sees SQL error codes. */
+export function translateDriverError(error: unknown): unknown {
+  if (isWaggleError(error)) return error;
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+    return new ConflictError(`Duplicate: ${message}`);
+  }
+  if (code === '40P01' || code === '40001' || code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
+    return new ConflictError(`Concurrent change, try again: ${message}`, {}, true);
+  }
+  if (code === 'ECONNREFUSED' || code === '57P01' || code === '53300' || code === 'ENOTFOUND') {
+    return new UnavailableError(`Database unavailable: ${message}`, error);
+  }
+  return error;
+}
+
+/** Opens (and migrates) a SQL store. */
+export async function openSqlStore(options: ConnectOptions): Promise<Store & { readonly connection: SqlConnection }> {
+  const connection = connect(options);
+  try {
+    await migrateToLatest(connection.db as unknown as Kysely<unknown>, connection.engine);
+  } catch (error) {
+    await connection.close();
+    throw translateDriverError(error);
+  }
+  const { db, engine } = connection;
+  const pooled = createRepositories({ db, engine });
+  return {
+    engine,
+    connection,
+    async read(fn) {
+      try {
+        return await fn(pooled);
+      } catch (error) {
+        throw translateDriverError(error);
+      }
+    },
+    async write(fn) {
+      try {
+        return await db.transaction().execute((trx) => fn(createRepositories({ db: trx, engine })));
+      } catch (error) {
+        throw translateDriverError(error);
+      }
+    },
+    close: () => connection.close(),
+  };
+}
