@@ -129,6 +129,26 @@ export function createAttributeService(deps: CoreDeps) {
       for await (const batch of it) yield batch;
     },
 
+    /** Tag names and object of each attribute of a batch (for flat exports such as CSV). */
+    async exportContext(batch: readonly AttributeRecord[]): Promise<Map<number, { tags: string[]; object?: { uuid: string; name: string; meta_category: string } }>> {
+      return store.read(async (repos) => {
+        const out = new Map<number, { tags: string[]; object?: { uuid: string; name: string; meta_category: string } }>();
+        for (const a of batch) out.set(a.id, { tags: [] });
+        for (const t of await repos.listAttributeTags(batch.map((a) => a.id))) out.get(t.target_id)?.tags.push(t.tag.name);
+        const objectIds = [...new Set(batch.filter((a) => a.object_id !== 0).map((a) => a.object_id))];
+        const eventIds = [...new Set(batch.filter((a) => a.object_id !== 0).map((a) => a.event_id))];
+        if (objectIds.length > 0) {
+          const objects = new Map((await repos.listObjectsOfEvents(eventIds, { includeDeleted: true })).map((o) => [o.id, o]));
+          for (const a of batch) {
+            const o = objects.get(a.object_id);
+            const entry = out.get(a.id);
+            if (o !== undefined && entry !== undefined) entry.object = { uuid: o.uuid, name: o.name, meta_category: o.meta_category };
+          }
+        }
+        return out;
+      });
+    },
+
     async count(p: Principal, filters: SearchFilters): Promise<number> {
       return store.read((repos) => repos.countAttributes(filters, p.viewer));
     },

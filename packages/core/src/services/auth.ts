@@ -83,6 +83,18 @@ export function createAuthService(deps: Pick<CoreDeps, 'store' | 'clock'>, optio
       cache.set(key, { principal, until: now + ttl });
       return principal;
     },
+    /** The principal of a user given by id or e-mail (for the command line, which acts without a key). */
+    async principalFor(userRef: number | string, ip = 'cli'): Promise<Principal> {
+      return deps.store.read(async (repos) => {
+        const user = await repos.getUser(userRef);
+        if (user === undefined) throw new AuthenticationError(`No user ${String(userRef)}`);
+        const role = await repos.getRole(user.role_id);
+        const org = await repos.getOrganisation(user.org_id);
+        if (role === undefined || org === undefined) throw new AuthenticationError(`User ${String(userRef)} has no valid role or organisation`);
+        const sgs = await repos.sharingGroupIdsForOrg(org.id);
+        return { user, role, org, viewer: viewerOf(user, role, sgs), readOnly: false, ip };
+      });
+    },
     /** Forgets cached principals (after a change of users, roles, keys or sharing groups). */
     invalidate(): void {
       cache.clear();

@@ -1,0 +1,60 @@
+import type { FastifyInstance } from 'fastify';
+import { bootstrapAdmin, ensureDefaults } from '@waggle/core';
+import { createApp } from '@waggle/server';
+import type { Config } from '../config.js';
+import { openRuntime, type Runtime } from '../runtime.js';
+import type { Output } from '../output.js';
+
+/** A running server: the HTTP app, the runtime and how to stop both. */
+export interface RunningServer {
+  readonly app: FastifyInstance;
+  readonly runtime: Runtime;
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** Opens the runtime, creates the admin on first start, and listens. */
+export async function startServer(config: Config, out: Output, version: string): Promise<RunningServer> {
+  const runtime = await openRuntime(config, (m) => out.warn(m));
+  try {
+    await ensureDefaults(runtime.deps);
+    const boot = await bootstrapAdmin(runtime.deps, { orgName: config.orgName, email: config.adminEmail, ...(config.adminKey !== undefined ? { authKey: config.adminKey.reveal() } : {}) });
+    const app = createApp({ services: runtime.services, version, bodyLimit: config.bodyLimitBytes, logger: out.logger });
+    await app.listen({ host: config.host, port: config.port });
+    const hostPart = config.host.includes(':') ? `[${config.host}]` : config.host;
+    const url = `http://${hostPart}:${String((app.server.address() as { port: number }).port)}`;
+    out.info(`waggle ${version} listening on ${url} (store: ${runtime.store.engine}, bus: ${config.bus === undefined ? 'in-process' : 'nats'}, data: ${config.home})`);
+    if (boot.created) {
+      out.info(`Created organisation "${boot.org.name}" and admin user ${boot.user.email}.`);
+      if (boot.authKey !== undefined) out.info(`Admin API key (shown once, keep it): ${boot.authKey}`);
+    }
+    return {
+      app,
+      runtime,
+      url,
+      async stop() {
+        await app.close();
+        await runtime.close();
+      },
+    };
+  } catch (error) {
+    await runtime.close();
+    throw error;
+  }
+}
+
+/** Runs until SIGINT/SIGTERM, then shuts down cleanly (in-flight requests finish). */
+export async function serveForever(config: Config, out: Output, version: string): Promise<void> {
+  const server = await startServer(config, out, version);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      out.info('shutting down');
+      server.stop().then(resolve, (e: unknown) => {
+        out.warn(`shutdown: ${String(e)}`);
+        resolve();
+      });
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}

@@ -1,0 +1,64 @@
+import { join, resolve } from 'node:path';
+import { InputError } from '@waggle/errors';
+import { Secret } from '@waggle/errors';
+
+/** Everything the platform reads from flags and the environment, validated once. */
+export interface Config {
+  readonly home: string;
+  readonly host: string;
+  readonly port: number;
+  /** SQLite file path or postgres:// URL. */
+  readonly database: Secret;
+  readonly bus: Secret | undefined;
+  readonly adminKey: Secret | undefined;
+  readonly adminEmail: string;
+  readonly orgName: string;
+  readonly correlationCap: number;
+  readonly logLevel: string;
+  readonly bodyLimitBytes: number;
+}
+
+/** Raw options (flags win over environment variables). */
+export interface ConfigInput {
+  readonly listen?: string;
+  readonly data?: string;
+  readonly database?: string;
+  readonly bus?: string;
+  readonly logLevel?: string;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Reads and validates the configuration; reports every problem at once. */
+export function readConfig(input: ConfigInput, env: Env): Config {
+  const problems: string[] = [];
+  const home = resolve(input.data ?? env.WAGGLE_HOME ?? '.waggle');
+  const listen = input.listen ?? env.WAGGLE_LISTEN ?? '127.0.0.1:8080';
+  const m = /^(\[[0-9a-fA-F:]+\]|[^:]+):([0-9]{1,5})$/.exec(listen);
+  const host = m?.[1]?.replace(/^\[|\]$/g, '') ?? '';
+  const port = Number(m?.[2] ?? Number.NaN);
+  if (m === null || !Number.isInteger(port) || port > 65535) problems.push(`--listen must be HOST:PORT (got "${listen}")`);
+  const database = input.database ?? env.WAGGLE_DATABASE_URL ?? join(home, 'waggle.sqlite');
+  const bus = input.bus ?? env.WAGGLE_BUS_URL;
+  if (bus !== undefined && bus !== '' && !/^nats:\/\//.test(bus)) problems.push(`--bus must be a nats:// URL (got "${bus}")`);
+  const adminKey = env.WAGGLE_ADMIN_KEY;
+  if (adminKey !== undefined && adminKey !== '' && !/^[A-Za-z0-9]{40}$/.test(adminKey)) problems.push('WAGGLE_ADMIN_KEY must be 40 letters and digits');
+  const cap = Number(env.WAGGLE_CORRELATION_CAP ?? '20');
+  if (!Number.isInteger(cap) || cap < 1) problems.push('WAGGLE_CORRELATION_CAP must be a positive integer');
+  const bodyMb = Number(env.WAGGLE_BODY_LIMIT_MB ?? '64');
+  if (!Number.isFinite(bodyMb) || bodyMb <= 0) problems.push('WAGGLE_BODY_LIMIT_MB must be a positive number');
+  if (problems.length > 0) throw new InputError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  return {
+    home,
+    host,
+    port,
+    database: new Secret(database),
+    bus: bus === undefined || bus === '' ? undefined : new Secret(bus),
+    adminKey: adminKey === undefined || adminKey === '' ? undefined : new Secret(adminKey),
+    adminEmail: env.WAGGLE_ADMIN_EMAIL ?? 'admin@waggle.local',
+    orgName: env.WAGGLE_ORG_NAME ?? 'ORGNAME',
+    correlationCap: cap,
+    logLevel: input.logLevel ?? env.WAGGLE_LOG_LEVEL ?? 'info',
+    bodyLimitBytes: Math.floor(bodyMb * 1024 * 1024),
+  };
+}

@@ -1,0 +1,68 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { createMemoryBus, createNatsBus, type Bus } from '@waggle/bus';
+import { DEFAULT_CORE_CONFIG, type CoreDeps, type Store } from '@waggle/core';
+import { builtinTemplatesDir, createTemplateRegistry, loadTemplatesFromDir, type TemplateRegistry } from '@waggle/misp';
+import { createServices, type Services } from '@waggle/server';
+import { openSqlStore } from '@waggle/store';
+import type { Config } from './config.js';
+
+/** The wired platform: adapters chosen by configuration, use cases on top. */
+export interface Runtime {
+  readonly config: Config;
+  readonly store: Store;
+  readonly bus: Bus;
+  readonly templates: TemplateRegistry;
+  readonly services: Services;
+  readonly deps: CoreDeps;
+  close(): Promise<void>;
+}
+
+/** Where imported object templates live (`waggle templates import`). */
+export function templatesDir(config: Config): string {
+  return join(config.home, 'templates');
+}
+
+function loadTemplates(config: Config, warn: (msg: string) => void): TemplateRegistry {
+  const registry = createTemplateRegistry(loadTemplatesFromDir(builtinTemplatesDir()).list());
+  const extra = loadTemplatesFromDir(templatesDir(config));
+  for (const t of extra.list()) registry.add(t);
+  for (const p of extra.problems) if (!p.message.includes('does not exist') && !p.message.includes('ENOENT')) warn(`template ${p.file}: ${p.message}`);
+  return registry;
+}
+
+/** Opens store and bus and builds the services. The composition root: the only place adapters are chosen. */
+export async function openRuntime(config: Config, warn: (msg: string) => void = () => {}): Promise<Runtime> {
+  mkdirSync(config.home, { recursive: true });
+  const store = await openSqlStore({ url: config.database.reveal() });
+  let bus: Bus;
+  try {
+    bus = config.bus === undefined ? createMemoryBus({ onError: (e) => warn(`bus subscriber failed: ${String(e)}`) }) : await createNatsBus({ url: config.bus.reveal() });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const templates = loadTemplates(config, warn);
+  const deps: CoreDeps = {
+    store,
+    bus,
+    clock: { now: () => Math.floor(Date.now() / 1000) },
+    ids: { uuid: () => randomUUID() },
+    templates,
+    config: { ...DEFAULT_CORE_CONFIG, correlationCap: config.correlationCap },
+  };
+  const services = createServices(deps);
+  return {
+    config,
+    store,
+    bus,
+    templates,
+    services,
+    deps,
+    async close() {
+      await bus.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Principal } from '@waggle/core';
+import { handleError } from './http/error-handler.js';
+import { rewriteMispUrl } from './http/url-rewrite.js';
+import type { RouteContext, Services } from './http/context.js';
+import { registerAdminRoutes } from './routes/admin.js';
+import { registerAttributeRoutes } from './routes/attributes.js';
+import { registerEventRoutes } from './routes/events.js';
+import { registerMiscRoutes } from './routes/misc.js';
+import { registerObjectRoutes } from './routes/objects.js';
+import { registerSightingRoutes } from './routes/sightings.js';
+import { registerTagRoutes } from './routes/tags.js';
+
+/** What the HTTP app needs. */
+export interface AppDeps {
+  readonly services: Services;
+  readonly version: string;
+  /** Largest accepted request body in bytes (default 64 MiB). */
+  readonly bodyLimit?: number;
+  readonly logger?: FastifyServerOptions['logger'];
+}
+
+const PRINCIPAL = Symbol('principal');
+
+/** Builds the HTTP app (MISP REST API and waggle's native API); listening is the caller's business. */
+export function createApp(deps: AppDeps): FastifyInstance {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: deps.bodyLimit ?? 64 * 1024 * 1024,
+    rewriteUrl: (req) => rewriteMispUrl(req.url ?? '/'),
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, caseSensitive: false },
+  });
+
+  // PyMISP sends `content-type: application/json` with empty bodies (GET, HEAD, body-less POST).
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') {
+      done(null, {});
+      return;
+    }
+    try {
+      done(null, JSON.parse(text) as unknown);
+    } catch (error) {
+      const e = error as Error & { statusCode?: number; code?: string };
+      e.statusCode = 400;
+      e.code = 'FST_ERR_CTP_INVALID_JSON_BODY';
+      done(e, undefined);
+    }
+  });
+  // Some clients post JSON as text/plain or form content types; treat them as JSON too.
+  app.addContentTypeParser(['text/plain', 'application/x-www-form-urlencoded'], { parseAs: 'string' }, (_req, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    try {
+      done(null, text.trim() === '' ? {} : (JSON.parse(text) as unknown));
+    } catch {
+      done(null, {});
+    }
+  });
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send({ name: 'Not found', message: `No such endpoint: ${request.method} ${request.url.split('?')[0] ?? ''}`, url: request.url, code: 'not_found' });
+  });
+
+  const ctx: RouteContext = {
+    services: deps.services,
+    version: deps.version,
+    async principal(request) {
+      const cached = (request as unknown as Record<symbol, Principal | undefined>)[PRINCIPAL];
+      if (cached !== undefined) return cached;
+      const header = request.headers.authorization ?? request.headers['x-misp-auth'];
+      const raw = Array.isArray(header) ? header[0] : header;
+      const p = await deps.services.auth.authenticate(raw, request.ip);
+      (request as unknown as Record<symbol, Principal>)[PRINCIPAL] = p;
+      return p;
+    },
+  };
+
+  registerMiscRoutes(app, ctx);
+  registerEventRoutes(app, ctx);
+  registerAttributeRoutes(app, ctx);
+  registerObjectRoutes(app, ctx);
+  registerTagRoutes(app, ctx);
+  registerSightingRoutes(app, ctx);
+  registerAdminRoutes(app, ctx);
+  return app;
+}

@@ -1,0 +1,46 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type {
+  AttributeService,
+  AuthService,
+  EventService,
+  ObjectService,
+  Principal,
+  SightingService,
+  TagService,
+} from '@waggle/core';
+import type { AdminServices } from './admin-services.js';
+
+/** The use cases the HTTP layer calls. */
+export interface Services {
+  readonly auth: AuthService;
+  readonly events: EventService;
+  readonly attributes: AttributeService;
+  readonly objects: ObjectService;
+  readonly tags: TagService;
+  readonly sightings: SightingService;
+  readonly admin: AdminServices;
+}
+
+/** What route modules receive. */
+export interface RouteContext {
+  readonly services: Services;
+  readonly version: string;
+  /** The authenticated caller of a request (throws an authentication error otherwise). */
+  principal(request: FastifyRequest): Promise<Principal>;
+}
+
+/** MISP's success body for actions without a richer answer. */
+export function saved(reply: FastifyReply, request: FastifyRequest, message: string, extra: Record<string, unknown> = {}): FastifyReply {
+  return reply.send({ saved: true, success: true, name: message, message, url: request.url.split('?')[0], ...extra });
+}
+
+/** The request body as an object ({} when empty). */
+export function bodyOf(request: FastifyRequest): Record<string, unknown> {
+  const b = request.body;
+  return typeof b === 'object' && b !== null && !Array.isArray(b) ? (b as Record<string, unknown>) : {};
+}
+
+/** Route params and query merged (MISP named parameters end up in the query). */
+export function paramsOf(request: FastifyRequest): Record<string, string> {
+  return { ...(request.query as Record<string, string>), ...(request.params as Record<string, string>) };
+}

@@ -1,0 +1,108 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { parseEvent, type MispJson } from '@waggle/core';
+import { bodyOf, paramsOf, saved, type RouteContext } from '../http/context.js';
+import { parseSearch } from '../search/parse-filters.js';
+import { sendSearch } from '../search/send-search.js';
+
+const truthy = (v: unknown): boolean => v === true || v === 1 || v === '1' || v === 'true';
+
+/** MISP's `deleted` view option: 1/true = live and deleted attributes. */
+function includeDeleted(v: unknown): boolean {
+  return v !== undefined && v !== null && v !== false && v !== 0 && v !== '0' && v !== '';
+}
+
+/** Event endpoints: add, view, edit, delete, publish, index, restSearch. */
+export function registerEventRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  const { events } = ctx.services;
+
+  app.post('/events/add', async (request) => {
+    const p = await ctx.principal(request);
+    const params = paramsOf(request);
+    return { Event: await events.add(p, parseEvent(request.body), { metadata: truthy(params.metadata) }) };
+  });
+
+  app.route({
+    method: ['GET', 'POST'],
+    url: '/events/view/:id',
+    handler: async (request) => {
+      const p = await ctx.principal(request);
+      const o = { ...paramsOf(request), ...bodyOf(request) };
+      return { Event: await events.view(p, String(o.id), { includeDeleted: includeDeleted(o.deleted), includeSightings: truthy(o.includeSightings) }) };
+    },
+  });
+
+  app.head('/events/view/:id', async (request, reply) => {
+    const p = await ctx.principal(request);
+    const ok = await events.exists(p, (request.params as { id: string }).id);
+    return reply.status(ok ? 200 : 404).send();
+  });
+
+  app.route({
+    method: ['POST', 'PUT'],
+    url: '/events/edit/:id',
+    handler: async (request) => {
+      const p = await ctx.principal(request);
+      const params = paramsOf(request);
+      return { Event: await events.edit(p, String(params.id), parseEvent(request.body), { metadata: truthy(params.metadata) }) };
+    },
+  });
+
+  app.route({
+    method: ['POST', 'DELETE'],
+    url: '/events/delete/:id',
+    handler: async (request, reply) => {
+      const p = await ctx.principal(request);
+      const e = await events.delete(p, (request.params as { id: string }).id);
+      return saved(reply, request, 'Event deleted.', { id: String(e.id) });
+    },
+  });
+
+  const publish = (published: boolean, message: string) => async (request: FastifyRequest, reply: FastifyReply) => {
+    const p = await ctx.principal(request);
+    const e = await events.setPublished(p, (request.params as { id: string }).id, published);
+    return saved(reply, request, message, { id: String(e.id) });
+  };
+  app.post('/events/publish/:id', publish(true, 'Event published.'));
+  app.post('/events/alert/:id', publish(true, 'Event published.'));
+  app.post('/events/unpublish/:id', publish(false, 'Event unpublished.'));
+
+  app.route({
+    method: ['GET', 'POST'],
+    url: '/events/index',
+    handler: async (request, reply) => {
+      const p = await ctx.principal(request);
+      const body = { ...paramsOf(request), ...bodyOf(request) } as Record<string, unknown>;
+      // events/index names some filters differently from restSearch.
+      const mapped: Record<string, unknown> = {
+        ...body,
+        eventinfo: body.eventinfo ?? body.info,
+        from: body.datefrom ?? body.from,
+        to: body.dateuntil ?? body.to,
+        timestamp: undefined,
+        event_timestamp: body.timestamp ?? body.event_timestamp,
+        publish_timestamp: body.publish_timestamp ?? body.publishtimestamp,
+        tags: body.tags ?? body.tag,
+        eventid: body.eventid ?? body.id,
+      };
+      const { filters } = parseSearch(mapped, Math.floor(Date.now() / 1000));
+      const rows: MispJson[] = await events.index(p, {
+        ...filters,
+        ...(['id', 'timestamp', 'date', 'publish_timestamp'].includes(String(body.sort)) ? { sort: String(body.sort) as 'timestamp' } : {}),
+        ...(body.direction !== undefined ? { direction: String(body.direction).toLowerCase() === 'asc' ? 'asc' : 'desc' } : {}),
+      });
+      void reply.header('x-result-count', String(rows.length));
+      return rows;
+    },
+  });
+
+  app.route({
+    method: ['GET', 'POST'],
+    url: '/events/rest_search',
+    handler: async (request, reply) => sendSearch(ctx, request, reply, 'events'),
+  });
+  app.route({
+    method: ['GET', 'POST'],
+    url: '/events/rest_search/:format',
+    handler: async (request, reply) => sendSearch(ctx, request, reply, 'events'),
+  });
+}

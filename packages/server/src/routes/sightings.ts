@@ -1,0 +1,50 @@
+import type { FastifyInstance } from 'fastify';
+import { optInt, optString, optTimestamp, optUuid } from '@waggle/core';
+import { bodyOf, type RouteContext } from '../http/context.js';
+
+/** Sighting endpoints. */
+export function registerSightingRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  const { sightings } = ctx.services;
+
+  for (const url of ['/sightings/add', '/sightings/add/:id']) {
+    app.post(url, async (request) => {
+      const p = await ctx.principal(request);
+      const body = bodyOf(request);
+      const s = (body.Sighting ?? body) as Record<string, unknown>;
+      const target = (request.params as { id?: string }).id ?? optString(s.id, 'id') ?? optUuid(s.uuid, 'uuid');
+      const values = s.values ?? s.value;
+      const value = Array.isArray(values) ? optString(values[0], 'value') : optString(values, 'value');
+      const type = optInt(s.type, 'type', 0, 2);
+      const source = optString(s.source, 'source', 255);
+      const timestamp = optTimestamp(s.timestamp ?? s.date_sighting, 'timestamp');
+      const created = await sightings.add(p, {
+        ...(target !== undefined ? { attribute: target } : {}),
+        ...(target === undefined && value !== undefined ? { value } : {}),
+        ...(type !== undefined ? { type } : {}),
+        ...(source !== undefined ? { source } : {}),
+        ...(timestamp !== undefined ? { timestamp } : {}),
+      });
+      if (created.length === 1) return { Sighting: created[0] };
+      return { saved: true, success: true, name: `${created.length} sightings successfully added.`, message: `${created.length} sightings successfully added.`, url: request.url };
+    });
+  }
+
+  app.post('/sightings/list_sightings', async (request) => {
+    const p = await ctx.principal(request);
+    const body = bodyOf(request);
+    const id = optString(body.id, 'id') ?? '';
+    const context = String(body.context ?? 'attribute');
+    const list = await sightings.list(p, context === 'event' ? { event: id } : { attribute: id });
+    return list.map((s) => ({ Sighting: s }));
+  });
+
+  app.route({
+    method: ['GET', 'POST'],
+    url: '/sightings/index/:id',
+    handler: async (request) => {
+      const p = await ctx.principal(request);
+      const list = await sightings.list(p, { event: (request.params as { id: string }).id });
+      return list.map((s) => ({ Sighting: s }));
+    },
+  });
+}

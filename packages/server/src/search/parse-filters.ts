@@ -1,0 +1,187 @@
+import { InputError } from '@waggle/errors';
+import type { EventIndexFilters, SearchFilters, TagFilter, ValueFilter } from '@waggle/core';
+
+type Body = Record<string, unknown>;
+
+function list(v: unknown): unknown[] {
+  if (v === undefined || v === null || v === '') return [];
+  return Array.isArray(v) ? v : [v];
+}
+
+/** MISP's flexible filter: a value, a list, `!negated` entries, or {OR, AND, NOT}. */
+export function valueFilter(v: unknown, field: string): ValueFilter | undefined {
+  if (v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0)) return undefined;
+  const include: string[] = [];
+  const exclude: string[] = [];
+  const add = (x: unknown, negate: boolean): void => {
+    if (typeof x !== 'string' && typeof x !== 'number') throw new InputError(`${field} must contain strings`, { field });
+    const s = String(x);
+    if (s.startsWith('!')) (negate ? include : exclude).push(s.slice(1));
+    else (negate ? exclude : include).push(s);
+  };
+  if (typeof v === 'object' && !Array.isArray(v)) {
+    const o = v as Body;
+    for (const x of [...list(o.OR), ...list(o.or), ...list(o.AND), ...list(o.and)]) add(x, false);
+    for (const x of [...list(o.NOT), ...list(o.not)]) add(x, true);
+  } else {
+    // Query strings and named parameters give "a||b" or "a&&b" lists.
+    const items = typeof v === 'string' && v.includes('||') ? v.split('||') : list(v);
+    for (const x of items) add(x, false);
+  }
+  return include.length === 0 && exclude.length === 0 ? undefined : { include, exclude };
+}
+
+/** Tags: a list is OR; {AND, OR, NOT} as PyMISP's build_complex_query makes it; `!tag` negates. */
+export function tagFilter(v: unknown): TagFilter | undefined {
+  if (v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0)) return undefined;
+  const and: string[] = [];
+  const or: string[] = [];
+  const not: string[] = [];
+  const put = (target: string[], x: unknown): void => {
+    const s = String(x);
+    if (s.startsWith('!')) not.push(s.slice(1));
+    else target.push(s);
+  };
+  if (typeof v === 'object' && !Array.isArray(v)) {
+    const o = v as Body;
+    for (const x of [...list(o.AND), ...list(o.and)]) put(and, x);
+    for (const x of [...list(o.OR), ...list(o.or)]) put(or, x);
+    for (const x of [...list(o.NOT), ...list(o.not)]) not.push(String(x));
+  } else {
+    const items = typeof v === 'string' && v.includes('&&') ? v.split('&&') : typeof v === 'string' && v.includes('||') ? v.split('||') : list(v);
+    const target = typeof v === 'string' && v.includes('&&') ? and : or;
+    for (const x of items) put(target, x);
+  }
+  return { and, or, not };
+}
+
+const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
+
+/** '5d', '12h', '30m', '90' (seconds) → seconds. */
+export function duration(v: string, field: string): number {
+  const m = /^([0-9]+)([smhdw]?)$/.exec(v.trim());
+  if (m === null) throw new InputError(`${field} must look like 30m, 12h, 7d or a number of seconds`, { field });
+  return Number(m[1]) * (UNITS[m[2] === '' ? 's' : (m[2] as string)] ?? 1);
+}
+
+/** A timestamp filter: seconds, a date, a duration ('1d' = since one day ago), or [from, to]. */
+function timeRange(v: unknown, field: string, now: number): { from?: number; to?: number } | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  const one = (x: unknown): number => {
+    const s = String(x).trim();
+    if (/^[0-9]{9,}$/.test(s)) return Number(s);
+    if (/^[0-9]+[smhdw]$/.test(s)) return now - duration(s, field);
+    const ms = Date.parse(s);
+    if (Number.isNaN(ms)) throw new InputError(`${field} must be a timestamp, a date or a duration such as 7d`, { field });
+    return Math.floor(ms / 1000);
+  };
+  if (Array.isArray(v)) {
+    const [a, b] = v;
+    return { ...(a !== undefined && a !== null && a !== '' ? { from: one(a) } : {}), ...(b !== undefined && b !== null && b !== '' ? { to: one(b) } : {}) };
+  }
+  return { from: one(v) };
+}
+
+function bool(v: unknown, field: string): boolean | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  if (v === true || v === 1 || v === '1' || v === 'true') return true;
+  if (v === false || v === 0 || v === '0' || v === 'false') return false;
+  throw new InputError(`${field} must be true or false`, { field });
+}
+
+function int(v: unknown, field: string, min = 0): number | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < min) throw new InputError(`${field} must be an integer ≥ ${min}`, { field });
+  return n;
+}
+
+function date(v: unknown, field: string): string | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  const s = String(v).trim();
+  if (/^[0-9]{9,}$/.test(s)) return new Date(Number(s) * 1000).toISOString().slice(0, 10);
+  if (/^[0-9]+[dhwm]$/.test(s)) return new Date(Date.now() - duration(s, field) * 1000).toISOString().slice(0, 10);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(s) || Number.isNaN(Date.parse(s.slice(0, 10)))) throw new InputError(`${field} must be a date (YYYY-MM-DD)`, { field });
+  return s.slice(0, 10);
+}
+
+function ids(v: unknown, field: string): number[] | undefined {
+  const items = list(v).flatMap((x) => (typeof x === 'string' ? x.split(/[,|]+/) : [x]));
+  if (items.length === 0) return undefined;
+  return items.map((x) => {
+    const n = Number(x);
+    if (!Number.isSafeInteger(n) || n <= 0) throw new InputError(`${field} must contain event ids`, { field });
+    return n;
+  });
+}
+
+/** MISP: 1/true = live and deleted, 0/false = live only, 2/"only" = deleted only, [0,1] = both. */
+function deletedFilter(v: unknown): boolean | 'both' | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  if (Array.isArray(v)) return 'both';
+  if (v === 2 || v === '2' || v === 'only') return true;
+  return bool(v, 'deleted') === true ? 'both' : false;
+}
+
+/** Options that shape the output rather than select. */
+export interface SearchOutputOptions {
+  readonly returnFormat: string;
+  readonly includeCorrelations: boolean;
+  readonly includeEventUuid: boolean;
+  readonly includeEventTags: boolean;
+  readonly includeSightings: boolean;
+  readonly metadata: boolean;
+  readonly headerless: boolean;
+  readonly requestedAttributes: readonly string[] | undefined;
+}
+
+/** Parses a restSearch body (MISP's parameter names) into filters and output options. */
+export function parseSearch(body: Body, now: number): { filters: SearchFilters & EventIndexFilters; output: SearchOutputOptions } {
+  const uuids = list(body.uuid).map(String);
+  const eventIds = ids(body.eventid ?? body.event_id, 'eventid');
+  const last = body.last !== undefined && body.last !== '' ? now - duration(String(body.last), 'last') : undefined;
+  const ts = timeRange(body.timestamp ?? body.attribute_timestamp, 'timestamp', now);
+  const ets = timeRange(body.event_timestamp, 'event_timestamp', now);
+  const pts = timeRange(body.publish_timestamp, 'publish_timestamp', now);
+  const deletedRaw = body.deleted;
+  const deleted = deletedFilter(deletedRaw);
+  const limit = int(body.limit, 'limit', 1);
+  const page = int(body.page, 'page', 1);
+  const value = valueFilter(body.value ?? body.searchall, 'value');
+  const type = valueFilter(body.type ?? body.type_attribute, 'type');
+  const category = valueFilter(body.category, 'category');
+  const org = valueFilter(body.org, 'org');
+  const tags = tagFilter(body.tags ?? body.tag);
+  const toIds = bool(body.to_ids, 'to_ids');
+  const published = bool(body.published, 'published');
+  const dateFrom = date(body.from ?? body.date_from, 'from');
+  const dateTo = date(body.to ?? body.date_to, 'to');
+  const filters: Record<string, unknown> = {
+    value, type, category, org, tags, eventIds, toIds, published, dateFrom, dateTo, limit, page,
+    uuids: uuids.length > 0 ? uuids : undefined,
+    objectNames: list(body.object_name).length > 0 ? list(body.object_name).map(String) : undefined,
+    eventInfo: body.eventinfo === undefined || body.eventinfo === '' ? undefined : String(body.eventinfo),
+    timestampFrom: ts?.from,
+    timestampTo: ts?.to,
+    eventTimestampFrom: ets?.from,
+    eventTimestampTo: ets?.to,
+    publishTimestampFrom: pts?.from ?? last,
+    publishTimestampTo: pts?.to,
+    deleted,
+  };
+  for (const k of Object.keys(filters)) if (filters[k] === undefined) delete filters[k];
+  const requested = list(body.requested_attributes).map(String);
+  return {
+    filters: filters as SearchFilters & EventIndexFilters,
+    output: {
+      returnFormat: String(body.returnFormat ?? body.return_format ?? 'json').toLowerCase(),
+      includeCorrelations: bool(body.includeCorrelations ?? body.include_correlations, 'includeCorrelations') ?? false,
+      includeEventUuid: bool(body.includeEventUuid ?? body.include_event_uuid, 'includeEventUuid') ?? false,
+      includeEventTags: bool(body.includeEventTags ?? body.include_event_tags, 'includeEventTags') ?? false,
+      includeSightings: bool(body.includeSightings ?? body.include_sightings, 'includeSightings') ?? false,
+      metadata: bool(body.metadata, 'metadata') ?? false,
+      headerless: bool(body.headerless, 'headerless') ?? false,
+      requestedAttributes: requested.length > 0 ? requested : undefined,
+    },
+  };
+}

@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, testEngines, type TestServer } from '../test-support/test-server.js';
+
+type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+describe.each(testEngines())('restSearch on %s', (engine) => {
+  let s: TestServer;
+  const values = (r: { json: unknown }): string[] => ((r.json as J).response.Attribute as J[]).map((a) => a.value).sort();
+
+  beforeAll(async () => {
+    s = await startTestServer(engine);
+    await s.call('POST', '/events/add', { info: 'A', date: '2024-01-10', Tag: [{ name: 'tlp:green' }, { name: 'apt:x' }], Attribute: [
+      { type: 'ip-dst', value: '192.0.2.10', to_ids: true },
+      { type: 'domain', value: 'alpha.example' },
+      { type: 'url', value: 'http://alpha.example/a_b%c' },
+    ] });
+    await s.call('POST', '/events/add', { info: 'B', date: '2024-03-05', Tag: [{ name: 'tlp:red' }], Attribute: [
+      { type: 'ip-dst', value: '192.0.2.11', to_ids: false },
+      { type: 'domain', value: 'beta.example', Tag: [{ name: 'tlp:green' }] },
+    ] });
+  });
+  afterAll(async () => {
+    await s.close();
+  });
+
+  it('filters by exact value, wildcard and negation', async () => {
+    expect(values(await s.call('POST', '/attributes/restSearch', { value: '192.0.2.10' }))).toEqual(['192.0.2.10']);
+    expect(values(await s.call('POST', '/attributes/restSearch', { value: '192.0.2.%' }))).toEqual(['192.0.2.10', '192.0.2.11']);
+    expect(values(await s.call('POST', '/attributes/restSearch', { value: ['%.example', '!beta.example'] }))).toEqual(['alpha.example']);
+  });
+
+  it('treats LIKE and SQL metacharacters literally', async () => {
+    expect(values(await s.call('POST', '/attributes/restSearch', { value: 'http://alpha.example/a_b%' }))).toEqual(['http://alpha.example/a_b%c']);
+    expect(values(await s.call('POST', '/attributes/restSearch', { value: 'http://alpha.example/a_bx%' }))).toEqual([]);
+    expect(values(await s.call('POST', '/attributes/restSearch', { value: "x' OR '1'='1" }))).toEqual([]);
+    expect(values(await s.call('POST', '/attributes/restSearch', { value: '_lpha.example' }))).toEqual([]);
+  });
+
+  it('filters by type, category, to_ids, tags with AND/OR/NOT, dates and event ids', async () => {
+    expect(values(await s.call('POST', '/attributes/restSearch', { type: 'ip-dst', to_ids: 1 }))).toEqual(['192.0.2.10']);
+    expect(values(await s.call('POST', '/attributes/restSearch', { type: 'domain', category: 'Network activity' }))).toEqual(['alpha.example', 'beta.example']);
+    expect(values(await s.call('POST', '/attributes/restSearch', { tags: ['tlp:green'] }))).toEqual(['192.0.2.10', 'alpha.example', 'beta.example', 'http://alpha.example/a_b%c']);
+    expect(values(await s.call('POST', '/attributes/restSearch', { tags: { AND: ['tlp:green', 'apt:x'] } }))).toHaveLength(3);
+    expect(values(await s.call('POST', '/attributes/restSearch', { tags: { NOT: ['tlp:green'] } }))).toEqual(['192.0.2.11']);
+    expect(values(await s.call('POST', '/attributes/restSearch', { from: '2024-02-01' }))).toEqual(['192.0.2.11', 'beta.example']);
+    expect(values(await s.call('POST', '/attributes/restSearch', { to: '2024-02-01', type: 'domain' }))).toEqual(['alpha.example']);
+  });
+
+  it('pages with limit/page and counts', async () => {
+    const p1 = values(await s.call('POST', '/attributes/restSearch', { limit: 2, page: 1 }));
+    const p2 = values(await s.call('POST', '/attributes/restSearch', { limit: 2, page: 2 }));
+    const p3 = values(await s.call('POST', '/attributes/restSearch', { limit: 2, page: 3 }));
+    expect([...p1, ...p2, ...p3]).toHaveLength(5);
+    expect(new Set([...p1, ...p2, ...p3]).size).toBe(5);
+  });
+
+  it('returns events, csv and text', async () => {
+    const ev = (await s.call('POST', '/events/restSearch', { value: 'beta.example' })).json as J;
+    expect(ev.response.map((e: J) => e.Event.info)).toEqual(['B']);
+    const meta = (await s.call('POST', '/events/restSearch', { tags: 'tlp:red', metadata: 1 })).json as J;
+    expect(meta.response[0].Event.Attribute).toBeUndefined();
+    const csv = await s.call('POST', '/attributes/restSearch', { returnFormat: 'csv', type: 'domain' });
+    expect(csv.headers['content-type']).toMatch(/text\/csv/);
+    const lines = csv.text.trim().split('\n');
+    expect(lines[0]).toBe('uuid,event_id,category,type,value,comment,to_ids,date,object_relation,attribute_tag,object_uuid,object_name,object_meta_category');
+    expect(lines).toHaveLength(3);
+    const text = await s.call('POST', '/attributes/restSearch/text', { type: 'ip-dst' });
+    expect(text.text.trim().split('\n').sort()).toEqual(['192.0.2.10', '192.0.2.11']);
+  });
+
+  it('rejects bad filters with a clear error', async () => {
+    const bad = await s.call('POST', '/attributes/restSearch', { returnFormat: 'stix-xml' });
+    expect(bad.status).toBe(400);
+    expect((bad.json as J).field).toBe('returnFormat');
+    expect((await s.call('POST', '/attributes/restSearch', { limit: -1 })).status).toBe(400);
+    expect((await s.call('POST', '/attributes/restSearch', { from: 'yesterday-ish' })).status).toBe(400);
+  });
+
+  it('event index filters and sorts', async () => {
+    const all = (await s.call('GET', '/events/index')).json as J[];
+    expect(all.map((e) => e.info).sort()).toEqual(['A', 'B']);
+    const onlyB = (await s.call('POST', '/events/index', { eventinfo: 'B' })).json as J[];
+    expect(onlyB.map((e) => e.info)).toEqual(['B']);
+    expect(all[0]?.Orgc.name).toBe('ORGNAME');
+  });
+});

@@ -1,0 +1,69 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { InputError } from '@waggle/errors';
+import type { AttributeRecord, Principal } from '@waggle/core';
+import { bodyOf, paramsOf, type RouteContext } from '../http/context.js';
+import { DEFAULT_CSV_COLUMNS, csvField, csvRow } from './csv.js';
+import { parseSearch, type SearchOutputOptions } from './parse-filters.js';
+import { jsonArray, sendStream } from './stream.js';
+
+type Scope = 'events' | 'attributes' | 'objects';
+
+const FORMATS = new Set(['json', 'csv', 'text', 'txt']);
+
+async function* csvLines(ctx: RouteContext, batches: AsyncIterable<AttributeRecord[]>, out: SearchOutputOptions): AsyncIterable<string> {
+  const columns = out.requestedAttributes ?? DEFAULT_CSV_COLUMNS;
+  if (!out.headerless) yield `${columns.map(csvField).join(',')}\n`;
+  for await (const batch of batches) {
+    const context = await ctx.services.attributes.exportContext(batch);
+    let chunk = '';
+    for (const a of batch) {
+      const c = context.get(a.id);
+      chunk += `${csvRow(a, { tags: (c?.tags ?? []).join(','), ...(c?.object !== undefined ? { object: c.object } : {}) }, columns)}\n`;
+    }
+    yield chunk;
+  }
+}
+
+async function* textLines(batches: AsyncIterable<AttributeRecord[]>): AsyncIterable<string> {
+  for await (const batch of batches) {
+    yield batch.map((a) => `${a.value2 === '' ? a.value1 : `${a.value1}|${a.value2}`}\n`).join('');
+  }
+}
+
+async function* eventBatches(it: AsyncIterable<Record<string, unknown>>): AsyncIterable<unknown[]> {
+  for await (const e of it) yield [{ Event: e }];
+}
+
+/** restSearch for events, attributes and objects, in json, csv or text, streamed. */
+export async function sendSearch(ctx: RouteContext, request: FastifyRequest, reply: FastifyReply, scope: Scope): Promise<FastifyReply> {
+  const p = await ctx.principal(request);
+  const params = paramsOf(request);
+  const body = { ...params, ...bodyOf(request) };
+  if (params.format !== undefined) body.returnFormat = params.format;
+  const { filters, output } = parseSearch(body, Math.floor(Date.now() / 1000));
+  if (!FORMATS.has(output.returnFormat)) {
+    throw new InputError(`returnFormat "${output.returnFormat}" is not supported; use json, csv or text`, { field: 'returnFormat' });
+  }
+  const { attributes, events, objects } = ctx.services;
+  if (output.returnFormat === 'csv') {
+    return sendStream(reply, 'text/csv; charset=utf-8', csvLines(ctx, attributes.searchRecords(p, filters), output));
+  }
+  if (output.returnFormat === 'text' || output.returnFormat === 'txt') {
+    return sendStream(reply, 'text/plain; charset=utf-8', textLines(attributes.searchRecords(p, filters)));
+  }
+  if (scope === 'attributes') {
+    const batches = attributes.search(p, filters, {
+      includeCorrelations: output.includeCorrelations,
+      includeEventUuid: output.includeEventUuid,
+      includeEventTags: output.includeEventTags,
+      includeSightings: output.includeSightings,
+    });
+    return sendStream(reply, 'application/json; charset=utf-8', jsonArray('{"response":{"Attribute":[', batches, ']}}'));
+  }
+  if (scope === 'objects') {
+    const list = (await objects.search(p, filters)).map((o) => ({ Object: o }));
+    return reply.send({ response: list });
+  }
+  const it = events.search(p, filters, { metadata: output.metadata, includeCorrelations: output.includeCorrelations, includeSightings: output.includeSightings });
+  return sendStream(reply, 'application/json; charset=utf-8', jsonArray('{"response":[', eventBatches(it), ']}'));
+}
