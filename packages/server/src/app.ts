@@ -27,6 +27,8 @@ export function createApp(deps: AppDeps): FastifyInstance {
   const app = Fastify({
     logger: deps.logger ?? false,
     bodyLimit: deps.bodyLimit ?? 64 * 1024 * 1024,
+    // HEAD routes are declared explicitly: MISP answers them 200/404 without a body.
+    exposeHeadRoutes: false,
     rewriteUrl: (req) => rewriteMispUrl(req.url ?? '/'),
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, caseSensitive: false },
   });

@@ -23,11 +23,11 @@ export async function startServer(config: Config, out: Output, version: string):
     await app.listen({ host: config.host, port: config.port });
     const hostPart = config.host.includes(':') ? `[${config.host}]` : config.host;
     const url = `http://${hostPart}:${String((app.server.address() as { port: number }).port)}`;
-    out.info(`waggle ${version} listening on ${url} (store: ${runtime.store.engine}, bus: ${config.bus === undefined ? 'in-process' : 'nats'}, data: ${config.home})`);
     if (boot.created) {
       out.info(`Created organisation "${boot.org.name}" and admin user ${boot.user.email}.`);
       if (boot.authKey !== undefined) out.info(`Admin API key (shown once, keep it): ${boot.authKey}`);
     }
+    out.info(`waggle ${version} listening on ${url} (store: ${runtime.store.engine}, bus: ${config.bus === undefined ? 'in-process' : 'nats'}, data: ${config.home})`);
     return {
       app,
       runtime,

@@ -1,0 +1,195 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describeMachine, machineInfo, type MachineInfo } from '../lib/machine.js';
+import { round } from '../lib/stats.js';
+import { thousands } from '../lib/table.js';
+import { startBenchServer, type BenchServer, type Engine } from './environment.js';
+import { createWorkload, type Workload } from './generator.js';
+import { ingest, type IngestResult } from './ingest.js';
+import { CORE_USAGE, parseCoreOptions, type CoreOptions } from './options.js';
+import { measureCsvExport, measureLookups, measureTagSearch } from './queries.js';
+import { runTable, scalingTable } from './report.js';
+import { failed, type EngineRun, type Failure, type Outcome, type StorageFigures } from './result.js';
+import { chooseTagTypeQuery, summarize, type WorkloadSummary } from './summary.js';
+
+const MINUTE = 60_000;
+const TAG_SEARCH_TARGET = 10_000;
+
+const log = (msg: string): void => {
+  process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+};
+
+/** Servers still running, so an interrupt can remove their databases. */
+const live = new Set<BenchServer>();
+
+async function phase<T>(name: string, fn: () => Promise<T>): Promise<Outcome<T>> {
+  const t0 = performance.now();
+  try {
+    const value = await fn();
+    log(`${name}: done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    return value;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    log(`${name}: FAILED after ${((performance.now() - t0) / 1000).toFixed(1)} s: ${message}`);
+    return { error: message } satisfies Failure;
+  }
+}
+
+async function withServer<T>(engine: Engine, label: string, options: CoreOptions, fn: (s: BenchServer) => Promise<T>): Promise<T> {
+  const server = await startBenchServer(engine, { postgresUrl: options.postgresUrl, label });
+  live.add(server);
+  log(`${engine}/${label}: server on ${server.client.baseUrl}, data in ${server.location}`);
+  try {
+    return await fn(server);
+  } finally {
+    live.delete(server);
+    await server.destroy().catch((e: unknown) => log(`cleanup: ${String(e)}`));
+  }
+}
+
+async function storage(server: BenchServer, attributes: number): Promise<StorageFigures> {
+  const size = await server.size();
+  return { ...size, bytesPerAttribute: round(size.totalBytes / attributes, 1) };
+}
+
+async function verifyCounts(server: BenchServer, s: WorkloadSummary): Promise<void> {
+  const [attributes, events] = [await server.count('attributes'), await server.count('events')];
+  if (attributes !== s.attributes || events !== s.events) {
+    throw new Error(`after ingest the database holds ${attributes} attributes in ${events} events; sent ${s.attributes} in ${s.events}`);
+  }
+}
+
+function progress(engine: Engine, label: string) {
+  return (done: number, total: number, seconds: number): void => {
+    log(`${engine}/${label}: ${thousands(done)}/${thousands(total)} attributes, ${seconds.toFixed(1)} s, ${thousands(Math.round(done / seconds))} attr/s`);
+  };
+}
+
+async function runEngine(engine: Engine, workload: Workload, summary: WorkloadSummary, options: CoreOptions, machine: MachineInfo): Promise<EngineRun> {
+  const started = performance.now();
+  const notes: string[] = [];
+  const n = summary.attributes;
+  let databaseVersion = engine;
+  let withCorr: Partial<EngineRun> = {};
+  await withServer(engine, 'corr', options, async (server) => {
+    databaseVersion = await server.databaseVersion();
+    const ingestOn = await phase(`${engine}: ingest with correlation`, async () => {
+      const r = await ingest(server.client, workload, { concurrency: options.concurrency, disableCorrelation: false, requestTimeoutMs: 15 * MINUTE, onProgress: progress(engine, 'corr') });
+      await verifyCounts(server, summary);
+      return r;
+    });
+    withCorr = { ingestWithCorrelation: ingestOn };
+    if (failed(ingestOn)) return;
+    const storageOn = await phase(`${engine}: storage`, () => storage(server, n));
+    const corrRows = await server.count('correlation_values');
+    const ipRanges = await server.count('ip_ranges');
+    if (corrRows !== summary.expectedCorrelationValues) notes.push(`correlation_values holds ${corrRows} rows; the generator expected ${summary.expectedCorrelationValues}`);
+    const lookups = await phase(`${engine}: ${summary.lookupValues.length} value lookups`, () => measureLookups(server.client, summary.lookupValues, summary.warmupValues, MINUTE));
+    const chosen = chooseTagTypeQuery(summary, TAG_SEARCH_TARGET);
+    if (chosen.matching < TAG_SEARCH_TARGET) notes.push(`no tag+type combination matches ${thousands(TAG_SEARCH_TARGET)} attributes at this size; the largest (${thousands(chosen.matching)}) was used`);
+    const tagSearch = await phase(`${engine}: tag+type search`, () => measureTagSearch(server.client, chosen, TAG_SEARCH_TARGET, 5, 5 * MINUTE));
+    const example = { tags: ['tlp:green'], types: ['ip-dst'], matching: summary.tagTypeCounts['tlp:green']?.['ip-dst'] ?? 0 };
+    const tagSearchIssueExample = await phase(`${engine}: tag+type search (issue example)`, () => measureTagSearch(server.client, example, TAG_SEARCH_TARGET, 5, 5 * MINUTE));
+    const csvExport = await phase(`${engine}: CSV export`, () => measureCsvExport(server.client, n, 60 * MINUTE));
+    withCorr = {
+      ingestWithCorrelation: ingestOn,
+      storageWithCorrelation: storageOn,
+      correlationValuesRows: corrRows,
+      correlationValuesPerAttribute: round(corrRows / n, 4),
+      ipRangesRows: ipRanges,
+      lookups,
+      tagSearch,
+      tagSearchIssueExample,
+      csvExport,
+    };
+  });
+  let ingestOff: Outcome<IngestResult> = { error: 'not run' };
+  let storageOff: Outcome<StorageFigures> = { error: 'not run' };
+  await withServer(engine, 'nocorr', options, async (server) => {
+    ingestOff = await phase(`${engine}: ingest without correlation`, async () => {
+      const r = await ingest(server.client, workload, { concurrency: options.concurrency, disableCorrelation: true, requestTimeoutMs: 15 * MINUTE, onProgress: progress(engine, 'nocorr') });
+      await verifyCounts(server, summary);
+      const rows = await server.count('correlation_values');
+      if (rows !== 0) throw new Error(`disable_correlation events still wrote ${rows} correlation_values rows`);
+      return r;
+    });
+    if (!failed(ingestOff)) storageOff = await phase(`${engine}: storage`, () => storage(server, n));
+  });
+  const on = withCorr.ingestWithCorrelation;
+  const off: Outcome<IngestResult> = ingestOff;
+  const overhead = failed(on) || failed(off) ? null : round(((on.seconds - off.seconds) / off.seconds) * 100, 1);
+  const fail = (): Failure => ({ error: 'not run (ingest failed)' });
+  return {
+    engine,
+    databaseVersion,
+    machine,
+    workload: { seed: options.seed, events: summary.events, attributes: n, sharedAttributes: summary.sharedAttributes, expectedCorrelationValues: summary.expectedCorrelationValues, concurrency: options.concurrency },
+    ingestWithCorrelation: withCorr.ingestWithCorrelation ?? fail(),
+    ingestWithoutCorrelation: off,
+    correlationOverheadPercent: overhead,
+    storageWithCorrelation: withCorr.storageWithCorrelation ?? fail(),
+    storageWithoutCorrelation: storageOff,
+    correlationValuesRows: withCorr.correlationValuesRows ?? null,
+    correlationValuesPerAttribute: withCorr.correlationValuesPerAttribute ?? null,
+    ipRangesRows: withCorr.ipRangesRows ?? null,
+    lookups: withCorr.lookups ?? fail(),
+    tagSearch: withCorr.tagSearch ?? fail(),
+    tagSearchIssueExample: withCorr.tagSearchIssueExample ?? fail(),
+    csvExport: withCorr.csvExport ?? fail(),
+    notes,
+    durationSeconds: round((performance.now() - started) / 1000, 1),
+  };
+}
+
+function onInterrupt(signal: NodeJS.Signals): void {
+  log(`${signal}: removing scratch databases`);
+  void Promise.allSettled([...live].map((s) => s.destroy())).then(() => process.exit(130));
+}
+
+/** `npm run bench -- core [options]`: returns the process exit code. */
+export async function runCoreBench(argv: readonly string[]): Promise<number> {
+  const options = parseCoreOptions(argv, process.env);
+  if (options.help) {
+    process.stdout.write(`${CORE_USAGE}\n`);
+    return 0;
+  }
+  process.once('SIGINT', onInterrupt);
+  process.once('SIGTERM', onInterrupt);
+  const machine = machineInfo(process.cwd());
+  process.stdout.write(`${describeMachine(machine)}\n\n`);
+  const outDir = resolve(options.outDir);
+  mkdirSync(outDir, { recursive: true });
+  const runs: EngineRun[] = [];
+  let problems = 0;
+  for (const size of options.sizes) {
+    const t0 = performance.now();
+    const workload = createWorkload({ attributes: size, seed: options.seed });
+    const summary = summarize(workload, options.lookups);
+    log(`workload: ${thousands(summary.attributes)} attributes in ${thousands(summary.events)} events, ${thousands(summary.sharedAttributes)} from the shared pool (generated in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    for (const engine of options.engines) {
+      let run: EngineRun;
+      try {
+        run = await runEngine(engine, workload, summary, options, machine);
+      } catch (error) {
+        problems++;
+        log(`${engine} at ${thousands(size)}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        continue;
+      }
+      runs.push(run);
+      const file = join(outDir, `core-${engine}-${size}.json`);
+      writeFileSync(file, `${JSON.stringify(run, null, 2)}\n`);
+      process.stdout.write(`${runTable(run)}\nJSON: ${file}\n\n`);
+      const phases = [run.ingestWithCorrelation, run.ingestWithoutCorrelation, run.lookups, run.tagSearch, run.tagSearchIssueExample, run.csvExport];
+      if (phases.some((p) => failed(p))) problems++;
+    }
+  }
+  if (options.sizes.length > 1) {
+    for (const engine of options.engines) {
+      const [small, large] = options.sizes.map((size) => runs.find((r) => r.engine === engine && r.workload.attributes === size));
+      if (small !== undefined && large !== undefined) process.stdout.write(`${scalingTable(small, large)}\n\n`);
+    }
+  }
+  process.removeListener('SIGINT', onInterrupt);
+  process.removeListener('SIGTERM', onInterrupt);
+  return problems === 0 ? 0 : 1;
+}

@@ -1,0 +1,73 @@
+import { parseArgs, parseCount } from '../lib/args.js';
+import type { Engine } from './environment.js';
+
+/** Options of the core benchmark. */
+export interface CoreOptions {
+  /** Data set sizes to run, in attributes (two with --scaling). */
+  readonly sizes: readonly number[];
+  readonly engines: readonly Engine[];
+  readonly concurrency: number;
+  readonly seed: number;
+  readonly lookups: number;
+  readonly postgresUrl: string;
+  readonly outDir: string;
+  readonly help: boolean;
+}
+
+/** Usage text of `npm run bench -- core`. */
+export const CORE_USAGE = `usage: npm run bench -- core [options]
+
+  --attributes N        attributes to ingest (default 1000000; accepts 100k, 1m)
+  --engine E            sqlite | postgres | both (default both)
+  --scaling             run at 100k and 1M attributes and compare (not with --attributes)
+  --concurrency N       parallel ingest clients (default 3)
+  --seed N              workload seed (default 1)
+  --lookups N           value lookups to time (default 500)
+  --postgres-url URL    server to create the scratch database on
+                        (default $WAGGLE_BENCH_POSTGRES_URL or postgres://postgres@127.0.0.1:5432/test)
+  --out DIR             where JSON results go (default bench/out)`;
+
+const FLAGS = new Set(['scaling', 'help']);
+const KNOWN = new Set(['attributes', 'engine', 'scaling', 'concurrency', 'seed', 'lookups', 'postgres-url', 'out', 'help']);
+
+/** Parses and checks the options; every problem is reported at once. */
+export function parseCoreOptions(argv: readonly string[], env: NodeJS.ProcessEnv): CoreOptions {
+  const { positional, named } = parseArgs(argv, FLAGS);
+  const problems: string[] = [];
+  for (const name of named.keys()) if (!KNOWN.has(name)) problems.push(`unknown option --${name}`);
+  if (positional.length > 0) problems.push(`unexpected argument(s): ${positional.join(' ')}`);
+  const text = (name: string): string | undefined => {
+    const v = named.get(name);
+    return v === true ? undefined : v;
+  };
+  const count = (name: string, fallback: number): number => {
+    const v = text(name);
+    if (v === undefined) return fallback;
+    try {
+      return parseCount(v, name);
+    } catch (error) {
+      problems.push((error as Error).message);
+      return fallback;
+    }
+  };
+  const scaling = named.get('scaling') === true;
+  if (scaling && named.has('attributes')) problems.push('--scaling runs 100k and 1M; leave out --attributes');
+  const engineText = text('engine') ?? 'both';
+  const engines: Engine[] = engineText === 'both' ? ['sqlite', 'postgres'] : engineText === 'sqlite' || engineText === 'postgres' ? [engineText] : [];
+  if (engines.length === 0) problems.push(`--engine must be sqlite, postgres or both, got "${engineText}"`);
+  const concurrency = count('concurrency', 3);
+  if (concurrency > 16) problems.push('--concurrency must be at most 16');
+  const seed = Number(text('seed') ?? '1');
+  if (!Number.isSafeInteger(seed)) problems.push('--seed must be an integer');
+  if (problems.length > 0) throw new Error(`${problems.join('\n')}\n\n${CORE_USAGE}`);
+  return {
+    sizes: scaling ? [100_000, 1_000_000] : [count('attributes', 1_000_000)],
+    engines,
+    concurrency,
+    seed,
+    lookups: count('lookups', 500),
+    postgresUrl: text('postgres-url') ?? env.WAGGLE_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+    outDir: text('out') ?? 'bench/out',
+    help: named.get('help') === true,
+  };
+}

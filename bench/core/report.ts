@@ -1,0 +1,72 @@
+import { formatTable, mib, thousands } from '../lib/table.js';
+import { failed, type EngineRun, type Outcome } from './result.js';
+
+const FULL_SIZE = 1_000_000;
+
+type Verdict = 'met' | 'missed' | '-';
+
+function verdict(ok: boolean | undefined): Verdict {
+  return ok === undefined ? '-' : ok ? 'met' : 'missed';
+}
+
+function show<T>(o: Outcome<T> | undefined, f: (v: T) => string): string {
+  return failed(o) ? `FAILED: ${o?.error.split('\n')[0]?.slice(0, 80) ?? 'not run'}` : f(o);
+}
+
+function pass<T>(o: Outcome<T> | undefined, f: (v: T) => boolean): boolean | undefined {
+  return failed(o) ? false : f(o);
+}
+
+/** The results of one run as a table: figure, target from the issue, verdict. */
+export function runTable(r: EngineRun): string {
+  const full = r.workload.attributes >= FULL_SIZE;
+  const scope = (v: Verdict): string => (v === '-' || full ? v : `${v} (target is for 1M)`);
+  const on = r.ingestWithCorrelation;
+  const off = r.ingestWithoutCorrelation;
+  const rows: string[][] = [
+    ['ingest, correlation on', show(on, (v) => `${thousands(v.attributesPerSecond)} attr/s (${v.seconds} s)`), r.engine === 'sqlite' ? '≥ 25,000 attr/s' : '-', r.engine === 'sqlite' ? scope(verdict(pass(on, (v) => v.attributesPerSecond >= 25_000))) : '-'],
+    ['  second half of ingest', show(on, (v) => `${thousands(v.secondHalfAttributesPerSecond)} attr/s`), '', ''],
+    ['  per event p50 / p95 / max', show(on, (v) => `${thousands(v.eventLatencyMs.p50)} / ${thousands(v.eventLatencyMs.p95)} / ${thousands(v.eventLatencyMs.max)} ms`), '', ''],
+    ['ingest, correlation off', show(off, (v) => `${thousands(v.attributesPerSecond)} attr/s (${v.seconds} s)`), '', ''],
+    ['correlation overhead (ingest time)', r.correlationOverheadPercent === null ? 'n/a' : `${r.correlationOverheadPercent.toFixed(1)} %`, '≤ 25 %', scope(verdict(r.correlationOverheadPercent === null ? false : r.correlationOverheadPercent <= 25))],
+    ['storage, correlation on', show(r.storageWithCorrelation, (v) => `${mib(v.totalBytes)} (${v.bytesPerAttribute.toFixed(0)} B/attr)`), 'linear', ''],
+    ['storage, correlation off', show(r.storageWithoutCorrelation, (v) => `${mib(v.totalBytes)} (${v.bytesPerAttribute.toFixed(0)} B/attr)`), '', ''],
+    ['correlation_values rows / attribute', r.correlationValuesPerAttribute === null ? 'n/a' : `${r.correlationValuesPerAttribute.toFixed(3)} (${thousands(r.correlationValuesRows ?? 0)} rows)`, 'constant', ''],
+    ['value lookup p50 / p95 / p99', show(r.lookups, (v) => `${v.p50Ms} / ${v.p95Ms} / ${v.p99Ms} ms`), 'p95 ≤ 20 ms', scope(verdict(pass(r.lookups, (v) => v.p95Ms <= 20)))],
+    ['tag+type search (~10k match)', show(r.tagSearch, (v) => `${thousands(v.medianMs)} ms median, ${thousands(v.firstMs)} ms first (${thousands(v.returned)} attrs)`), '≤ 1,000 ms', scope(verdict(pass(r.tagSearch, (v) => v.medianMs <= 1000 && v.returned >= 10_000)))],
+    ['tag+type ip-dst & tlp:green, limit 10k', show(r.tagSearchIssueExample, (v) => `${thousands(v.medianMs)} ms median (${thousands(v.returned)} attrs)`), '', ''],
+    ['CSV export, all attributes', show(r.csvExport, (v) => `${v.seconds} s (${thousands(v.rows)} rows, ${mib(v.bytes)})`), '≤ 30 s', scope(verdict(pass(r.csvExport, (v) => v.seconds <= 30)))],
+    ['  peak RSS during export*', show(r.csvExport, (v) => `${mib(v.peakRssBytes)} (before: ${mib(v.rssBeforeBytes)})`), '≤ 512 MiB', scope(verdict(pass(r.csvExport, (v) => v.peakRssBytes <= 512 * 1024 * 1024)))],
+  ];
+  const head = `core benchmark — ${r.engine} (${r.databaseVersion}), ${thousands(r.workload.attributes)} attributes in ${thousands(r.workload.events)} events, ${r.workload.concurrency} ingest clients, run took ${Math.round(r.durationSeconds)} s`;
+  const tagQuery = failed(r.tagSearch) ? '' : `\n  tag+type query: ${JSON.stringify(r.tagSearch.query)} (matches ${thousands(r.tagSearch.matching)})`;
+  const foot = '* RSS of the whole benchmark process: the server runs in-process with the HTTP client.';
+  return `${head}\n\n${formatTable(['measure', 'result', 'target', 'status'], rows)}${tagQuery}\n${foot}${r.notes.length > 0 ? `\nnotes:\n${r.notes.map((n) => `  - ${n}`).join('\n')}` : ''}`;
+}
+
+function ratio(a: number | undefined, b: number | undefined): string {
+  return a === undefined || b === undefined || a === 0 ? 'n/a' : `×${(b / a).toFixed(2)}`;
+}
+
+function pick<T>(o: Outcome<T> | undefined, f: (v: T) => number): number | undefined {
+  return failed(o) ? undefined : f(o);
+}
+
+/** How figures change from the smaller to the larger data set, per engine. */
+export function scalingTable(small: EngineRun, large: EngineRun): string {
+  const metrics: [string, (r: EngineRun) => number | undefined, string][] = [
+    ['ingest attr/s (corr on)', (r) => pick(r.ingestWithCorrelation, (v) => v.attributesPerSecond), ''],
+    ['ingest attr/s (corr off)', (r) => pick(r.ingestWithoutCorrelation, (v) => v.attributesPerSecond), ''],
+    ['correlation overhead %', (r) => r.correlationOverheadPercent ?? undefined, ''],
+    ['storage B/attr (corr on)', (r) => pick(r.storageWithCorrelation, (v) => v.bytesPerAttribute), ''],
+    ['storage B/attr (corr off)', (r) => pick(r.storageWithoutCorrelation, (v) => v.bytesPerAttribute), ''],
+    ['correlation_values rows/attr', (r) => r.correlationValuesPerAttribute ?? undefined, ''],
+    ['lookup p95 ms', (r) => pick(r.lookups, (v) => v.p95Ms), ''],
+    ['tag+type search ms', (r) => pick(r.tagSearch, (v) => v.medianMs), ''],
+    ['CSV export s', (r) => pick(r.csvExport, (v) => v.seconds), ''],
+    ['CSV export peak RSS MiB', (r) => pick(r.csvExport, (v) => v.peakRssBytes / 1024 / 1024), ''],
+  ];
+  const fmt = (n: number | undefined): string => (n === undefined ? 'n/a' : n >= 100 ? thousands(n) : n.toFixed(2));
+  const rows = metrics.map(([name, f]) => [name, fmt(f(small)), fmt(f(large)), ratio(f(small), f(large))]);
+  return `scaling — ${large.engine}: ${thousands(small.workload.attributes)} → ${thousands(large.workload.attributes)} attributes (×${(large.workload.attributes / small.workload.attributes).toFixed(0)})\n\n${formatTable(['measure', thousands(small.workload.attributes), thousands(large.workload.attributes), 'change'], rows)}`;
+}

@@ -1,0 +1,54 @@
+import type { MachineInfo } from '../lib/machine.js';
+import type { Engine, StorageSize } from './environment.js';
+import type { IngestResult } from './ingest.js';
+import type { ExportResult, LookupResult, TagSearchResult } from './queries.js';
+
+/** A phase that failed; the run goes on with the next one. */
+export interface Failure {
+  readonly error: string;
+}
+
+/** A phase's figures or why it failed. */
+export type Outcome<T> = T | Failure;
+
+/** Whether an outcome is a failure. */
+export function failed<T>(o: Outcome<T> | undefined): o is Failure | undefined {
+  return o === undefined || (typeof o === 'object' && o !== null && 'error' in o);
+}
+
+/** Storage after an ingest. */
+export interface StorageFigures extends StorageSize {
+  readonly bytesPerAttribute: number;
+}
+
+/** Everything measured for one engine at one data set size. */
+export interface EngineRun {
+  readonly engine: Engine;
+  readonly databaseVersion: string;
+  readonly machine: MachineInfo;
+  readonly workload: {
+    readonly seed: number;
+    readonly events: number;
+    readonly attributes: number;
+    readonly sharedAttributes: number;
+    readonly expectedCorrelationValues: number;
+    readonly concurrency: number;
+  };
+  readonly ingestWithCorrelation: Outcome<IngestResult>;
+  readonly ingestWithoutCorrelation: Outcome<IngestResult>;
+  /** Extra ingest time due to correlation, in % of the time without. */
+  readonly correlationOverheadPercent: number | null;
+  readonly storageWithCorrelation: Outcome<StorageFigures>;
+  readonly storageWithoutCorrelation: Outcome<StorageFigures>;
+  readonly correlationValuesRows: number | null;
+  readonly correlationValuesPerAttribute: number | null;
+  readonly ipRangesRows: number | null;
+  readonly lookups: Outcome<LookupResult>;
+  /** The tag + type combination chosen to match about 10,000 attributes. */
+  readonly tagSearch: Outcome<TagSearchResult>;
+  /** `{"type":"ip-dst","tags":["tlp:green"],"limit":10000}` as written in the issue. */
+  readonly tagSearchIssueExample: Outcome<TagSearchResult>;
+  readonly csvExport: Outcome<ExportResult>;
+  readonly notes: readonly string[];
+  readonly durationSeconds: number;
+}
