@@ -8,7 +8,7 @@ export default tseslint.config(
   {
     files: ['packages/*/src/**/*.ts', 'bench/**/*.ts'],
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['bench/*.ts', 'vitest.config.ts'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',

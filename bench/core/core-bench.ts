@@ -69,12 +69,12 @@ async function runEngine(engine: Engine, workload: Workload, summary: WorkloadSu
   const started = performance.now();
   const notes: string[] = [];
   const n = summary.attributes;
-  let databaseVersion = engine;
+  let databaseVersion: string = engine;
   let withCorr: Partial<EngineRun> = {};
   await withServer(engine, 'corr', options, async (server) => {
     databaseVersion = await server.databaseVersion();
     const ingestOn = await phase(`${engine}: ingest with correlation`, async () => {
-      const r = await ingest(server.client, workload, { concurrency: options.concurrency, disableCorrelation: false, requestTimeoutMs: 15 * MINUTE, onProgress: progress(engine, 'corr') });
+      const r = await ingest(server.client, workload, { concurrency: options.concurrency, disableCorrelation: false, requestTimeoutMs: 15 * MINUTE, tags: Object.keys(summary.tagTypeCounts), onProgress: progress(engine, 'corr') });
       await verifyCounts(server, summary);
       return r;
     });
@@ -103,20 +103,19 @@ async function runEngine(engine: Engine, workload: Workload, summary: WorkloadSu
       csvExport,
     };
   });
-  let ingestOff: Outcome<IngestResult> = { error: 'not run' };
-  let storageOff: Outcome<StorageFigures> = { error: 'not run' };
+  const without: { ingest: Outcome<IngestResult>; storage: Outcome<StorageFigures> } = { ingest: { error: 'not run' }, storage: { error: 'not run' } };
   await withServer(engine, 'nocorr', options, async (server) => {
-    ingestOff = await phase(`${engine}: ingest without correlation`, async () => {
-      const r = await ingest(server.client, workload, { concurrency: options.concurrency, disableCorrelation: true, requestTimeoutMs: 15 * MINUTE, onProgress: progress(engine, 'nocorr') });
+    without.ingest = await phase(`${engine}: ingest without correlation`, async () => {
+      const r = await ingest(server.client, workload, { concurrency: options.concurrency, disableCorrelation: true, requestTimeoutMs: 15 * MINUTE, tags: Object.keys(summary.tagTypeCounts), onProgress: progress(engine, 'nocorr') });
       await verifyCounts(server, summary);
       const rows = await server.count('correlation_values');
       if (rows !== 0) throw new Error(`disable_correlation events still wrote ${rows} correlation_values rows`);
       return r;
     });
-    if (!failed(ingestOff)) storageOff = await phase(`${engine}: storage`, () => storage(server, n));
+    if (!failed(without.ingest)) without.storage = await phase(`${engine}: storage`, () => storage(server, n));
   });
   const on = withCorr.ingestWithCorrelation;
-  const off: Outcome<IngestResult> = ingestOff;
+  const off = without.ingest;
   const overhead = failed(on) || failed(off) ? null : round(((on.seconds - off.seconds) / off.seconds) * 100, 1);
   const fail = (): Failure => ({ error: 'not run (ingest failed)' });
   return {
@@ -128,7 +127,7 @@ async function runEngine(engine: Engine, workload: Workload, summary: WorkloadSu
     ingestWithoutCorrelation: off,
     correlationOverheadPercent: overhead,
     storageWithCorrelation: withCorr.storageWithCorrelation ?? fail(),
-    storageWithoutCorrelation: storageOff,
+    storageWithoutCorrelation: without.storage,
     correlationValuesRows: withCorr.correlationValuesRows ?? null,
     correlationValuesPerAttribute: withCorr.correlationValuesPerAttribute ?? null,
     ipRangesRows: withCorr.ipRangesRows ?? null,

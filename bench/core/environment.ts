@@ -121,6 +121,13 @@ async function postgresDatabase(adminUrl: string, label: string): Promise<Databa
       if (removed) return;
       removed = true;
       try {
+        // pg's Pool.end() resolves before its connections have closed; dropping
+        // the database under them makes the pool emit an unhandled 'error'.
+        for (let i = 0; i < 50; i++) {
+          const r = await admin.query<{ n: string }>('select count(*) as n from pg_stat_activity where datname = $1', [name]);
+          if (Number(r.rows[0]?.n ?? 0) === 0) break;
+          await new Promise((done) => setTimeout(done, 100));
+        }
         await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       } finally {
         await admin.end();

@@ -7,6 +7,8 @@ export interface IngestOptions {
   readonly concurrency: number;
   readonly disableCorrelation: boolean;
   readonly requestTimeoutMs: number;
+  /** Tags created through `POST /tags/add` before the clock starts. */
+  readonly tags: readonly string[];
   /** Called about every 10% of the attributes. */
   readonly onProgress?: (done: number, total: number, seconds: number) => void;
 }
@@ -32,10 +34,13 @@ export interface IngestResult {
 
 /**
  * Posts every event of the workload to `POST /events/add` from `concurrency`
- * clients. Request bodies are serialised before the clock starts, so the
- * figure is the server's (plus HTTP), not the generator's.
+ * clients. Request bodies are serialised and tags created before the clock
+ * starts, so the figure is the server's (plus HTTP), not the generator's.
  */
 export async function ingest(client: ApiClient, workload: Workload, options: IngestOptions): Promise<IngestResult> {
+  // A site has its taxonomies loaded before data arrives; creating tags first also
+  // keeps concurrent first uses of a new tag from racing on its unique name.
+  for (const name of options.tags) await client.postText('/tags/add', { Tag: { name } }, options.requestTimeoutMs);
   const prepStart = performance.now();
   const bodies: Buffer[] = [];
   for (const e of workload.events()) bodies.push(Buffer.from(JSON.stringify(toMispEvent(e, { disableCorrelation: options.disableCorrelation }))));

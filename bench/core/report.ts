@@ -10,7 +10,7 @@ function verdict(ok: boolean | undefined): Verdict {
 }
 
 function show<T>(o: Outcome<T> | undefined, f: (v: T) => string): string {
-  return failed(o) ? `FAILED: ${o?.error.split('\n')[0]?.slice(0, 80) ?? 'not run'}` : f(o);
+  return failed(o) ? `FAILED: ${o?.error.split('\n')[0]?.slice(0, 60) ?? 'not run'}…` : f(o);
 }
 
 function pass<T>(o: Outcome<T> | undefined, f: (v: T) => boolean): boolean | undefined {

@@ -12,7 +12,7 @@ export class HttpError extends Error {
 /** A JSON API client for one server and API key. */
 export interface ApiClient {
   readonly baseUrl: string;
-  /** POSTs a JSON body; resolves to the raw response once the status is checked (body unread). */
+  /** POSTs a JSON body (a value, or text/bytes already serialised); resolves to the raw response once the status is checked (body unread). */
   post(path: string, body: unknown, timeoutMs: number): Promise<Response>;
   /** POSTs and reads the whole body as text. */
   postText(path: string, body: unknown, timeoutMs: number): Promise<string>;
@@ -27,7 +27,7 @@ export function createApiClient(baseUrl: string, authKey: string): ApiClient {
       response = await fetch(`${baseUrl}${path}`, {
         method: 'POST',
         headers,
-        body: typeof body === 'string' ? body : JSON.stringify(body),
+        body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body),
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {

@@ -40,7 +40,8 @@ export async function ensureDefaults(deps: Pick<CoreDeps, 'store' | 'clock'>): P
  * Idempotent: with users present it changes nothing and returns the first site admin.
  */
 export async function bootstrapAdmin(deps: Pick<CoreDeps, 'store' | 'clock' | 'ids'>, options: BootstrapAdminOptions): Promise<BootstrapResult> {
-  const raw = options.authKey?.trim() ?? generateAuthKey();
+  const given = options.authKey?.trim() ?? '';
+  const raw = given === '' ? generateAuthKey() : given;
   if (!isAuthKeyShape(raw)) throw new InputError('The admin auth key must be 40 letters and digits', { field: 'authKey' });
   if (options.orgName.trim() === '') throw new InputError('The host organisation needs a name', { field: 'orgName' });
   if (!/^[^\s@]+@[^\s@]+$/.test(options.email)) throw new InputError('The admin e-mail address is not valid', { field: 'email' });

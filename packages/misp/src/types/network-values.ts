@@ -77,7 +77,7 @@ export const domainName: ValueRule = (value) => {
   let name = value.toLowerCase().replace(/^\.+|\.+$/g, '');
   // Only names with non-ASCII letters go through IDNA: the WHATWG host parser
   // behind domainToASCII would also turn `example.com/path` into a valid name.
-  if (!isDomainName(name) && /^[a-z0-9._\-\u0080-\u{10ffff}]+$/u.test(name) && /[^\x00-\x7f]/.test(name)) {
+  if (!isDomainName(name) && /^[a-z0-9._\-\u0080-\u{10ffff}]+$/u.test(name) && /[\u0080-\u{10ffff}]/u.test(name)) {
     const ascii = domainToASCII(name).replace(/^\.+|\.+$/g, '');
     if (ascii !== '') name = ascii;
   }

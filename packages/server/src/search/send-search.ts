@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { InputError } from '@waggle/errors';
-import type { AttributeRecord, Principal } from '@waggle/core';
+import type { AttributeRecord } from '@waggle/core';
 import { bodyOf, paramsOf, type RouteContext } from '../http/context.js';
 import { DEFAULT_CSV_COLUMNS, csvField, csvRow } from './csv.js';
 import { parseSearch, type SearchOutputOptions } from './parse-filters.js';

@@ -17,7 +17,7 @@ function ipPart(a: AttributeRecord): string | undefined {
  * storage grows linearly with the number of attributes.
  */
 export function correlationRepository(ctx: RepoContext): CorrelationRepository {
-  const { db, engine } = ctx;
+  const { db } = ctx;
 
   async function bumpCounts(values: readonly string[], delta: number): Promise<void> {
     const counts = new Map<string, number>();
