@@ -2,11 +2,22 @@
  * Benchmark entry point: `npm run bench -- <area> [options]`.
  * Each area is a module with its own options; `core` is the threat-intel server.
  */
-import { runCoreBench } from './core/core-bench.js';
 
-const AREAS: Readonly<Record<string, (argv: readonly string[]) => Promise<number>>> = {
-  core: runCoreBench,
+type AreaRunner = (argv: readonly string[]) => Promise<number>;
+
+// Loaded on demand, so a missing build is reported clearly (see below).
+const AREAS: Readonly<Record<string, () => Promise<AreaRunner>>> = {
+  core: async () => (await import('./core/core-bench.js')).runCoreBench,
 };
+
+function explain(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if ((error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && message.includes('/dist/')) {
+    return `${message}\n\nThe workspace packages resolve to their built dist/ output, which is missing. ` +
+      'Run `npm run build` first, or run the sources directly: node --expose-gc --conditions=source --import tsx bench/run.ts <area>';
+  }
+  return error instanceof Error && process.env.BENCH_DEBUG !== undefined ? (error.stack ?? message) : message;
+}
 
 async function main(argv: readonly string[]): Promise<number> {
   const [area, ...rest] = argv;
@@ -15,12 +26,12 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`usage: npm run bench -- <area> [options]\nareas: ${known}\n`);
     return area === undefined ? 2 : 0;
   }
-  const run = AREAS[area];
-  if (run === undefined) {
+  const load = AREAS[area];
+  if (load === undefined) {
     process.stderr.write(`unknown benchmark area "${area}"; areas: ${known}\n`);
     return 2;
   }
-  return run(rest);
+  return (await load())(rest);
 }
 
 main(process.argv.slice(2)).then(
@@ -28,7 +39,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`${explain(error)}\n`);
     process.exitCode = 1;
   },
 );

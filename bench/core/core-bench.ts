@@ -154,7 +154,7 @@ export async function runCoreBench(argv: readonly string[]): Promise<number> {
   }
   process.once('SIGINT', onInterrupt);
   process.once('SIGTERM', onInterrupt);
-  const machine = machineInfo(process.cwd());
+  const machine = machineInfo(process.cwd(), import.meta.resolve('@waggle/server'));
   process.stdout.write(`${describeMachine(machine)}\n\n`);
   const outDir = resolve(options.outDir);
   mkdirSync(outDir, { recursive: true });

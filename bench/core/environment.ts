@@ -114,7 +114,7 @@ async function postgresDatabase(adminUrl: string, label: string): Promise<Databa
       return { totalBytes: bytes, parts: { pg_database_size: bytes } };
     },
     async version() {
-      const r = await admin.query<{ v: string }>('show server_version');
+      const r = await admin.query<{ v: string }>("select current_setting('server_version') as v");
       return `PostgreSQL ${r.rows[0]?.v ?? '?'}`;
     },
     async remove() {

@@ -1,6 +1,8 @@
-import type { ApiClient } from '../lib/http.js';
+import { HttpError, type ApiClient } from '../lib/http.js';
 import { percentile, round } from '../lib/stats.js';
 import { toMispEvent, type Workload } from './generator.js';
+
+const MAX_ATTEMPTS = 5;
 
 /** Options of one ingest run. */
 export interface IngestOptions {
@@ -28,6 +30,9 @@ export interface IngestResult {
   readonly largestEvent: { readonly attributes: number; readonly ms: number };
   readonly requestBytes: number;
   readonly responseBytes: number;
+  /** Requests repeated because the server answered with a retryable error (e.g. a deadlock). */
+  readonly retries: number;
+  readonly retryReasons: readonly string[];
   /** Seconds spent building request bodies before the clock started. */
   readonly prepareSeconds: number;
 }
@@ -53,6 +58,23 @@ export async function ingest(client: ApiClient, workload: Workload, options: Ing
   let done = 0;
   let responseBytes = 0;
   let nextReport = total / 10;
+  let retries = 0;
+  const retryReasons = new Set<string>();
+
+  // The server marks conflicts it expects to clear (deadlocks, busy database) as
+  // retryable; a well-behaved client repeats the request, as this one does.
+  async function post(body: Buffer): Promise<string> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await client.postText('/events/add', body, options.requestTimeoutMs);
+      } catch (error) {
+        if (!(error instanceof HttpError) || !error.retryable || attempt >= MAX_ATTEMPTS) throw error;
+        retries++;
+        retryReasons.add(error.message.replace(/^POST \S+: /, '').slice(0, 200));
+        await new Promise((done) => setTimeout(done, 50 * attempt));
+      }
+    }
+  }
   const start = performance.now();
 
   async function worker(): Promise<void> {
@@ -63,7 +85,7 @@ export async function ingest(client: ApiClient, workload: Workload, options: Ing
       const t0 = performance.now();
       let text: string;
       try {
-        text = await client.postText('/events/add', body, options.requestTimeoutMs);
+        text = await post(body);
       } catch (error) {
         throw new Error(`event ${i + 1}/${bodies.length} (${String(sizes[i])} attributes): ${(error as Error).message}`, { cause: error });
       }
@@ -106,6 +128,8 @@ export async function ingest(client: ApiClient, workload: Workload, options: Ing
     largestEvent: { attributes: sizes[largest] ?? 0, ms: round(latencies[largest] ?? 0) },
     requestBytes,
     responseBytes,
+    retries,
+    retryReasons: [...retryReasons],
     prepareSeconds: round(prepareSeconds, 2),
   };
 }

@@ -25,6 +25,7 @@ export function runTable(r: EngineRun): string {
   const off = r.ingestWithoutCorrelation;
   const rows: string[][] = [
     ['ingest, correlation on', show(on, (v) => `${thousands(v.attributesPerSecond)} attr/s (${v.seconds} s)`), r.engine === 'sqlite' ? '≥ 25,000 attr/s' : '-', r.engine === 'sqlite' ? scope(verdict(pass(on, (v) => v.attributesPerSecond >= 25_000))) : '-'],
+    ['  retried requests (retryable errors)', show(on, (v) => `${thousands(v.retries)}${v.retryReasons[0] !== undefined ? `: ${v.retryReasons[0].slice(0, 70)}` : ''}`), '', ''],
     ['  second half of ingest', show(on, (v) => `${thousands(v.secondHalfAttributesPerSecond)} attr/s`), '', ''],
     ['  per event p50 / p95 / max', show(on, (v) => `${thousands(v.eventLatencyMs.p50)} / ${thousands(v.eventLatencyMs.p95)} / ${thousands(v.eventLatencyMs.max)} ms`), '', ''],
     ['ingest, correlation off', show(off, (v) => `${thousands(v.attributesPerSecond)} attr/s (${v.seconds} s)`), '', ''],

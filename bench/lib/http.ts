@@ -3,6 +3,8 @@ export class HttpError extends Error {
   constructor(
     message: string,
     readonly status: number,
+    /** The server said that trying again may succeed (`"retryable": true`). */
+    readonly retryable: boolean,
   ) {
     super(message);
     this.name = 'HttpError';
@@ -37,7 +39,8 @@ export function createApiClient(baseUrl: string, authKey: string): ApiClient {
     }
     if (!response.ok) {
       const text = await response.text().catch(() => '');
-      throw new HttpError(`POST ${path}: HTTP ${String(response.status)}: ${text.slice(0, 500)}`, response.status);
+      const retryable = /"retryable"\s*:\s*true/.test(text);
+      throw new HttpError(`POST ${path}: HTTP ${String(response.status)}: ${text.slice(0, 500)}`, response.status, retryable);
     }
     return response;
   }

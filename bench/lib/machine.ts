@@ -10,6 +10,8 @@ export interface MachineInfo {
   readonly node: string;
   readonly os: string;
   readonly git: string;
+  /** Which code of the workspace packages runs: their TypeScript sources (via tsx) or the compiled dist/. */
+  readonly code: string;
 }
 
 function gitDescription(cwd: string): string {
@@ -22,8 +24,15 @@ function gitDescription(cwd: string): string {
   }
 }
 
-/** Collects machine information (the checkout's git state from `cwd`). */
-export function machineInfo(cwd: string): MachineInfo {
+function measuredCode(probe: string | undefined): string {
+  if (probe === undefined) return 'unknown';
+  if (probe.includes('/src/')) return 'TypeScript sources (source export condition, tsx)';
+  if (probe.includes('/dist/')) return 'compiled dist/ (run `npm run build` after changes)';
+  return probe;
+}
+
+/** Collects machine information (the checkout's git state from `cwd`; `probe`: a resolved workspace module URL). */
+export function machineInfo(cwd: string, probe?: string): MachineInfo {
   const cpus = os.cpus();
   return {
     date: new Date().toISOString(),
@@ -33,6 +42,7 @@ export function machineInfo(cwd: string): MachineInfo {
     node: process.version,
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     git: gitDescription(cwd),
+    code: measuredCode(probe),
   };
 }
 
@@ -45,5 +55,6 @@ export function describeMachine(m: MachineInfo): string {
     `node:    ${m.node}`,
     `os:      ${m.os}`,
     `commit:  ${m.git}`,
+    `code:    ${m.code}`,
   ].join('\n');
 }

@@ -59,6 +59,7 @@ export interface UserRepository {
   getRole(id: number): Promise<RoleRecord | undefined>;
   listRoles(): Promise<RoleRecord[]>;
   updateRole(id: number, patch: Patch<RoleRecord>): Promise<RoleRecord>;
+  deleteRole(id: number): Promise<void>;
   insertUser(user: New<UserRecord>): Promise<UserRecord>;
   getUser(ref: Ref): Promise<UserRecord | undefined>;
   listUsers(filter?: { orgId?: number }): Promise<UserRecord[]>;

@@ -70,6 +70,9 @@ export function userRepository(ctx: RepoContext): UserRepository {
     async listRoles() {
       return fromRows<RoleRecord>('roles', await db.selectFrom('roles').selectAll().orderBy('id').execute());
     },
+    async deleteRole(id) {
+      await db.deleteFrom('roles').where('id', '=', id).execute();
+    },
     async updateRole(id, patch) {
       const set = changes(patch);
       if (set === undefined) return mustExist(await getRole(id), 'Role', id);

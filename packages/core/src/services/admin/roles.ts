@@ -29,15 +29,6 @@ function changes(input: RoleInput, base: Pick<RoleRecord, 'perm_site_admin'>): P
   return patch;
 }
 
-/**
- * Removes a role row. The Repositories port has no `deleteRole` yet; until the
- * store grows one, deletion is refused instead of leaving the role half-removed.
- */
-async function deleteRole(repos: Repositories, id: number): Promise<void> {
-  const remove = (repos as Repositories & { deleteRole?: (id: number) => Promise<void> }).deleteRole;
-  if (typeof remove !== 'function') throw new ConflictError('This store cannot delete roles yet.');
-  await remove.call(repos, id);
-}
 
 /** Role use cases: list, view, add, edit, delete, set the default role (MISP's RolesController). */
 export function createRoleService(deps: Pick<CoreDeps, 'store' | 'clock'>, options: AdminServiceOptions = {}) {
@@ -92,7 +83,7 @@ export function createRoleService(deps: Pick<CoreDeps, 'store' | 'clock'>, optio
         const users = (await repos.listUsers()).filter((u) => u.role_id === role.id).length;
         if (users > 0) throw new ConflictError(`The role is given to ${users} user(s); give them another role first.`);
         if (role.default_role) throw new ConflictError('The role is the default role; make another role the default first.');
-        await deleteRole(repos, role.id);
+        await repos.deleteRole(role.id);
         await audit(repos, p, now, { action: 'delete', model: 'Role', modelId: role.id, title: role.name });
         return role;
       });
