@@ -56,7 +56,8 @@ export function createEventService(deps: CoreDeps) {
   async function fullJson(repos: Repositories, p: Principal, id: number, metadata = false): Promise<MispJson> {
     const event = await repos.getEvent(id);
     if (event === undefined) throw new NotFoundError('Invalid event.');
-    return buildEventView(repos, event, p.viewer, { correlationCap: cap, metadata, includeCorrelations: !metadata });
+    // Write answers leave out correlations: computing them per write made ingest slow down as the store grew.
+    return buildEventView(repos, event, p.viewer, { correlationCap: cap, metadata, includeCorrelations: false });
   }
 
   return {

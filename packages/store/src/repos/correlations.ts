@@ -22,7 +22,9 @@ export function correlationRepository(ctx: RepoContext): CorrelationRepository {
   async function bumpCounts(values: readonly string[], delta: number): Promise<void> {
     const counts = new Map<string, number>();
     for (const v of values) counts.set(v, (counts.get(v) ?? 0) + delta);
-    for (const part of chunks([...counts], 1000)) {
+    // A fixed order of row locks keeps concurrent transactions from deadlocking on PostgreSQL.
+    const sorted = [...counts].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    for (const part of chunks(sorted, 1000)) {
       await db
         .insertInto('correlation_counts')
         .values(part.map(([value, count]) => ({ value, count })))
