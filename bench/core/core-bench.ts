@@ -7,6 +7,7 @@ import { startBenchServer, type BenchServer, type Engine } from './environment.j
 import { createWorkload, type Workload } from './generator.js';
 import { ingest, type IngestResult } from './ingest.js';
 import { CORE_USAGE, parseCoreOptions, type CoreOptions } from './options.js';
+import { csvExportInFreshProcess } from './fresh-process.js';
 import { measureCsvExport, measureLookups, measureTagSearch } from './queries.js';
 import { runTable, scalingTable } from './report.js';
 import { failed, type EngineRun, type Failure, type Outcome, type StorageFigures } from './result.js';
@@ -65,76 +66,109 @@ function progress(engine: Engine, label: string) {
   };
 }
 
+interface QueryFigures {
+  readonly lookups: EngineRun['lookups'];
+  readonly tagSearch: EngineRun['tagSearch'];
+  readonly tagSearchIssueExample: EngineRun['tagSearchIssueExample'];
+  readonly csvExport: EngineRun['csvExport'];
+  readonly csvExportFreshProcess: EngineRun['csvExportFreshProcess'];
+}
+
+async function runQueries(engine: Engine, server: BenchServer, summary: WorkloadSummary, options: CoreOptions, notes: string[]): Promise<QueryFigures> {
+  if (options.analyze) {
+    const t0 = performance.now();
+    await server.analyze();
+    notes.push(`ANALYZE ran before the queries (${((performance.now() - t0) / 1000).toFixed(1)} s, --analyze)`);
+  }
+  const lookups = await phase(`${engine}: ${summary.lookupValues.length} value lookups`, () => measureLookups(server.client, summary.lookupValues, summary.warmupValues, MINUTE));
+  const chosen = chooseTagTypeQuery(summary, TAG_SEARCH_TARGET);
+  if (chosen.matching < TAG_SEARCH_TARGET) notes.push(`no tag+type combination matches ${thousands(TAG_SEARCH_TARGET)} attributes at this size; the largest (${thousands(chosen.matching)}) was used`);
+  const tagSearch = await phase(`${engine}: tag+type search`, () => measureTagSearch(server.client, chosen, TAG_SEARCH_TARGET, 5, 5 * MINUTE));
+  const example = { tags: ['tlp:green'], types: ['ip-dst'], matching: summary.tagTypeCounts['tlp:green']?.['ip-dst'] ?? 0 };
+  const tagSearchIssueExample = await phase(`${engine}: tag+type search (issue example)`, () => measureTagSearch(server.client, example, TAG_SEARCH_TARGET, 5, 5 * MINUTE));
+  const csvExport = await phase(`${engine}: CSV export`, () => measureCsvExport(server.client, summary.attributes, 60 * MINUTE));
+  const csvExportFreshProcess = await phase(`${engine}: CSV export in a fresh process`, () => csvExportInFreshProcess(server.url, summary.attributes, 65 * MINUTE));
+  return { lookups, tagSearch, tagSearchIssueExample, csvExport, csvExportFreshProcess };
+}
+
+function overheadPercent(on: Outcome<IngestResult> | undefined, off: Outcome<IngestResult>): { percent: number | null; lowerBound: boolean } {
+  if (failed(on) || failed(off)) return { percent: null, lowerBound: false };
+  if (on.complete) return { percent: round(((on.seconds - off.seconds) / off.seconds) * 100, 1), lowerBound: false };
+  // Stopped early: compare with the time the same number of attributes took without
+  // correlation. Ingest slows down as the database grows, so this understates the overhead.
+  const offSeconds = on.attributes / off.attributesPerSecond;
+  return { percent: round(((on.seconds - offSeconds) / offSeconds) * 100, 1), lowerBound: true };
+}
+
 async function runEngine(engine: Engine, workload: Workload, summary: WorkloadSummary, options: CoreOptions, machine: MachineInfo): Promise<EngineRun> {
   const started = performance.now();
   const notes: string[] = [];
-  const n = summary.attributes;
+  const tags = Object.keys(summary.tagTypeCounts);
   let databaseVersion: string = engine;
-  let withCorr: Partial<EngineRun> = {};
+  const on: { -readonly [K in keyof Pick<EngineRun, 'ingestWithCorrelation' | 'storageWithCorrelation' | 'correlationValuesRows' | 'correlationValuesPerAttribute' | 'ipRangesRows'>]?: EngineRun[K] } = {};
+  let queries: QueryFigures | undefined;
   await withServer(engine, 'corr', options, async (server) => {
     databaseVersion = await server.databaseVersion();
     const ingestOn = await phase(`${engine}: ingest with correlation`, async () => {
-      const r = await ingest(server.client, workload, { concurrency: options.concurrency, disableCorrelation: false, requestTimeoutMs: 15 * MINUTE, tags: Object.keys(summary.tagTypeCounts), onProgress: progress(engine, 'corr') });
-      await verifyCounts(server, summary);
+      const r = await ingest(server.client, workload, {
+        concurrency: options.concurrency, disableCorrelation: false, requestTimeoutMs: 15 * MINUTE, tags, onProgress: progress(engine, 'corr'),
+        ...(options.maxIngestMinutes !== undefined ? { budgetSeconds: options.maxIngestMinutes * 60 } : {}),
+      });
+      if (r.complete) await verifyCounts(server, summary);
       return r;
     });
-    withCorr = { ingestWithCorrelation: ingestOn };
+    on.ingestWithCorrelation = ingestOn;
     if (failed(ingestOn)) return;
-    const storageOn = await phase(`${engine}: storage`, () => storage(server, n));
-    const corrRows = await server.count('correlation_values');
-    const ipRanges = await server.count('ip_ranges');
-    if (corrRows !== summary.expectedCorrelationValues) notes.push(`correlation_values holds ${corrRows} rows; the generator expected ${summary.expectedCorrelationValues}`);
-    const lookups = await phase(`${engine}: ${summary.lookupValues.length} value lookups`, () => measureLookups(server.client, summary.lookupValues, summary.warmupValues, MINUTE));
-    const chosen = chooseTagTypeQuery(summary, TAG_SEARCH_TARGET);
-    if (chosen.matching < TAG_SEARCH_TARGET) notes.push(`no tag+type combination matches ${thousands(TAG_SEARCH_TARGET)} attributes at this size; the largest (${thousands(chosen.matching)}) was used`);
-    const tagSearch = await phase(`${engine}: tag+type search`, () => measureTagSearch(server.client, chosen, TAG_SEARCH_TARGET, 5, 5 * MINUTE));
-    const example = { tags: ['tlp:green'], types: ['ip-dst'], matching: summary.tagTypeCounts['tlp:green']?.['ip-dst'] ?? 0 };
-    const tagSearchIssueExample = await phase(`${engine}: tag+type search (issue example)`, () => measureTagSearch(server.client, example, TAG_SEARCH_TARGET, 5, 5 * MINUTE));
-    const csvExport = await phase(`${engine}: CSV export`, () => measureCsvExport(server.client, n, 60 * MINUTE));
-    withCorr = {
-      ingestWithCorrelation: ingestOn,
-      storageWithCorrelation: storageOn,
-      correlationValuesRows: corrRows,
-      correlationValuesPerAttribute: round(corrRows / n, 4),
-      ipRangesRows: ipRanges,
-      lookups,
-      tagSearch,
-      tagSearchIssueExample,
-      csvExport,
-    };
+    const stored = ingestOn.attributes;
+    on.storageWithCorrelation = await phase(`${engine}: storage`, () => storage(server, stored));
+    on.correlationValuesRows = await server.count('correlation_values');
+    on.correlationValuesPerAttribute = round(on.correlationValuesRows / stored, 4);
+    on.ipRangesRows = await server.count('ip_ranges');
+    if (!ingestOn.complete) {
+      notes.push(`ingest with correlation stopped by --max-ingest-minutes ${String(options.maxIngestMinutes)} after ${thousands(stored)} of ${thousands(summary.attributes)} attributes; its rate, storage and row counts cover those attributes`);
+      return;
+    }
+    if (on.correlationValuesRows !== summary.expectedCorrelationValues) notes.push(`correlation_values holds ${on.correlationValuesRows} rows; the generator expected ${summary.expectedCorrelationValues}`);
+    queries = await runQueries(engine, server, summary, options, notes);
   });
-  const without: { ingest: Outcome<IngestResult>; storage: Outcome<StorageFigures> } = { ingest: { error: 'not run' }, storage: { error: 'not run' } };
+  const off: { ingest: Outcome<IngestResult>; storage: Outcome<StorageFigures> } = { ingest: { error: 'not run' }, storage: { error: 'not run' } };
   await withServer(engine, 'nocorr', options, async (server) => {
-    without.ingest = await phase(`${engine}: ingest without correlation`, async () => {
-      const r = await ingest(server.client, workload, { concurrency: options.concurrency, disableCorrelation: true, requestTimeoutMs: 15 * MINUTE, tags: Object.keys(summary.tagTypeCounts), onProgress: progress(engine, 'nocorr') });
+    off.ingest = await phase(`${engine}: ingest without correlation`, async () => {
+      const r = await ingest(server.client, workload, { concurrency: options.concurrency, disableCorrelation: true, requestTimeoutMs: 15 * MINUTE, tags, onProgress: progress(engine, 'nocorr') });
       await verifyCounts(server, summary);
       const rows = await server.count('correlation_values');
       if (rows !== 0) throw new Error(`disable_correlation events still wrote ${rows} correlation_values rows`);
       return r;
     });
-    if (!failed(without.ingest)) without.storage = await phase(`${engine}: storage`, () => storage(server, n));
+    if (failed(off.ingest)) return;
+    off.storage = await phase(`${engine}: storage`, () => storage(server, summary.attributes));
+    if (queries === undefined) {
+      notes.push('lookups, searches and the CSV export ran on the database without correlation, as the ingest with correlation did not complete (these queries do not read correlation tables)');
+      queries = await runQueries(engine, server, summary, options, notes);
+    }
   });
-  const on = withCorr.ingestWithCorrelation;
-  const off = without.ingest;
-  const overhead = failed(on) || failed(off) ? null : round(((on.seconds - off.seconds) / off.seconds) * 100, 1);
-  const fail = (): Failure => ({ error: 'not run (ingest failed)' });
+  const overhead = overheadPercent(on.ingestWithCorrelation, off.ingest);
+  const notRun = (): Failure => ({ error: 'not run (ingest failed)' });
   return {
     engine,
     databaseVersion,
     machine,
-    workload: { seed: options.seed, events: summary.events, attributes: n, sharedAttributes: summary.sharedAttributes, expectedCorrelationValues: summary.expectedCorrelationValues, concurrency: options.concurrency },
-    ingestWithCorrelation: withCorr.ingestWithCorrelation ?? fail(),
-    ingestWithoutCorrelation: off,
-    correlationOverheadPercent: overhead,
-    storageWithCorrelation: withCorr.storageWithCorrelation ?? fail(),
-    storageWithoutCorrelation: without.storage,
-    correlationValuesRows: withCorr.correlationValuesRows ?? null,
-    correlationValuesPerAttribute: withCorr.correlationValuesPerAttribute ?? null,
-    ipRangesRows: withCorr.ipRangesRows ?? null,
-    lookups: withCorr.lookups ?? fail(),
-    tagSearch: withCorr.tagSearch ?? fail(),
-    tagSearchIssueExample: withCorr.tagSearchIssueExample ?? fail(),
-    csvExport: withCorr.csvExport ?? fail(),
+    workload: { seed: options.seed, events: summary.events, attributes: summary.attributes, sharedAttributes: summary.sharedAttributes, expectedCorrelationValues: summary.expectedCorrelationValues, concurrency: options.concurrency },
+    ingestWithCorrelation: on.ingestWithCorrelation ?? notRun(),
+    ingestWithoutCorrelation: off.ingest,
+    correlationOverheadPercent: overhead.percent,
+    correlationOverheadIsLowerBound: overhead.lowerBound,
+    storageWithCorrelation: on.storageWithCorrelation ?? notRun(),
+    storageWithoutCorrelation: off.storage,
+    correlationValuesRows: on.correlationValuesRows ?? null,
+    correlationValuesPerAttribute: on.correlationValuesPerAttribute ?? null,
+    ipRangesRows: on.ipRangesRows ?? null,
+    lookups: queries?.lookups ?? notRun(),
+    tagSearch: queries?.tagSearch ?? notRun(),
+    tagSearchIssueExample: queries?.tagSearchIssueExample ?? notRun(),
+    csvExport: queries?.csvExport ?? notRun(),
+    csvExportFreshProcess: queries?.csvExportFreshProcess ?? notRun(),
+    analyzedBeforeQueries: options.analyze,
     notes,
     durationSeconds: round((performance.now() - started) / 1000, 1),
   };
@@ -175,10 +209,10 @@ export async function runCoreBench(argv: readonly string[]): Promise<number> {
         continue;
       }
       runs.push(run);
-      const file = join(outDir, `core-${engine}-${size}.json`);
+      const file = join(outDir, `core-${engine}-${size}${options.analyze ? '-analyze' : ''}.json`);
       writeFileSync(file, `${JSON.stringify(run, null, 2)}\n`);
       process.stdout.write(`${runTable(run)}\nJSON: ${file}\n\n`);
-      const phases = [run.ingestWithCorrelation, run.ingestWithoutCorrelation, run.lookups, run.tagSearch, run.tagSearchIssueExample, run.csvExport];
+      const phases = [run.ingestWithCorrelation, run.ingestWithoutCorrelation, run.lookups, run.tagSearch, run.tagSearchIssueExample, run.csvExport, run.csvExportFreshProcess];
       if (phases.some((p) => failed(p))) problems++;
     }
   }

@@ -2,7 +2,7 @@ import { HttpError, type ApiClient } from '../lib/http.js';
 import { percentile, round } from '../lib/stats.js';
 import { toMispEvent, type Workload } from './generator.js';
 
-const MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 10;
 
 /** Options of one ingest run. */
 export interface IngestOptions {
@@ -11,20 +11,28 @@ export interface IngestOptions {
   readonly requestTimeoutMs: number;
   /** Tags created through `POST /tags/add` before the clock starts. */
   readonly tags: readonly string[];
+  /** Stop handing out events after this many seconds (in-flight ones finish); unlimited when undefined. */
+  readonly budgetSeconds?: number;
   /** Called about every 10% of the attributes. */
   readonly onProgress?: (done: number, total: number, seconds: number) => void;
 }
 
 /** Figures of one ingest run. */
 export interface IngestResult {
+  /** False when the time budget ran out before every event was sent. */
+  readonly complete: boolean;
   readonly events: number;
   readonly attributes: number;
+  /** Attributes in the whole workload (more than `attributes` when incomplete). */
+  readonly plannedAttributes: number;
   readonly concurrency: number;
   readonly correlation: boolean;
   readonly seconds: number;
   readonly attributesPerSecond: number;
-  /** Rate over the second half of the attributes (the database already half full). */
+  /** Rate after half of the attributes were stored (the database already half full). */
   readonly secondHalfAttributesPerSecond: number;
+  /** Rate per tenth of the attributes, in order: shows whether ingest slows as the database grows. */
+  readonly ratePerTenth: readonly number[];
   readonly eventLatencyMs: { readonly p50: number; readonly p95: number; readonly max: number };
   /** Latency of the largest event, with its size. */
   readonly largestEvent: { readonly attributes: number; readonly ms: number };
@@ -35,6 +43,21 @@ export interface IngestResult {
   readonly retryReasons: readonly string[];
   /** Seconds spent building request bodies before the clock started. */
   readonly prepareSeconds: number;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
+
+/** Rates between successive tenths of `total` from (time, cumulative attributes) points. */
+function tenths(points: readonly { at: number; attributes: number }[], start: number, total: number): number[] {
+  const out: number[] = [];
+  let prev = { at: start, attributes: 0 };
+  for (let k = 1; k <= 10; k++) {
+    const p = points.find((c) => c.attributes >= (total * k) / 10);
+    if (p === undefined) break;
+    if (p.attributes > prev.attributes) out.push(Math.round((p.attributes - prev.attributes) / ((p.at - prev.at) / 1000)));
+    prev = p;
+  }
+  return out;
 }
 
 /**
@@ -50,19 +73,25 @@ export async function ingest(client: ApiClient, workload: Workload, options: Ing
   const bodies: Buffer[] = [];
   for (const e of workload.events()) bodies.push(Buffer.from(JSON.stringify(toMispEvent(e, { disableCorrelation: options.disableCorrelation }))));
   const prepareSeconds = (performance.now() - prepStart) / 1000;
+  const requestBytes = bodies.reduce((s, b) => s + b.length, 0);
   const sizes = workload.eventSizes;
-  const total = sizes.reduce((s, n) => s + n, 0);
-  const latencies: number[] = new Array<number>(bodies.length).fill(0);
+  const planned = sizes.reduce((s, n) => s + n, 0);
+  const latencies: number[] = [];
+  const latencyByEvent = new Map<number, number>();
   const completions: { at: number; attributes: number }[] = [];
+  const retryReasons = new Set<string>();
   let next = 0;
   let done = 0;
+  let eventsDone = 0;
   let responseBytes = 0;
-  let nextReport = total / 10;
   let retries = 0;
-  const retryReasons = new Set<string>();
+  let stopped = false;
+  let nextReport = planned / 10;
+  const start = performance.now();
+  const deadline = options.budgetSeconds === undefined ? Number.POSITIVE_INFINITY : start + options.budgetSeconds * 1000;
 
   // The server marks conflicts it expects to clear (deadlocks, busy database) as
-  // retryable; a well-behaved client repeats the request, as this one does.
+  // retryable; a well-behaved client repeats the request after a pause, as this one does.
   async function post(body: Buffer): Promise<string> {
     for (let attempt = 1; ; attempt++) {
       try {
@@ -71,14 +100,17 @@ export async function ingest(client: ApiClient, workload: Workload, options: Ing
         if (!(error instanceof HttpError) || !error.retryable || attempt >= MAX_ATTEMPTS) throw error;
         retries++;
         retryReasons.add(error.message.replace(/^POST \S+: /, '').slice(0, 200));
-        await new Promise((done) => setTimeout(done, 50 * attempt));
+        await sleep(Math.min(5000, 100 * 2 ** attempt) * (0.5 + Math.random()));
       }
     }
   }
-  const start = performance.now();
 
   async function worker(): Promise<void> {
-    for (;;) {
+    while (!stopped) {
+      if (performance.now() > deadline) {
+        stopped = true;
+        return;
+      }
       const i = next++;
       const body = bodies[i];
       if (body === undefined) return;
@@ -87,45 +119,45 @@ export async function ingest(client: ApiClient, workload: Workload, options: Ing
       try {
         text = await post(body);
       } catch (error) {
+        stopped = true;
         throw new Error(`event ${i + 1}/${bodies.length} (${String(sizes[i])} attributes): ${(error as Error).message}`, { cause: error });
       }
       const t1 = performance.now();
       if (!text.startsWith('{"Event"')) throw new Error(`event ${i + 1}: unexpected response ${text.slice(0, 200)}`);
       responseBytes += Buffer.byteLength(text);
-      latencies[i] = t1 - t0;
+      latencies.push(t1 - t0);
+      latencyByEvent.set(i, t1 - t0);
       bodies[i] = Buffer.alloc(0);
       done += sizes[i] ?? 0;
+      eventsDone++;
       completions.push({ at: t1, attributes: done });
       if (done >= nextReport) {
-        options.onProgress?.(done, total, (t1 - start) / 1000);
-        while (nextReport <= done) nextReport += total / 10;
+        options.onProgress?.(done, planned, (t1 - start) / 1000);
+        while (nextReport <= done) nextReport += planned / 10;
       }
     }
   }
 
-  const requestBytes = bodies.reduce((s, b) => s + b.length, 0);
-  const workers = Array.from({ length: Math.max(1, options.concurrency) }, () => worker());
-  // Stop handing out work after the first failure, but let in-flight requests settle.
-  const results = await Promise.allSettled(workers.map((w) => w.catch((error: unknown) => {
-    next = bodies.length;
-    throw error;
-  })));
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed !== undefined) throw failed.reason;
+  const results = await Promise.allSettled(Array.from({ length: Math.max(1, options.concurrency) }, () => worker()));
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure !== undefined) throw failure.reason;
   const end = performance.now();
   const seconds = (end - start) / 1000;
-  const half = completions.find((c) => c.attributes >= total / 2) ?? { at: start, attributes: 0 };
+  const half = completions.find((c) => c.attributes >= done / 2) ?? { at: start, attributes: 0 };
   const largest = sizes.reduce((best, n, i) => (n > (sizes[best] ?? 0) ? i : best), 0);
   return {
-    events: bodies.length,
-    attributes: total,
+    complete: done === planned,
+    events: eventsDone,
+    attributes: done,
+    plannedAttributes: planned,
     concurrency: options.concurrency,
     correlation: !options.disableCorrelation,
     seconds: round(seconds, 2),
-    attributesPerSecond: Math.round(total / seconds),
-    secondHalfAttributesPerSecond: Math.round((total - half.attributes) / ((end - half.at) / 1000)),
-    eventLatencyMs: { p50: round(percentile(latencies, 50)), p95: round(percentile(latencies, 95)), max: round(Math.max(...latencies)) },
-    largestEvent: { attributes: sizes[largest] ?? 0, ms: round(latencies[largest] ?? 0) },
+    attributesPerSecond: Math.round(done / seconds),
+    secondHalfAttributesPerSecond: Math.round((done - half.attributes) / ((end - half.at) / 1000)),
+    ratePerTenth: tenths(completions, start, planned),
+    eventLatencyMs: { p50: round(percentile(latencies, 50)), p95: round(percentile(latencies, 95)), max: round(Math.max(0, ...latencies)) },
+    largestEvent: { attributes: sizes[largest] ?? 0, ms: round(latencyByEvent.get(largest) ?? Number.NaN) },
     requestBytes,
     responseBytes,
     retries,

@@ -11,6 +11,10 @@ export interface CoreOptions {
   readonly lookups: number;
   readonly postgresUrl: string;
   readonly outDir: string;
+  /** Time budget of the ingest with correlation (minutes); unlimited when undefined. */
+  readonly maxIngestMinutes?: number;
+  /** Run ANALYZE after the ingest, before the queries. */
+  readonly analyze: boolean;
   readonly help: boolean;
 }
 
@@ -25,16 +29,23 @@ export const CORE_USAGE = `usage: npm run bench -- core [options]
   --lookups N           value lookups to time (default 500)
   --postgres-url URL    server to create the scratch database on
                         (default $WAGGLE_BENCH_POSTGRES_URL or postgres://postgres@127.0.0.1:5432/test)
-  --out DIR             where JSON results go (default bench/out)`;
+  --out DIR             where JSON results go (default bench/out)
+  --max-ingest-minutes M  stop the ingest with correlation after M minutes and report
+                        the partial rate (queries then run on the database without correlation)
+  --analyze             run ANALYZE between ingest and queries (planner statistics);
+                        results go to core-<engine>-<attrs>-analyze.json`;
 
-const FLAGS = new Set(['scaling', 'help']);
-const KNOWN = new Set(['attributes', 'engine', 'scaling', 'concurrency', 'seed', 'lookups', 'postgres-url', 'out', 'help']);
+const FLAGS = new Set(['scaling', 'analyze', 'help']);
+const KNOWN = new Set(['attributes', 'engine', 'scaling', 'concurrency', 'seed', 'lookups', 'postgres-url', 'out', 'max-ingest-minutes', 'analyze', 'help']);
 
 /** Parses and checks the options; every problem is reported at once. */
 export function parseCoreOptions(argv: readonly string[], env: NodeJS.ProcessEnv): CoreOptions {
   const { positional, named } = parseArgs(argv, FLAGS);
   const problems: string[] = [];
-  for (const name of named.keys()) if (!KNOWN.has(name)) problems.push(`unknown option --${name}`);
+  for (const [name, value] of named) {
+    if (!KNOWN.has(name)) problems.push(`unknown option --${name}`);
+    else if (value === true && !FLAGS.has(name)) problems.push(`--${name} needs a value`);
+  }
   if (positional.length > 0) problems.push(`unexpected argument(s): ${positional.join(' ')}`);
   const text = (name: string): string | undefined => {
     const v = named.get(name);
@@ -59,15 +70,20 @@ export function parseCoreOptions(argv: readonly string[], env: NodeJS.ProcessEnv
   if (concurrency > 16) problems.push('--concurrency must be at most 16');
   const seed = Number(text('seed') ?? '1');
   if (!Number.isSafeInteger(seed)) problems.push('--seed must be an integer');
+  const maxMinutes = named.has('max-ingest-minutes') ? count('max-ingest-minutes', 0) : undefined;
+  const attributes = count('attributes', 1_000_000);
+  const lookups = count('lookups', 500);
   if (problems.length > 0) throw new Error(`${problems.join('\n')}\n\n${CORE_USAGE}`);
   return {
-    sizes: scaling ? [100_000, 1_000_000] : [count('attributes', 1_000_000)],
+    sizes: scaling ? [100_000, 1_000_000] : [attributes],
     engines,
     concurrency,
     seed,
-    lookups: count('lookups', 500),
+    lookups,
     postgresUrl: text('postgres-url') ?? env.WAGGLE_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
     outDir: text('out') ?? 'bench/out',
+    ...(maxMinutes !== undefined ? { maxIngestMinutes: maxMinutes } : {}),
+    analyze: named.get('analyze') === true,
     help: named.get('help') === true,
   };
 }

@@ -99,6 +99,9 @@ export interface ExportResult {
   readonly rows: number;
   readonly bytes: number;
   readonly rssBeforeBytes: number;
+  /** V8 heap in use and memory outside it (Buffers) when the export started, after a full GC. */
+  readonly heapUsedBeforeBytes: number;
+  readonly externalBeforeBytes: number;
   /** Peak RSS sampled every 100 ms during the export (server and client share the process). */
   readonly peakRssBytes: number;
   readonly rssSamples: number;
@@ -109,6 +112,7 @@ export interface ExportResult {
 /** `{"returnFormat":"csv"}` for all attributes, streamed to /dev/null while counting rows. */
 export async function measureCsvExport(client: ApiClient, expectedRows: number, timeoutMs: number): Promise<ExportResult> {
   (globalThis as { gc?: () => void }).gc?.();
+  const before = process.memoryUsage();
   const sampler = startRssSampler(100);
   const t0 = performance.now();
   let bytes = 0;
@@ -137,6 +141,8 @@ export async function measureCsvExport(client: ApiClient, expectedRows: number, 
     rows,
     bytes,
     rssBeforeBytes: rss.startBytes,
+    heapUsedBeforeBytes: before.heapUsed,
+    externalBeforeBytes: before.external,
     peakRssBytes: rss.peakBytes,
     rssSamples: rss.samples,
     maxRssLifetimeBytes: process.resourceUsage().maxRSS * 1024,

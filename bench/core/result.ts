@@ -38,6 +38,8 @@ export interface EngineRun {
   readonly ingestWithoutCorrelation: Outcome<IngestResult>;
   /** Extra ingest time due to correlation, in % of the time without. */
   readonly correlationOverheadPercent: number | null;
+  /** True when the ingest with correlation was stopped early: the true overhead is higher. */
+  readonly correlationOverheadIsLowerBound: boolean;
   readonly storageWithCorrelation: Outcome<StorageFigures>;
   readonly storageWithoutCorrelation: Outcome<StorageFigures>;
   readonly correlationValuesRows: number | null;
@@ -48,7 +50,12 @@ export interface EngineRun {
   readonly tagSearch: Outcome<TagSearchResult>;
   /** `{"type":"ip-dst","tags":["tlp:green"],"limit":10000}` as written in the issue. */
   readonly tagSearchIssueExample: Outcome<TagSearchResult>;
+  /** In the benchmark process, right after the ingest and the other queries (the brief's measure). */
   readonly csvExport: Outcome<ExportResult>;
+  /** The same export by a server started afresh in a new process on the same database. */
+  readonly csvExportFreshProcess: Outcome<ExportResult>;
+  /** Whether ANALYZE ran between ingest and queries (--analyze). */
+  readonly analyzedBeforeQueries: boolean;
   readonly notes: readonly string[];
   readonly durationSeconds: number;
 }

@@ -4,7 +4,7 @@ export interface ParsedArgs {
   readonly named: ReadonlyMap<string, string | true>;
 }
 
-/** Splits argv (without node and script) into positionals and named options. */
+/** Splits argv (without node and script) into positionals and named options; `flags` never take a value. */
 export function parseArgs(argv: readonly string[], flags: ReadonlySet<string>): ParsedArgs {
   const positional: string[] = [];
   const named = new Map<string, string | true>();
@@ -19,10 +19,13 @@ export function parseArgs(argv: readonly string[], flags: ReadonlySet<string>): 
     if (eq !== -1) named.set(name, arg.slice(eq + 1));
     else if (flags.has(name)) named.set(name, true);
     else {
+      // A missing value is recorded as `true`; the caller reports it with its other problems.
       const value = argv[i + 1];
-      if (value === undefined || value.startsWith('--')) throw new Error(`--${name} needs a value`);
-      named.set(name, value);
-      i++;
+      if (value === undefined || value.startsWith('--')) named.set(name, true);
+      else {
+        named.set(name, value);
+        i++;
+      }
     }
   }
   return { positional, named };
