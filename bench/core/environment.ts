@@ -48,7 +48,7 @@ export async function startServer(url: string): Promise<RunningServer> {
   try {
     const deps: CoreDeps = {
       store,
-      bus: createMemoryBus({ onError: (e: unknown) => process.stderr.write(`bus subscriber failed: ${String(e)}\n`) }),
+      bus: createMemoryBus({ historyLimit: 100, onError: (e: unknown) => process.stderr.write(`bus subscriber failed: ${String(e)}\n`) }),
       clock: { now: () => Math.floor(Date.now() / 1000) },
       ids: { uuid: () => randomUUID() },
       templates: createTemplateRegistry(loadTemplatesFromDir(builtinTemplatesDir()).list()),

@@ -5,7 +5,7 @@ import { createMemoryBus, createNatsBus, type Bus } from '@waggle/bus';
 import { DEFAULT_CORE_CONFIG, type CoreDeps, type Store } from '@waggle/core';
 import { builtinTemplatesDir, createTemplateRegistry, loadTemplatesFromDir, type TemplateRegistry } from '@waggle/misp';
 import { createServices, type Services } from '@waggle/server';
-import { openSqlStore } from '@waggle/store';
+import { openSqlStore, refreshStatistics } from '@waggle/store';
 import type { Config } from './config.js';
 
 /** The wired platform: adapters chosen by configuration, use cases on top. */
@@ -38,7 +38,7 @@ export async function openRuntime(config: Config, warn: (msg: string) => void = 
   const store = await openSqlStore({ url: config.database.reveal() });
   let bus: Bus;
   try {
-    bus = config.bus === undefined ? createMemoryBus({ onError: (e) => warn(`bus subscriber failed: ${String(e)}`) }) : await createNatsBus({ url: config.bus.reveal() });
+    bus = config.bus === undefined ? createMemoryBus({ historyLimit: 100, onError: (e) => warn(`bus subscriber failed: ${String(e)}`) }) : await createNatsBus({ url: config.bus.reveal() });
   } catch (error) {
     await store.close();
     throw error;
@@ -53,6 +53,11 @@ export async function openRuntime(config: Config, warn: (msg: string) => void = 
     config: { ...DEFAULT_CORE_CONFIG, correlationCap: config.correlationCap },
   };
   const services = createServices(deps);
+  // Keep planner statistics current as the store grows (see refreshStatistics).
+  const stats = setInterval(() => {
+    refreshStatistics(store.connection).catch((e: unknown) => warn(`statistics refresh failed: ${String(e)}`));
+  }, 10 * 60 * 1000);
+  stats.unref();
   return {
     config,
     store,
@@ -61,6 +66,7 @@ export async function openRuntime(config: Config, warn: (msg: string) => void = 
     services,
     deps,
     async close() {
+      clearInterval(stats);
       await bus.close();
       await store.close();
     },

@@ -1,4 +1,4 @@
-export { openSqlStore, createRepositories, translateDriverError } from './sql-store.js';
+export { openSqlStore, createRepositories, translateDriverError, refreshStatistics } from './sql-store.js';
 export { connect } from './db/connect.js';
 export type { ConnectOptions, SqlConnection } from './db/connect.js';
 export type { SqlEngine } from './db/engine.js';

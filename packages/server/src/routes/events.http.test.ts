@@ -233,6 +233,22 @@ describe.each(testEngines())('MISP event API on %s', (engine) => {
     expect(search.response.Attribute[0].RelatedAttribute.map((r: J) => r.event_id)).toContain(e1.id);
   });
 
+  it('accepts concurrent events that introduce the same new tag', async () => {
+    const results = await Promise.all([1, 2, 3, 4].map((i) => s.call('POST', '/events/add', anEvent({ info: `race ${i}`, Tag: [{ name: `race:new-tag-${engine}` }] }))));
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    const tags = ((await s.call('GET', '/tags/index')).json as J).Tag.filter((t: J) => t.name === `race:new-tag-${engine}`);
+    expect(tags).toHaveLength(1);
+  });
+
+  it('does not correlate nested CIDR blocks with each other', async () => {
+    const a = ((await s.call('POST', '/events/add', anEvent({ info: 'outer', Attribute: [{ type: 'ip-dst', value: '172.31.0.0/16' }] }))).json as J).Event;
+    const b = ((await s.call('POST', '/events/add', anEvent({ info: 'inner', Attribute: [{ type: 'ip-dst', value: '172.31.5.0/24' }] }))).json as J).Event;
+    const c = ((await s.call('POST', '/events/add', anEvent({ info: 'host', Attribute: [{ type: 'ip-src', value: '172.31.5.9' }] }))).json as J).Event;
+    const related = ((await s.call('GET', `/events/view/${a.id}`)).json as J).Event.RelatedEvent.map((r: J) => r.Event.id);
+    expect(related).toContain(c.id);
+    expect(related).not.toContain(b.id);
+  });
+
   it('hides events and attributes by distribution and answers 404 for invisible ones', async () => {
     const other = await addOrgUser(s, `Other${engine}`);
     const mine = ((await s.call('POST', '/events/add', anEvent({ info: 'org only', distribution: '0', Attribute: [{ type: 'ip-dst', value: '198.19.1.1' }] }))).json as J).Event;

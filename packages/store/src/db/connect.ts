@@ -41,6 +41,9 @@ function openPostgres(url: string, poolSize: number): SqlConnection {
   pg.types.setTypeParser(PG_INT8, (v) => Number.parseInt(v, 10));
   pg.types.setTypeParser(PG_NUMERIC, (v) => Number.parseFloat(v));
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle connection closed by the server (restart, admin command) must not crash the process;
+  // the pool replaces it on the next query, and query errors still reach their callers.
+  pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new BooleanPlugin()] });
   return { db, engine: 'postgres', close: () => db.destroy() };
 }

@@ -103,32 +103,74 @@ export function correlationRepository(ctx: RepoContext): CorrelationRepository {
   };
 }
 
-/** CIDR containment pairs: a CIDR block and an address inside it, in different events. */
+/** A stored IP range. */
+interface RangeRow {
+  attribute_id: number;
+  event_id: number;
+  family: number;
+  ip_start: string;
+  ip_end: string;
+  is_cidr: boolean;
+}
+
+const asRange = (r: Record<string, unknown>): RangeRow => ({
+  attribute_id: Number(r.attribute_id),
+  event_id: Number(r.event_id),
+  family: Number(r.family),
+  ip_start: String(r.ip_start),
+  ip_end: String(r.ip_end),
+  is_cidr: r.is_cidr === 1 || r.is_cidr === true || r.is_cidr === '1',
+});
+
+/**
+ * CIDR containment pairs: a CIDR block and an address inside it, in different
+ * events. Written as index range scans driven from the (few) CIDR rows, so the
+ * plan does not depend on the engine's statistics; nested blocks do not pair.
+ */
 async function cidrPairs(ctx: RepoContext, column: 'a.event_id' | 'a.attribute_id', ids: readonly number[], viewer: Viewer): Promise<AttributeCorrelation[]> {
   const { db } = ctx;
-  const base = () =>
-    db
-      .selectFrom('ip_ranges as a')
-      .innerJoin('ip_ranges as b', (j) => j.onRef('b.family', '=', 'a.family').onRef('b.event_id', '!=', 'a.event_id'))
-      .innerJoin('attributes', 'attributes.id', 'b.attribute_id')
-      .innerJoin('events', 'events.id', 'b.event_id')
+  const own = (await db.selectFrom('ip_ranges as a').selectAll('a').where(column, 'in', [...ids]).execute()).map((r) => asRange(r as Record<string, unknown>));
+  if (own.length === 0) return [];
+  const pairs: { src: RangeRow; dst: RangeRow }[] = [];
+  // Addresses inside one of our CIDR blocks.
+  for (const a of own.filter((r) => r.is_cidr)) {
+    const rows = await db.selectFrom('ip_ranges').selectAll().where('family', '=', a.family).where('ip_start', '>=', a.ip_start).where('ip_start', '<=', a.ip_end).where('is_cidr', '=', false).where('event_id', '!=', a.event_id).limit(10_000).execute();
+    for (const r of rows) pairs.push({ src: a, dst: asRange(r as Record<string, unknown>) });
+  }
+  // CIDR blocks (of other events) around our addresses.
+  const addresses = own.filter((r) => !r.is_cidr);
+  if (addresses.length > 0) {
+    const blocks = (await db.selectFrom('ip_ranges').selectAll().where('is_cidr', '=', true).execute()).map((r) => asRange(r as Record<string, unknown>));
+    for (const a of addresses) {
+      for (const b of blocks) {
+        if (b.family === a.family && b.event_id !== a.event_id && b.ip_start <= a.ip_start && b.ip_end >= a.ip_end) pairs.push({ src: a, dst: b });
+      }
+    }
+  }
+  if (pairs.length === 0) return [];
+  const visible = new Map<number, Record<string, unknown>>();
+  for (const part of chunks([...new Set(pairs.map((p) => p.dst.attribute_id))], 1000)) {
+    const rows = await db
+      .selectFrom('attributes')
+      .innerJoin('events', 'events.id', 'attributes.event_id')
       .selectAll('events')
-      .select(['a.attribute_id as src_attribute_id', 'b.attribute_id as dst_attribute_id', 'attributes.value1 as corr_value'])
-      .where(column, 'in', [...ids])
-      .where((eb) => attributeVisible(eb, viewer));
-  // b inside the CIDR block a, then a inside the CIDR block b.
-  const inside = base().where('a.is_cidr', '=', true).whereRef('b.ip_start', '>=', 'a.ip_start').whereRef('b.ip_start', '<=', 'a.ip_end');
-  const around = base().where('b.is_cidr', '=', true).whereRef('b.ip_start', '<=', 'a.ip_start').whereRef('b.ip_end', '>=', 'a.ip_end');
-  const rows = [...(await inside.execute()), ...(await around.execute())] as Record<string, unknown>[];
+      .select(['attributes.id as dst_attribute_id', 'attributes.value1 as corr_value'])
+      .where('attributes.id', 'in', part)
+      .where('attributes.deleted', '=', false)
+      .where((eb) => attributeVisible(eb, viewer))
+      .execute();
+    for (const r of rows as Record<string, unknown>[]) visible.set(Number(r.dst_attribute_id), r);
+  }
   const seen = new Set<string>();
   const out: AttributeCorrelation[] = [];
-  for (const r of rows) {
-    const key = `${String(r.src_attribute_id)}:${String(r.dst_attribute_id)}`;
-    if (seen.has(key)) continue;
+  for (const { src, dst } of pairs) {
+    const row = visible.get(dst.attribute_id);
+    const key = `${src.attribute_id}:${dst.attribute_id}`;
+    if (row === undefined || seen.has(key)) continue;
     seen.add(key);
-    const { src_attribute_id, dst_attribute_id, corr_value, ...event } = r;
+    const { dst_attribute_id: _d, corr_value, ...event } = row;
     const ev = fromRow<EventRecord>('events', event);
-    out.push({ attribute_id: Number(src_attribute_id), other_attribute_id: Number(dst_attribute_id), other_event_id: ev.id, other_event: ev, value: String(corr_value) });
+    out.push({ attribute_id: src.attribute_id, other_attribute_id: dst.attribute_id, other_event_id: ev.id, other_event: ev, value: String(corr_value) });
   }
   return out;
 }

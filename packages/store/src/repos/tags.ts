@@ -24,7 +24,11 @@ export function tagRepository(ctx: RepoContext): TagRepository {
 
   return {
     async insertTag(tag) {
-      return toTag(await db.insertInto('tags').values(tag).returningAll().executeTakeFirstOrThrow());
+      // Two requests may introduce the same new tag at once: the second one gets the first one's row.
+      if (engine === 'postgres') await db.insertInto('tags').values(tag).onConflict((oc) => oc.column('name').doNothing()).execute();
+      else await db.insertInto('tags').orIgnore().values(tag).execute();
+      const row = await db.selectFrom('tags').selectAll().where('name', '=', tag.name).executeTakeFirstOrThrow();
+      return toTag(row);
     },
     getTag,
     async listTags(filter = {}) {
