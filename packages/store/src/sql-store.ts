@@ -67,6 +67,16 @@ export async function openSqlStore(options: ConnectOptions): Promise<Store & { r
   const { db, engine } = connection;
   await refreshStatistics(connection);
   const pooled = createRepositories({ db, engine });
+  // Statistics go stale as the store grows; refresh them after a batch of writes or a minute of writing.
+  let writesSinceRefresh = 0;
+  let lastRefresh = Date.now();
+  async function maybeRefresh(): Promise<void> {
+    writesSinceRefresh++;
+    if (writesSinceRefresh < 500 && Date.now() - lastRefresh < 60_000) return;
+    writesSinceRefresh = 0;
+    lastRefresh = Date.now();
+    await refreshStatistics(connection).catch(() => undefined);
+  }
   return {
     engine,
     connection,
@@ -79,7 +89,9 @@ export async function openSqlStore(options: ConnectOptions): Promise<Store & { r
     },
     async write(fn) {
       try {
-        return await db.transaction().execute((trx) => fn(createRepositories({ db: trx, engine })));
+        const result = await db.transaction().execute((trx) => fn(createRepositories({ db: trx, engine })));
+        await maybeRefresh();
+        return result;
       } catch (error) {
         throw translateDriverError(error);
       }

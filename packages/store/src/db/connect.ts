@@ -32,6 +32,8 @@ function openSqlite(file: string): SqlConnection {
   native.pragma('busy_timeout = 10000');
   native.pragma('cache_size = -65536');
   native.pragma('temp_store = MEMORY');
+  // ANALYZE samples at most this many index rows, so refreshing statistics stays cheap on large stores.
+  native.pragma('analysis_limit = 2000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: native }), plugins: [new BooleanPlugin()] });
   return { db, engine: 'sqlite', close: () => db.destroy() };
 }
