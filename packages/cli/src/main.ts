@@ -25,12 +25,12 @@ export function buildProgram(): Command {
   const withStore = (c: Command): Command =>
     c.option('--data <dir>', 'data folder (default ./.waggle or WAGGLE_HOME)').option('--database <url>', 'SQLite file or postgres:// URL (or WAGGLE_DATABASE_URL)').option('--bus <url>', 'nats:// URL for the event stream (or WAGGLE_BUS_URL)').option('--log-level <level>', 'info, debug, …');
 
-  withStore(program.command('up').description('run the platform on http://127.0.0.1:8080 (what `npm start` runs)')).action(async (opts: Opts) => {
+  withStore(program.command('up').description('run the platform on http://127.0.0.1:8080 (what `npm start` runs)').option('--listen <host:port>', 'address to listen on (or WAGGLE_LISTEN; default 127.0.0.1:8080)')).action(async (opts: Opts) => {
     const config = readConfig(opts, process.env);
     await serveForever(config, terminalOutput(config.logLevel), version);
   });
 
-  withStore(program.command('serve').description('run the threat-intelligence server').option('--listen <host:port>', 'address to listen on', '127.0.0.1:8080')).action(async (opts: Opts) => {
+  withStore(program.command('serve').description('run the threat-intelligence server').option('--listen <host:port>', 'address to listen on (or WAGGLE_LISTEN; default 127.0.0.1:8080)')).action(async (opts: Opts) => {
     const config = readConfig(opts, process.env);
     await serveForever(config, terminalOutput(config.logLevel), version);
   });

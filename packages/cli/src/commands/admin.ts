@@ -14,7 +14,9 @@ async function withRuntime(opts: ConfigInput, fn: (rt: Runtime, out: Output) => 
   const rt = await openRuntime(config, (m) => out.warn(m));
   try {
     await ensureDefaults(rt.deps);
-    await bootstrapAdmin(rt.deps, { orgName: config.orgName, email: config.adminEmail, ...(config.adminKey !== undefined ? { authKey: config.adminKey.reveal() } : {}) });
+    const boot = await bootstrapAdmin(rt.deps, { orgName: config.orgName, email: config.adminEmail, ...(config.adminKey !== undefined ? { authKey: config.adminKey.reveal() } : {}) });
+    // A first command on a new store creates the admin: its key must not be lost.
+    if (boot.created && boot.authKey !== undefined) out.info(`Created admin user ${boot.user.email}; API key (shown once, keep it): ${boot.authKey}`);
     await fn(rt, out);
   } finally {
     await rt.close();

@@ -1,5 +1,5 @@
 import { ConflictError } from '@waggle/errors';
-import { validateAttributeValue } from '@waggle/misp';
+import { isCategoryAllowed, isKnownType, validateAttributeValue } from '@waggle/misp';
 import type { AttributeInput, ObjectInput } from '../input/inputs.js';
 import type { AttributeRecord, ObjectRecord } from '../model/records.js';
 import type { Patch } from '../ports/store.js';
@@ -12,7 +12,12 @@ export interface MergeResult {
   updated: number;
 }
 
-function attributePatch(input: AttributeInput, field: string): Patch<AttributeRecord> {
+function attributePatch(input: AttributeInput, field: string, current: AttributeRecord): Patch<AttributeRecord> {
+  if (!isKnownType(input.type)) throw new InputError(`${field}.type: unknown attribute type "${input.type}"`, { field: `${field}.type` });
+  const category = input.category ?? current.category;
+  if (!isCategoryAllowed(category, input.type)) {
+    throw new InputError(`${field}.category: type "${input.type}" is not allowed in category "${category}"`, { field: `${field}.category` });
+  }
   const verdict = validateAttributeValue(input.type, input.value);
   if (!verdict.ok) throw new InputError(`${field}.value: ${verdict.reason}`, { field: `${field}.value` });
   const patch: Patch<AttributeRecord> = { type: input.type, value1: verdict.value1, value2: verdict.value2 };
@@ -31,7 +36,7 @@ function attributePatch(input: AttributeInput, field: string): Patch<AttributeRe
 /** Updates an existing attribute in place (newer timestamp wins), re-correlating its values. */
 export async function updateAttributeFrom(ctx: WriteContext, existing: AttributeRecord, input: AttributeInput, field: string): Promise<AttributeRecord | undefined> {
   if (input.timestamp !== undefined && input.timestamp <= existing.timestamp) return undefined;
-  const patch = attributePatch(input, field);
+  const patch = attributePatch(input, field, existing);
   patch.timestamp = Math.max(input.timestamp ?? ctx.now, existing.timestamp + 1 > ctx.now ? existing.timestamp + 1 : ctx.now);
   const updated = await ctx.repos.updateAttribute(existing.id, patch);
   await ctx.repos.removeCorrelations([existing.id]);

@@ -127,10 +127,14 @@ export function createEventService(deps: CoreDeps) {
         for (const t of input.tags) await repos.attachEventTag(event.id, (await ctx.resolveTag(t)).id, t.local ?? false);
         const merged = await mergeEventContent(ctx, input.attributes, input.objects);
         const distribution = input.distribution ?? event.distribution;
+        const sgId = distribution === 4 ? (input.sharing_group_id ?? event.sharing_group_id) : 0;
+        if (distribution === 4 && (sgId === 0 || (!p.viewer.siteAdmin && !p.viewer.sharingGroupIds.includes(sgId)))) {
+          throw new InputError(`Event.sharing_group_id: sharing group ${sgId} does not exist or is not available to you`, { field: 'Event.sharing_group_id' });
+        }
         const publish = input.published === true && (p.role.perm_publish || p.role.perm_site_admin);
         await repos.updateEvent(event.id, {
           info: input.info?.trim() || event.info, date: input.date ?? event.date, threat_level_id: input.threat_level_id ?? event.threat_level_id,
-          analysis: input.analysis ?? event.analysis, distribution, sharing_group_id: distribution === 4 ? (input.sharing_group_id ?? event.sharing_group_id) : 0,
+          analysis: input.analysis ?? event.analysis, distribution, sharing_group_id: sgId,
           disable_correlation: input.disable_correlation ?? event.disable_correlation, extends_uuid: input.extends_uuid ?? event.extends_uuid,
           timestamp: now, published: publish, publish_timestamp: publish ? now : event.publish_timestamp,
         });

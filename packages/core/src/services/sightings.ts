@@ -1,4 +1,4 @@
-import { InputError } from '@waggle/errors';
+import { InputError, NotFoundError } from '@waggle/errors';
 import type { Principal } from '../access/principal.js';
 import { requirePermission } from '../access/permissions.js';
 import type { SightingRecord } from '../model/records.js';
@@ -73,7 +73,20 @@ export function createSightingService(deps: CoreDeps) {
           const rows = await repos.listSightings({ eventIds: [event.id] });
           return rows.filter((s) => visibleTo(p, s, event.org_id)).map((s) => sightingJson(s));
         }
-        throw new InputError('Give an attribute or an event', { field: 'id' });
+        // No scope: the sightings the viewer's organisation reported (all of them for site admins).
+        const rows = await repos.listSightings(p.viewer.siteAdmin ? {} : { orgId: p.org.id });
+        return rows.map((s) => sightingJson(s));
+      });
+    },
+
+    /** Deletes a sighting reported by the principal's organisation (site admins: any). */
+    async delete(p: Principal, ref: Ref): Promise<void> {
+      requirePermission(p, 'perm_sighting', 'delete sightings');
+      await store.write(async (repos) => {
+        const s = await repos.getSighting(ref);
+        if (s === undefined || (!p.viewer.siteAdmin && s.org_id !== p.org.id)) throw new NotFoundError('Invalid sighting.');
+        await repos.deleteSighting(s.id);
+        await audit(repos, p, clock.now(), { action: 'delete', model: 'Sighting', modelId: s.id, title: s.uuid });
       });
     },
   };

@@ -217,6 +217,12 @@ describe.each(testEngines())('MISP event API on %s', (engine) => {
     const list = await s.call('POST', '/sightings/listSightings', { context: 'attribute', id: a.id });
     expect((list.json as J[]).length).toBe(2);
     expect((await s.call('POST', '/sightings/add', { value: '203.0.113.254' })).status).toBe(400);
+    const mine = (await s.call('POST', '/sightings/index', {})).json as J[];
+    expect(mine.length).toBeGreaterThanOrEqual(2);
+    const sid = (one.json as J).Sighting.id;
+    expect(((await s.call('POST', `/sightings/delete/${sid}`)).json as J).saved).toBe(true);
+    expect((await s.call('POST', `/sightings/delete/${sid}`)).status).toBe(404);
+    expect(((await s.call('POST', '/sightings/listSightings', { context: 'attribute', id: a.id })).json as J[]).length).toBe(1);
     expect(s.messages.filter((m) => m.topic === 'misp_json_sighting').length).toBeGreaterThanOrEqual(2);
   });
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { optInt, optString, optTimestamp, optUuid } from '@waggle/core';
-import { bodyOf, type RouteContext } from '../http/context.js';
+import { bodyOf, saved, type RouteContext } from '../http/context.js';
 
 /** Sighting endpoints. */
 export function registerSightingRoutes(app: FastifyInstance, ctx: RouteContext): void {
@@ -36,6 +36,25 @@ export function registerSightingRoutes(app: FastifyInstance, ctx: RouteContext):
     const context = String(body.context ?? 'attribute');
     const list = await sightings.list(p, context === 'event' ? { event: id } : { attribute: id });
     return list.map((s) => ({ Sighting: s }));
+  });
+
+  app.route({
+    method: ['GET', 'POST'],
+    url: '/sightings/index',
+    handler: async (request) => {
+      const p = await ctx.principal(request);
+      return (await sightings.list(p, {})).map((s) => ({ Sighting: s }));
+    },
+  });
+
+  app.route({
+    method: ['POST', 'DELETE'],
+    url: '/sightings/delete/:id',
+    handler: async (request, reply) => {
+      const p = await ctx.principal(request);
+      await sightings.delete(p, (request.params as { id: string }).id);
+      return saved(reply, request, 'Sighting successfully deleted.');
+    },
   });
 
   app.route({
