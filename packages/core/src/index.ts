@@ -10,7 +10,7 @@ export type * from './input/inputs.js';
 export { parseEvent, parseAttribute, parseObject, parseTag, unwrap } from './input/parse-misp.js';
 export { asObject, asList, optString, reqString, optInt, optBool, optUuid, optTimestamp, optDate, isUuidString, compact } from './input/coerce.js';
 export type { MispJson } from './views/misp-json.js';
-export { attributeJson, eventHeadJson, objectJson, referenceJson, tagJson, sightingJson, organisationJson, orgSummaryJson } from './views/misp-json.js';
+export { attributeJson, attributeValue, groupByTarget, groupTags, eventHeadJson, objectJson, referenceJson, tagJson, sightingJson, organisationJson, orgSummaryJson } from './views/misp-json.js';
 export { buildEventView } from './views/event-view.js';
 export type { EventViewOptions } from './views/event-view.js';
 export type { Clock, IdSource, CoreConfig, CoreDeps, Outgoing } from './services/deps.js';

@@ -5,7 +5,7 @@ import type { AttributeInput } from '../input/inputs.js';
 import type { AttributeRecord, EventRecord } from '../model/records.js';
 import type { SearchFilters } from '../ports/queries.js';
 import type { Ref, Repositories } from '../ports/store.js';
-import { attributeJson, tagJson, type MispJson } from '../views/misp-json.js';
+import { attributeJson, attributeValue, groupByTarget, groupTags, tagJson, type MispJson } from '../views/misp-json.js';
 import { audit } from './audit.js';
 import { publishAll, type CoreDeps, type Outgoing } from './deps.js';
 import { updateAttributeFrom } from './event-sync.js';
@@ -32,8 +32,8 @@ export function createAttributeService(deps: CoreDeps) {
   const { store, clock } = deps;
 
   async function withTags(repos: Repositories, attrs: readonly AttributeRecord[]): Promise<MispJson[]> {
-    const tags = await repos.listAttributeTags(attrs.map((a) => a.id));
-    return attrs.map((a) => attributeJson(a, { Tag: tags.filter((t) => t.target_id === a.id).map((t) => tagJson(t.tag, t.local)) }));
+    const tags = groupTags(await repos.listAttributeTags(attrs.map((a) => a.id)));
+    return attrs.map((a) => attributeJson(a, { Tag: tags.get(a.id) ?? [] }));
   }
 
   return {
@@ -79,7 +79,7 @@ export function createAttributeService(deps: CoreDeps) {
         requireModifyEvent(p, event);
         const now = Math.max(clock.now(), attribute.timestamp + 1);
         const ctx: WriteContext = { deps, repos, principal: p, event, now, resolveTag: createTagResolver(repos, p) };
-        const current = attribute.value2 === '' ? attribute.value1 : `${attribute.value1}|${attribute.value2}`;
+        const current = attributeValue(attribute);
         const input: AttributeInput = { ...patch, type: patch.type ?? attribute.type, value: patch.value ?? current, tags: patch.tags ?? [] };
         const { timestamp: _ignored, ...withoutTimestamp } = input;
         const updated = (await updateAttributeFrom(ctx, attribute, withoutTimestamp, 'Attribute')) ?? attribute;
@@ -157,16 +157,14 @@ export function createAttributeService(deps: CoreDeps) {
 
 async function decorate(repos: Repositories, p: Principal, batch: readonly AttributeRecord[], opts: AttributeSearchOptions, cap: number): Promise<MispJson[]> {
   const ids = batch.map((a) => a.id);
-  const tags = await repos.listAttributeTags(ids);
-  const tagsBy = new Map<number, MispJson[]>();
-  for (const t of tags) tagsBy.set(t.target_id, [...(tagsBy.get(t.target_id) ?? []), tagJson(t.tag, t.local)]);
+  const tagsBy = groupTags(await repos.listAttributeTags(ids));
   const eventIds = [...new Set(batch.map((a) => a.event_id))];
   const events = new Map<number, EventRecord>();
   for (const id of eventIds) {
     const e = await repos.getEvent(id);
     if (e !== undefined) events.set(id, e);
   }
-  const eventTags = opts.includeEventTags === true ? await repos.listEventTags(eventIds) : [];
+  const eventTags = groupByTarget(opts.includeEventTags === true ? await repos.listEventTags(eventIds) : []);
   const corr = new Map<number, MispJson[]>();
   if (opts.includeCorrelations === true) {
     for (const c of await repos.attributeCorrelations(ids, p.viewer, cap)) {
@@ -177,7 +175,7 @@ async function decorate(repos: Repositories, p: Principal, batch: readonly Attri
     const e = events.get(a.event_id);
     const extra: MispJson = {
       Event: { org_id: String(e?.org_id ?? 0), distribution: String(e?.distribution ?? 0), id: String(a.event_id), info: e?.info ?? '', orgc_id: String(e?.orgc_id ?? 0), uuid: e?.uuid ?? '' },
-      Tag: [...(tagsBy.get(a.id) ?? []), ...eventTags.filter((t) => t.target_id === a.event_id).map((t) => ({ ...tagJson(t.tag, t.local), inherited: 1 }))],
+      Tag: [...(tagsBy.get(a.id) ?? []), ...(eventTags.get(a.event_id) ?? []).map((t) => ({ ...tagJson(t.tag, t.local), inherited: 1 }))],
     };
     if (opts.includeEventUuid === true) extra.event_uuid = e?.uuid ?? '';
     if (opts.includeCorrelations === true) extra.RelatedAttribute = corr.get(a.id) ?? [];

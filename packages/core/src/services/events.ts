@@ -6,7 +6,7 @@ import type { EventRecord, OrganisationRecord } from '../model/records.js';
 import type { EventIndexFilters, SearchFilters } from '../ports/queries.js';
 import type { Ref, Repositories } from '../ports/store.js';
 import { buildEventView, type EventViewOptions } from '../views/event-view.js';
-import { eventHeadJson, orgSummaryJson, tagJson, type MispJson } from '../views/misp-json.js';
+import { eventHeadJson, groupByTarget, orgSummaryJson, tagJson, type MispJson } from '../views/misp-json.js';
 import { audit } from './audit.js';
 import { publishAll, type CoreDeps, type Outgoing } from './deps.js';
 import { mergeEventContent } from './event-sync.js';
@@ -182,7 +182,7 @@ export function createEventService(deps: CoreDeps) {
     async index(p: Principal, filters: EventIndexFilters): Promise<MispJson[]> {
       return store.read(async (repos) => {
         const events = await repos.listEvents(filters, p.viewer);
-        const tags = await repos.listEventTags(events.map((e) => e.id));
+        const tags = groupByTarget(await repos.listEventTags(events.map((e) => e.id)));
         const orgs = new Map<number, OrganisationRecord>();
         for (const id of new Set(events.flatMap((e) => [e.org_id, e.orgc_id]))) {
           const org = await repos.getOrganisation(id);
@@ -193,7 +193,7 @@ export function createEventService(deps: CoreDeps) {
           sighting_timestamp: String(e.sighting_timestamp),
           Org: orgSummaryJson(orgs.get(e.org_id), e.org_id),
           Orgc: orgSummaryJson(orgs.get(e.orgc_id), e.orgc_id),
-          EventTag: tags.filter((t) => t.target_id === e.id).map((t) => ({ event_id: String(e.id), tag_id: String(t.tag.id), local: t.local, Tag: tagJson(t.tag) })),
+          EventTag: (tags.get(e.id) ?? []).map((t) => ({ event_id: String(e.id), tag_id: String(t.tag.id), local: t.local, Tag: tagJson(t.tag) })),
         }));
       });
     },

@@ -5,7 +5,7 @@ import { canSeeElement } from '../access/visibility.js';
 import type { ObjectInput, ReferenceInput } from '../input/inputs.js';
 import type { SearchFilters } from '../ports/queries.js';
 import type { Ref, Repositories } from '../ports/store.js';
-import { attributeJson, objectJson, referenceJson, tagJson, type MispJson } from '../views/misp-json.js';
+import { attributeJson, groupTags, objectJson, referenceJson, type MispJson } from '../views/misp-json.js';
 import { touchEvent } from './attributes.js';
 import { audit } from './audit.js';
 import { publishAll, type CoreDeps, type Outgoing } from './deps.js';
@@ -20,11 +20,11 @@ export function createObjectService(deps: CoreDeps) {
   async function objectView(repos: Repositories, p: Principal, objectId: number, includeDeleted = false): Promise<MispJson> {
     const { object, event } = await visibleObject(repos, p, objectId);
     const attrs = (await repos.listAttributesOfEvents([event.id], { includeDeleted })).filter((a) => a.object_id === object.id && canSeeElement(p.viewer, a, event));
-    const tags = await repos.listAttributeTags(attrs.map((a) => a.id));
+    const tags = groupTags(await repos.listAttributeTags(attrs.map((a) => a.id)));
     const refs = (await repos.listReferencesOfObjects([object.id])).filter((r) => includeDeleted || !r.deleted);
     return objectJson(
       object,
-      attrs.map((a) => attributeJson(a, { Tag: tags.filter((t) => t.target_id === a.id).map((t) => tagJson(t.tag, t.local)) })),
+      attrs.map((a) => attributeJson(a, { Tag: tags.get(a.id) ?? [] })),
       refs.map(referenceJson),
     );
   }

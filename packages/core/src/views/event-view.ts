@@ -1,8 +1,8 @@
 import { canSeeElement } from '../access/visibility.js';
 import type { AttributeRecord, EventRecord, OrganisationRecord } from '../model/records.js';
 import type { Viewer } from '../ports/queries.js';
-import type { AttachedTag, Repositories } from '../ports/store.js';
-import { attributeJson, eventHeadJson, objectJson, orgSummaryJson, referenceJson, sightingJson, tagJson, type MispJson } from './misp-json.js';
+import type { Repositories } from '../ports/store.js';
+import { attributeJson, eventHeadJson, groupTags, objectJson, orgSummaryJson, referenceJson, sightingJson, tagJson, type MispJson } from './misp-json.js';
 
 /** What to put into an event view. */
 export interface EventViewOptions {
@@ -12,16 +12,6 @@ export interface EventViewOptions {
   /** Event head, tags and orgs only (restSearch `metadata`). */
   readonly metadata?: boolean;
   readonly correlationCap: number;
-}
-
-function groupTags(tags: readonly AttachedTag[]): Map<number, MispJson[]> {
-  const out = new Map<number, MispJson[]>();
-  for (const t of tags) {
-    const list = out.get(t.target_id) ?? [];
-    list.push(tagJson(t.tag, t.local));
-    out.set(t.target_id, list);
-  }
-  return out;
 }
 
 async function orgMap(repos: Repositories, ids: readonly number[]): Promise<Map<number, OrganisationRecord>> {

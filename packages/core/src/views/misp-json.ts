@@ -7,6 +7,7 @@ import type {
   SightingRecord,
   TagRecord,
 } from '../model/records.js';
+import type { AttachedTag } from '../ports/store.js';
 
 /** A MISP JSON object (what the API returns and exports contain). */
 export type MispJson = Record<string, unknown>;
@@ -38,6 +39,24 @@ export function organisationJson(org: OrganisationRecord): MispJson {
   };
 }
 
+/** Attached tags grouped by the event or attribute they are attached to. */
+export function groupByTarget(tags: readonly AttachedTag[]): Map<number, AttachedTag[]> {
+  const out = new Map<number, AttachedTag[]>();
+  for (const t of tags) {
+    const list = out.get(t.target_id);
+    if (list === undefined) out.set(t.target_id, [t]);
+    else list.push(t);
+  }
+  return out;
+}
+
+/** Attached tags as MISP JSON (`Tag` lists), grouped by target. */
+export function groupTags(tags: readonly AttachedTag[]): Map<number, MispJson[]> {
+  const out = new Map<number, MispJson[]>();
+  for (const [target, list] of groupByTarget(tags)) out.set(target, list.map((t) => tagJson(t.tag, t.local)));
+  return out;
+}
+
 /** A tag; `local` is set when shown as attached to an event or attribute. */
 export function tagJson(tag: TagRecord, local?: boolean): MispJson {
   const out: MispJson = {
@@ -55,6 +74,11 @@ export function tagJson(tag: TagRecord, local?: boolean): MispJson {
   };
   if (local !== undefined) out.local = local ? 1 : 0;
   return out;
+}
+
+/** The attribute's value as MISP shows it: composite types joined with `|`. */
+export function attributeValue(a: Pick<AttributeRecord, 'value1' | 'value2'>): string {
+  return a.value2 === '' ? a.value1 : `${a.value1}|${a.value2}`;
 }
 
 /** An attribute; `extra` carries Tag, Sighting, RelatedAttribute, Event… as needed. */
@@ -76,7 +100,7 @@ export function attributeJson(a: AttributeRecord, extra: MispJson = {}): MispJso
     object_relation: a.object_relation,
     first_seen: a.first_seen,
     last_seen: a.last_seen,
-    value: a.value2 === '' ? a.value1 : `${a.value1}|${a.value2}`,
+    value: attributeValue(a),
     ...extra,
   };
 }

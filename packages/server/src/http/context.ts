@@ -34,6 +34,21 @@ export function saved(reply: FastifyReply, request: FastifyRequest, message: str
   return reply.send({ saved: true, success: true, name: message, message, url: request.url.split('?')[0], ...extra });
 }
 
+/** Answers a HEAD request as MISP does: 200 when `check` succeeds, 404 otherwise, no body. */
+export async function answerHead(reply: FastifyReply, check: () => Promise<unknown>): Promise<FastifyReply> {
+  try {
+    await check();
+    return await reply.status(200).send();
+  } catch {
+    return reply.status(404).send();
+  }
+}
+
+/** MISP's loose boolean flags in bodies and named parameters: true, 1, "1", "true". */
+export function isTruthy(v: unknown): boolean {
+  return v === true || v === 1 || v === '1' || v === 'true';
+}
+
 /** The request body as an object ({} when empty). */
 export function bodyOf(request: FastifyRequest): Record<string, unknown> {
   const b = request.body;

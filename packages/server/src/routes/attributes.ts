@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { InputError } from '@waggle/errors';
 import { parseAttribute, type AttributeInput } from '@waggle/core';
-import { bodyOf, paramsOf, type RouteContext } from '../http/context.js';
+import { answerHead, bodyOf, isTruthy, paramsOf, type RouteContext } from '../http/context.js';
 import { sendSearch } from '../search/send-search.js';
 
 /** attributes/add bodies: one attribute, a list, `{"Attribute": …}`, or one attribute whose value is a list (MISP batch mode). */
@@ -14,10 +14,6 @@ function attributeInputs(body: unknown): { inputs: AttributeInput[]; asList: boo
     return { inputs: values.map((v, i) => parseAttribute({ ...(raw as object), value: v }, `Attribute[${i}]`)), asList: values.length !== 1 };
   }
   return { inputs: [parseAttribute(raw, 'Attribute')], asList: false };
-}
-
-function truthy(v: unknown): boolean {
-  return v === true || v === 1 || v === '1' || v === 'true';
 }
 
 /** Attribute endpoints. */
@@ -38,12 +34,7 @@ export function registerAttributeRoutes(app: FastifyInstance, ctx: RouteContext)
   });
   app.head('/attributes/view/:id', async (request, reply) => {
     const p = await ctx.principal(request);
-    try {
-      await attributes.view(p, (request.params as { id: string }).id);
-      return await reply.status(200).send();
-    } catch {
-      return reply.status(404).send();
-    }
+    return answerHead(reply, () => attributes.view(p, (request.params as { id: string }).id));
   });
 
   app.route({
@@ -69,14 +60,14 @@ export function registerAttributeRoutes(app: FastifyInstance, ctx: RouteContext)
     handler: async (request) => {
       const p = await ctx.principal(request);
       const o = { ...paramsOf(request), ...bodyOf(request) };
-      await attributes.delete(p, (request.params as { id: string }).id, truthy(o.hard));
+      await attributes.delete(p, (request.params as { id: string }).id, isTruthy(o.hard));
       return { message: 'Attribute deleted.' };
     },
   });
   app.post('/attributes/delete/:id/:hard', async (request) => {
     const p = await ctx.principal(request);
     const params = request.params as { id: string; hard: string };
-    await attributes.delete(p, params.id, truthy(params.hard));
+    await attributes.delete(p, params.id, isTruthy(params.hard));
     return { message: 'Attribute deleted.' };
   });
 

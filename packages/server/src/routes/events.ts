@@ -1,10 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseEvent, type MispJson } from '@waggle/core';
-import { bodyOf, paramsOf, saved, type RouteContext } from '../http/context.js';
+import { bodyOf, isTruthy, paramsOf, saved, type RouteContext } from '../http/context.js';
 import { parseSearch } from '../search/parse-filters.js';
 import { sendSearch } from '../search/send-search.js';
-
-const truthy = (v: unknown): boolean => v === true || v === 1 || v === '1' || v === 'true';
 
 /** MISP's `deleted` view option: 1/true = live and deleted attributes. */
 function includeDeleted(v: unknown): boolean {
@@ -18,7 +16,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: RouteContext): vo
   app.post('/events/add', async (request) => {
     const p = await ctx.principal(request);
     const params = paramsOf(request);
-    return { Event: await events.add(p, parseEvent(request.body), { metadata: truthy(params.metadata) }) };
+    return { Event: await events.add(p, parseEvent(request.body), { metadata: isTruthy(params.metadata) }) };
   });
 
   app.route({
@@ -27,7 +25,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: RouteContext): vo
     handler: async (request) => {
       const p = await ctx.principal(request);
       const o = { ...paramsOf(request), ...bodyOf(request) };
-      return { Event: await events.view(p, String(o.id), { includeDeleted: includeDeleted(o.deleted), includeSightings: truthy(o.includeSightings) }) };
+      return { Event: await events.view(p, String(o.id), { includeDeleted: includeDeleted(o.deleted), includeSightings: isTruthy(o.includeSightings) }) };
     },
   });
 
@@ -43,7 +41,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: RouteContext): vo
     handler: async (request) => {
       const p = await ctx.principal(request);
       const params = paramsOf(request);
-      return { Event: await events.edit(p, String(params.id), parseEvent(request.body), { metadata: truthy(params.metadata) }) };
+      return { Event: await events.edit(p, String(params.id), parseEvent(request.body), { metadata: isTruthy(params.metadata) }) };
     },
   });
 

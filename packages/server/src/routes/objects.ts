@@ -1,10 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { InputError } from '@waggle/errors';
 import { optString, optUuid, parseObject, reqString } from '@waggle/core';
-import { bodyOf, paramsOf, saved, type RouteContext } from '../http/context.js';
+import { answerHead, bodyOf, isTruthy, paramsOf, saved, type RouteContext } from '../http/context.js';
 import { sendSearch } from '../search/send-search.js';
-
-const truthy = (v: unknown): boolean => v === true || v === 1 || v === '1' || v === 'true';
 
 /** Object and object-reference endpoints. */
 export function registerObjectRoutes(app: FastifyInstance, ctx: RouteContext): void {
@@ -36,12 +34,7 @@ export function registerObjectRoutes(app: FastifyInstance, ctx: RouteContext): v
   });
   app.head('/objects/view/:id', async (request, reply) => {
     const p = await ctx.principal(request);
-    try {
-      await objects.view(p, (request.params as { id: string }).id);
-      return await reply.status(200).send();
-    } catch {
-      return reply.status(404).send();
-    }
+    return answerHead(reply, () => objects.view(p, (request.params as { id: string }).id));
   });
 
   for (const url of ['/objects/delete/:id', '/objects/delete/:id/:hard']) {
@@ -51,7 +44,7 @@ export function registerObjectRoutes(app: FastifyInstance, ctx: RouteContext): v
       handler: async (request, reply) => {
         const p = await ctx.principal(request);
         const o = { ...paramsOf(request), ...bodyOf(request) };
-        await objects.delete(p, String(o.id), truthy(o.hard));
+        await objects.delete(p, String(o.id), isTruthy(o.hard));
         return saved(reply, request, 'Object deleted');
       },
     });
@@ -89,7 +82,7 @@ export function registerObjectRoutes(app: FastifyInstance, ctx: RouteContext): v
       handler: async (request, reply) => {
         const p = await ctx.principal(request);
         const o = { ...paramsOf(request), ...bodyOf(request) };
-        await objects.deleteReference(p, String(o.id), truthy(o.hard));
+        await objects.deleteReference(p, String(o.id), isTruthy(o.hard));
         return saved(reply, request, 'ObjectReference deleted');
       },
     });

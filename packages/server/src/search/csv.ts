@@ -1,4 +1,4 @@
-import type { AttributeRecord } from '@waggle/core';
+import { attributeValue, type AttributeRecord } from '@waggle/core';
 
 /** MISP's default attribute CSV columns. */
 export const DEFAULT_CSV_COLUMNS = ['uuid', 'event_id', 'category', 'type', 'value', 'comment', 'to_ids', 'date', 'object_relation', 'attribute_tag', 'object_uuid', 'object_name', 'object_meta_category'] as const;
@@ -16,7 +16,7 @@ export interface CsvRowContext {
 
 /** One attribute as a CSV row with the given columns. */
 export function csvRow(a: AttributeRecord, ctx: CsvRowContext, columns: readonly string[]): string {
-  const value = a.value2 === '' ? a.value1 : `${a.value1}|${a.value2}`;
+  const value = attributeValue(a);
   const cell = (c: string): string => {
     switch (c) {
       case 'uuid': return a.uuid;

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { InputError } from '@waggle/errors';
-import type { AttributeRecord } from '@waggle/core';
+import { attributeValue, type AttributeRecord } from '@waggle/core';
 import { bodyOf, paramsOf, type RouteContext } from '../http/context.js';
 import { DEFAULT_CSV_COLUMNS, csvField, csvRow } from './csv.js';
 import { parseSearch, type SearchOutputOptions } from './parse-filters.js';
@@ -26,7 +26,7 @@ async function* csvLines(ctx: RouteContext, batches: AsyncIterable<AttributeReco
 
 async function* textLines(batches: AsyncIterable<AttributeRecord[]>): AsyncIterable<string> {
   for await (const batch of batches) {
-    yield batch.map((a) => `${a.value2 === '' ? a.value1 : `${a.value1}|${a.value2}`}\n`).join('');
+    yield batch.map((a) => `${attributeValue(a)}\n`).join('');
   }
 }
 

@@ -49,3 +49,16 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
+
+/** A patch without explicit `undefined`s or a stray id; undefined when nothing is left to change. */
+export function changes<P extends object>(patch: P): P | undefined {
+  const entries = Object.entries(patch).filter(([k, v]) => k !== 'id' && v !== undefined);
+  return entries.length === 0 ? undefined : (Object.fromEntries(entries) as P);
+}
+
+/** The stored (lower-case, dashed) form of a UUID reference, and the reference as given. */
+export function uuidForms(ref: string): string[] {
+  const hex = ref.replace(/-/g, '').toLowerCase();
+  const dashed = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return dashed === ref ? [ref] : [dashed, ref];
+}

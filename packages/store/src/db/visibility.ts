@@ -60,15 +60,3 @@ export function attributeVisible(eb: ExpressionBuilder<Database, 'events' | 'att
     ]),
   ]);
 }
-
-/** Whether a single record (attribute or object) is visible inside an already visible event. */
-export function elementVisible(
-  element: { distribution: number; sharing_group_id: number },
-  event: { org_id: number },
-  viewer: Viewer,
-): boolean {
-  if (viewer.siteAdmin || event.org_id === viewer.orgId) return true;
-  if (element.distribution === 0) return false;
-  if (element.distribution === 4) return viewer.sharingGroupIds.includes(element.sharing_group_id);
-  return true;
-}

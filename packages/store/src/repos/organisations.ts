@@ -1,14 +1,8 @@
 import { sql } from 'kysely';
 import type { OrganisationRecord, OrganisationRepository, Ref } from '@waggle/core';
-import { asId, fromRow, fromRows, isUuid, mustExist, type RepoContext } from '../db/rows.js';
+import { uuidForms, changes, asId, fromRow, fromRows, isUuid, mustExist, type RepoContext } from '../db/rows.js';
 
 const toOrganisation = (row: unknown): OrganisationRecord => fromRow<OrganisationRecord>('organisations', row);
-
-// A patch may carry explicit `undefined`s (or a stray id) at run time; neither is a change.
-function changes<P extends object>(patch: P): P | undefined {
-  const entries = Object.entries(patch).filter(([k, v]) => k !== 'id' && v !== undefined);
-  return entries.length === 0 ? undefined : (Object.fromEntries(entries) as P);
-}
 
 /** Organisations (local and remote) over SQL. A reference is an id, a UUID or the organisation's name. */
 export function organisationRepository(ctx: RepoContext): OrganisationRepository {
@@ -79,9 +73,3 @@ export function organisationRepository(ctx: RepoContext): OrganisationRepository
   };
 }
 
-/** The stored (lower-case, dashed) form of a UUID reference, and the reference as given. */
-function uuidForms(ref: string): string[] {
-  const hex = ref.replace(/-/g, '').toLowerCase();
-  const dashed = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-  return dashed === ref ? [ref] : [dashed, ref];
-}

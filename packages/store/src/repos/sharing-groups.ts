@@ -6,26 +6,13 @@ import type {
   SharingGroupRepository,
   SharingGroupServerRecord,
 } from '@waggle/core';
-import { asId, chunks, fromRow, fromRows, isUuid, mustExist, type RepoContext } from '../db/rows.js';
+import { uuidForms, changes, asId, chunks, fromRow, fromRows, isUuid, mustExist, type RepoContext } from '../db/rows.js';
 
 const toSharingGroup = (row: unknown): SharingGroupRecord => fromRow<SharingGroupRecord>('sharing_groups', row);
 const toServer = (row: unknown): ServerRecord => fromRow<ServerRecord>('servers', row);
 
 /** Ids per IN list: well under SQLite's and PostgreSQL's bound-parameter limits. */
 const ID_CHUNK = 5000;
-
-// A patch may carry explicit `undefined`s (or a stray id) at run time; neither is a change.
-function changes<P extends object>(patch: P): P | undefined {
-  const entries = Object.entries(patch).filter(([k, v]) => k !== 'id' && v !== undefined);
-  return entries.length === 0 ? undefined : (Object.fromEntries(entries) as P);
-}
-
-/** The stored (lower-case, dashed) form of a UUID reference, and the reference as given. */
-function uuidForms(ref: string): string[] {
-  const hex = ref.replace(/-/g, '').toLowerCase();
-  const dashed = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-  return dashed === ref ? [ref] : [dashed, ref];
-}
 
 /**
  * Sharing groups, their member organisations and servers, and the sync servers

@@ -1,23 +1,10 @@
 import { sql } from 'kysely';
 import type { AuthKeyRecord, Ref, RoleRecord, UserRecord, UserRepository } from '@waggle/core';
-import { asId, fromRow, fromRows, isUuid, mustExist, type RepoContext } from '../db/rows.js';
+import { uuidForms, changes, asId, fromRow, fromRows, isUuid, mustExist, type RepoContext } from '../db/rows.js';
 
 const toRole = (row: unknown): RoleRecord => fromRow<RoleRecord>('roles', row);
 const toUser = (row: unknown): UserRecord => fromRow<UserRecord>('users', row);
 const toAuthKey = (row: unknown): AuthKeyRecord => fromRow<AuthKeyRecord>('auth_keys', row);
-
-// A patch may carry explicit `undefined`s (or a stray id) at run time; neither is a change.
-function changes<P extends object>(patch: P): P | undefined {
-  const entries = Object.entries(patch).filter(([k, v]) => k !== 'id' && v !== undefined);
-  return entries.length === 0 ? undefined : (Object.fromEntries(entries) as P);
-}
-
-/** The stored (lower-case, dashed) form of a UUID reference, and the reference as given. */
-function uuidForms(ref: string): string[] {
-  const hex = ref.replace(/-/g, '').toLowerCase();
-  const dashed = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-  return dashed === ref ? [ref] : [dashed, ref];
-}
 
 /** Roles, users and their API keys over SQL. A user is referenced by id or e-mail address. */
 export function userRepository(ctx: RepoContext): UserRepository {
