@@ -8,7 +8,7 @@ import { createWorkload, type Workload } from './generator.js';
 import { ingest, type IngestResult } from './ingest.js';
 import { CORE_USAGE, parseCoreOptions, type CoreOptions } from './options.js';
 import { csvExportInFreshProcess } from './fresh-process.js';
-import { measureCsvExport, measureLookups, measureTagSearch } from './queries.js';
+import { measureCsvExport, measureEventViews, measureLookups, measureTagSearch } from './queries.js';
 import { runTable, scalingTable } from './report.js';
 import { failed, type EngineRun, type Failure, type Outcome, type StorageFigures } from './result.js';
 import { chooseTagTypeQuery, summarize, type WorkloadSummary } from './summary.js';
@@ -70,6 +70,7 @@ interface QueryFigures {
   readonly lookups: EngineRun['lookups'];
   readonly tagSearch: EngineRun['tagSearch'];
   readonly tagSearchIssueExample: EngineRun['tagSearchIssueExample'];
+  readonly eventViews: EngineRun['eventViews'];
   readonly csvExport: EngineRun['csvExport'];
   readonly csvExportFreshProcess: EngineRun['csvExportFreshProcess'];
 }
@@ -86,9 +87,11 @@ async function runQueries(engine: Engine, server: BenchServer, summary: Workload
   const tagSearch = await phase(`${engine}: tag+type search`, () => measureTagSearch(server.client, chosen, TAG_SEARCH_TARGET, 5, 5 * MINUTE));
   const example = { tags: ['tlp:green'], types: ['ip-dst'], matching: summary.tagTypeCounts['tlp:green']?.['ip-dst'] ?? 0 };
   const tagSearchIssueExample = await phase(`${engine}: tag+type search (issue example)`, () => measureTagSearch(server.client, example, TAG_SEARCH_TARGET, 5, 5 * MINUTE));
+  const eventViews = await phase(`${engine}: ${summary.viewEvents.length} event views`, () => measureEventViews(server.client, summary.viewEvents, 5 * MINUTE));
+  if (!failed(eventViews) && eventViews.meanRelatedEvents === 0) notes.push('event views found no correlations: the workload or correlation is broken');
   const csvExport = await phase(`${engine}: CSV export`, () => measureCsvExport(server.client, summary.attributes, 60 * MINUTE));
   const csvExportFreshProcess = await phase(`${engine}: CSV export in a fresh process`, () => csvExportInFreshProcess(server.url, summary.attributes, 65 * MINUTE));
-  return { lookups, tagSearch, tagSearchIssueExample, csvExport, csvExportFreshProcess };
+  return { lookups, tagSearch, tagSearchIssueExample, eventViews, csvExport, csvExportFreshProcess };
 }
 
 function overheadPercent(on: Outcome<IngestResult> | undefined, off: Outcome<IngestResult>): { percent: number | null; lowerBound: boolean } {
@@ -105,7 +108,7 @@ async function runEngine(engine: Engine, workload: Workload, summary: WorkloadSu
   const notes: string[] = [];
   const tags = Object.keys(summary.tagTypeCounts);
   let databaseVersion: string = engine;
-  const on: { -readonly [K in keyof Pick<EngineRun, 'ingestWithCorrelation' | 'storageWithCorrelation' | 'correlationValuesRows' | 'correlationValuesPerAttribute' | 'ipRangesRows'>]?: EngineRun[K] } = {};
+  const on: { -readonly [K in keyof Pick<EngineRun, 'ingestWithCorrelation' | 'storageWithCorrelation' | 'ipRangesRows' | 'ipRangesPerAttribute'>]?: EngineRun[K] } = {};
   let queries: QueryFigures | undefined;
   await withServer(engine, 'corr', options, async (server) => {
     databaseVersion = await server.databaseVersion();
@@ -121,14 +124,12 @@ async function runEngine(engine: Engine, workload: Workload, summary: WorkloadSu
     if (failed(ingestOn)) return;
     const stored = ingestOn.attributes;
     on.storageWithCorrelation = await phase(`${engine}: storage`, () => storage(server, stored));
-    on.correlationValuesRows = await server.count('correlation_values');
-    on.correlationValuesPerAttribute = round(on.correlationValuesRows / stored, 4);
     on.ipRangesRows = await server.count('ip_ranges');
+    on.ipRangesPerAttribute = round(on.ipRangesRows / stored, 4);
     if (!ingestOn.complete) {
       notes.push(`ingest with correlation stopped by --max-ingest-minutes ${String(options.maxIngestMinutes)} after ${thousands(stored)} of ${thousands(summary.attributes)} attributes; its rate, storage and row counts cover those attributes`);
       return;
     }
-    if (on.correlationValuesRows !== summary.expectedCorrelationValues) notes.push(`correlation_values holds ${on.correlationValuesRows} rows; the generator expected ${summary.expectedCorrelationValues}`);
     queries = await runQueries(engine, server, summary, options, notes);
   });
   const off: { ingest: Outcome<IngestResult>; storage: Outcome<StorageFigures> } = { ingest: { error: 'not run' }, storage: { error: 'not run' } };
@@ -136,8 +137,8 @@ async function runEngine(engine: Engine, workload: Workload, summary: WorkloadSu
     off.ingest = await phase(`${engine}: ingest without correlation`, async () => {
       const r = await ingest(server.client, workload, { concurrency: options.concurrency, disableCorrelation: true, requestTimeoutMs: 15 * MINUTE, tags, onProgress: progress(engine, 'nocorr') });
       await verifyCounts(server, summary);
-      const rows = await server.count('correlation_values');
-      if (rows !== 0) throw new Error(`disable_correlation events still wrote ${rows} correlation_values rows`);
+      const rows = await server.count('ip_ranges');
+      if (rows !== 0) throw new Error(`disable_correlation events still wrote ${rows} ip_ranges rows`);
       return r;
     });
     if (failed(off.ingest)) return;
@@ -160,12 +161,12 @@ async function runEngine(engine: Engine, workload: Workload, summary: WorkloadSu
     correlationOverheadIsLowerBound: overhead.lowerBound,
     storageWithCorrelation: on.storageWithCorrelation ?? notRun(),
     storageWithoutCorrelation: off.storage,
-    correlationValuesRows: on.correlationValuesRows ?? null,
-    correlationValuesPerAttribute: on.correlationValuesPerAttribute ?? null,
+    ipRangesPerAttribute: on.ipRangesPerAttribute ?? null,
     ipRangesRows: on.ipRangesRows ?? null,
     lookups: queries?.lookups ?? notRun(),
     tagSearch: queries?.tagSearch ?? notRun(),
     tagSearchIssueExample: queries?.tagSearchIssueExample ?? notRun(),
+    eventViews: queries?.eventViews ?? notRun(),
     csvExport: queries?.csvExport ?? notRun(),
     csvExportFreshProcess: queries?.csvExportFreshProcess ?? notRun(),
     analyzedBeforeQueries: options.analyze,

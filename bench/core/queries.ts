@@ -148,3 +148,45 @@ export async function measureCsvExport(client: ApiClient, expectedRows: number, 
     maxRssLifetimeBytes: process.resourceUsage().maxRSS * 1024,
   };
 }
+
+/** Event view latencies; correlations are resolved while the view is built. */
+export interface EventViewResult {
+  readonly views: number;
+  readonly p50Ms: number;
+  readonly p95Ms: number;
+  readonly maxMs: number;
+  readonly medianAttributes: number;
+  /** Mean RelatedEvent entries per view: shows correlation found something. */
+  readonly meanRelatedEvents: number;
+  /** Attributes that carried at least one RelatedAttribute, over all views. */
+  readonly correlatedAttributes: number;
+}
+
+interface ViewResponse {
+  readonly Event?: { readonly RelatedEvent?: readonly unknown[]; readonly Attribute?: readonly { readonly RelatedAttribute?: readonly unknown[] }[] };
+}
+
+/** `events/view/<uuid>` (POST, as PyMISP may send it) for each event, one at a time. */
+export async function measureEventViews(client: ApiClient, events: readonly { uuid: string; attributes: number }[], timeoutMs: number): Promise<EventViewResult> {
+  const times: number[] = [];
+  let related = 0;
+  let correlated = 0;
+  for (const e of events) {
+    const t0 = performance.now();
+    const text = await client.postText(`/events/view/${e.uuid}`, {}, timeoutMs);
+    times.push(performance.now() - t0);
+    const view = (JSON.parse(text) as ViewResponse).Event;
+    if (view === undefined) throw new Error(`events/view/${e.uuid}: no Event in ${text.slice(0, 200)}`);
+    related += view.RelatedEvent?.length ?? 0;
+    correlated += (view.Attribute ?? []).filter((a) => (a.RelatedAttribute?.length ?? 0) > 0).length;
+  }
+  return {
+    views: events.length,
+    p50Ms: round(percentile(times, 50), 1),
+    p95Ms: round(percentile(times, 95), 1),
+    maxMs: round(Math.max(...times), 1),
+    medianAttributes: median(events.map((e) => e.attributes)),
+    meanRelatedEvents: round(related / Math.max(1, events.length), 1),
+    correlatedAttributes: correlated,
+  };
+}

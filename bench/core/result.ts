@@ -1,7 +1,7 @@
 import type { MachineInfo } from '../lib/machine.js';
 import type { Engine, StorageSize } from './environment.js';
 import type { IngestResult } from './ingest.js';
-import type { ExportResult, LookupResult, TagSearchResult } from './queries.js';
+import type { ExportResult, LookupResult, TagSearchResult, EventViewResult } from './queries.js';
 
 /** A phase that failed; the run goes on with the next one. */
 export interface Failure {
@@ -42,9 +42,10 @@ export interface EngineRun {
   readonly correlationOverheadIsLowerBound: boolean;
   readonly storageWithCorrelation: Outcome<StorageFigures>;
   readonly storageWithoutCorrelation: Outcome<StorageFigures>;
-  readonly correlationValuesRows: number | null;
-  readonly correlationValuesPerAttribute: number | null;
   readonly ipRangesRows: number | null;
+  readonly ipRangesPerAttribute: number | null;
+  /** Event views with correlations resolved at read time (ADR 0004). */
+  readonly eventViews: Outcome<EventViewResult>;
   readonly lookups: Outcome<LookupResult>;
   /** The tag + type combination chosen to match about 10,000 attributes. */
   readonly tagSearch: Outcome<TagSearchResult>;

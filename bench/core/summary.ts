@@ -15,6 +15,8 @@ export interface WorkloadSummary {
   readonly expectedCorrelationValues: number;
   /** Values of randomly chosen existing attributes (value1 for composites), for the lookup test. */
   readonly lookupValues: readonly string[];
+  /** Events spread over the workload (every k-th), to time event views with their correlations. */
+  readonly viewEvents: readonly { readonly uuid: string; readonly attributes: number }[];
   readonly warmupValues: readonly string[];
 }
 
@@ -27,7 +29,7 @@ function sampleIndices(count: number, total: number, seed: number): number[] {
 }
 
 /** Walks the whole workload once (it is regenerated, not kept in memory). */
-export function summarize(workload: Workload, lookups: number, warmups = 20): WorkloadSummary {
+export function summarize(workload: Workload, lookups: number, warmups = 20, views = 30): WorkloadSummary {
   const total = workload.options.attributes;
   const picks = sampleIndices(lookups + warmups, total, deriveSeed(workload.options.seed, 0x7fff_fff1));
   const lookupAt = new Map<number, number>(picks.map((at, i) => [at, i]));
@@ -38,8 +40,10 @@ export function summarize(workload: Workload, lookups: number, warmups = 20): Wo
   let shared = 0;
   let corr = 0;
   let events = 0;
+  const allEvents: { uuid: string; attributes: number }[] = [];
   for (const e of workload.events()) {
     events++;
+    allEvents.push({ uuid: e.uuid, attributes: e.attributes.length });
     const perType: Record<string, number> = {};
     for (const a of e.attributes) {
       perType[a.type] = (perType[a.type] ?? 0) + 1;
@@ -67,6 +71,7 @@ export function summarize(workload: Workload, lookups: number, warmups = 20): Wo
     expectedCorrelationValues: corr,
     lookupValues: sampled.slice(0, lookups),
     warmupValues: sampled.slice(lookups),
+    viewEvents: allEvents.filter((_, i) => i % Math.max(1, Math.floor(allEvents.length / views)) === 0).slice(0, views),
   };
 }
 

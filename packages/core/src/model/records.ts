@@ -273,17 +273,6 @@ export interface SightingRecord {
   type: number;
 }
 
-/**
- * One row per correlatable value of an attribute (one or two per attribute), so
- * correlation storage grows linearly with the number of attributes.
- */
-export interface CorrelationValueRecord {
-  id: number;
-  attribute_id: number;
-  event_id: number;
-  value: string;
-}
-
 /** IP ranges (single addresses and CIDR blocks) as fixed-width hex, for containment correlation. */
 export interface IpRangeRecord {
   id: number;
@@ -293,12 +282,6 @@ export interface IpRangeRecord {
   ip_start: string;
   ip_end: string;
   is_cidr: boolean;
-}
-
-/** How often a value occurs; values above the cap stop correlating. */
-export interface CorrelationCountRecord {
-  value: string;
-  count: number;
 }
 
 export interface AuditLogRecord {

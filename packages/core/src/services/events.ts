@@ -2,7 +2,7 @@ import { ConflictError, InputError, NotFoundError } from '@waggle/errors';
 import type { Principal } from '../access/principal.js';
 import { requireModifyEvent, requirePermission } from '../access/permissions.js';
 import type { EventInput } from '../input/inputs.js';
-import type { EventRecord, OrganisationRecord } from '../model/records.js';
+import type { AttributeRecord, EventRecord, ObjectRecord, OrganisationRecord } from '../model/records.js';
 import type { EventIndexFilters, SearchFilters } from '../ports/queries.js';
 import type { Ref, Repositories } from '../ports/store.js';
 import { buildEventView, type EventViewOptions } from '../views/event-view.js';
@@ -40,24 +40,24 @@ export function createEventService(deps: CoreDeps) {
     return store.read(async (repos) => buildEventView(repos, await visibleEvent(repos, p, ref), p.viewer, { ...opts, correlationCap: cap }));
   }
 
-  async function fillEvent(ctx: WriteContext, input: EventInput): Promise<number> {
-    let count = (await writeAttributes(ctx, input.attributes, 'Event.Attribute')).length;
+  async function fillEvent(ctx: WriteContext, input: EventInput): Promise<{ attributes: AttributeRecord[]; objects: ObjectRecord[] }> {
+    const attributes = await writeAttributes(ctx, input.attributes, 'Event.Attribute');
     const written = [];
     for (const [i, o] of input.objects.entries()) {
-      const { object, attributes } = await writeObject(ctx, o, `Event.Object[${i}]`);
-      count += attributes.length;
-      written.push({ object, input: o });
+      const w = await writeObject(ctx, o, `Event.Object[${i}]`);
+      attributes.push(...w.attributes);
+      written.push({ object: w.object, input: o });
     }
     // References last: they may point at objects that come later in the list.
     for (const w of written) await writeReferences(ctx, w.object, w.input);
-    return count;
+    return { attributes, objects: written.map((w) => w.object) };
   }
 
-  async function fullJson(repos: Repositories, p: Principal, id: number, metadata = false): Promise<MispJson> {
+  async function fullJson(repos: Repositories, p: Principal, id: number, metadata = false, written?: EventViewOptions['written']): Promise<MispJson> {
     const event = await repos.getEvent(id);
     if (event === undefined) throw new NotFoundError('Invalid event.');
     // Write answers leave out correlations: computing them per write made ingest slow down as the store grew.
-    return buildEventView(repos, event, p.viewer, { correlationCap: cap, metadata, includeCorrelations: false });
+    return buildEventView(repos, event, p.viewer, { correlationCap: cap, metadata, includeCorrelations: false, ...(written !== undefined ? { written } : {}) });
   }
 
   return {
@@ -104,10 +104,11 @@ export function createEventService(deps: CoreDeps) {
         });
         const ctx: WriteContext = { deps, repos, principal: p, event, now, resolveTag: createTagResolver(repos, p) };
         for (const t of input.tags) await repos.attachEventTag(event.id, (await ctx.resolveTag(t)).id, t.local ?? false);
-        const count = await fillEvent(ctx, input);
+        const written = await fillEvent(ctx, input);
+        const count = written.attributes.length;
         await repos.updateEvent(event.id, { attribute_count: count });
         await audit(repos, p, now, { action: 'add', model: 'Event', modelId: event.id, title: event.info, change: { attributes: count } });
-        const full = await fullJson(repos, p, event.id, options.metadata ?? false);
+        const full = await fullJson(repos, p, event.id, options.metadata ?? false, written);
         outgoing.push({ topic: 'misp_json_event', payload: { Event: full, action: 'add' } });
         return full;
       });

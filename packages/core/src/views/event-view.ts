@@ -1,5 +1,5 @@
 import { canSeeElement } from '../access/visibility.js';
-import type { AttributeRecord, EventRecord, OrganisationRecord } from '../model/records.js';
+import type { AttributeRecord, EventRecord, ObjectRecord, OrganisationRecord } from '../model/records.js';
 import type { Viewer } from '../ports/queries.js';
 import type { Repositories } from '../ports/store.js';
 import { attributeJson, eventHeadJson, groupTags, objectJson, orgSummaryJson, referenceJson, sightingJson, tagJson, type MispJson } from './misp-json.js';
@@ -12,6 +12,11 @@ export interface EventViewOptions {
   /** Event head, tags and orgs only (restSearch `metadata`). */
   readonly metadata?: boolean;
   readonly correlationCap: number;
+  /**
+   * Every attribute and object of the event, when the caller has just written
+   * them all (a new event): saves reading them back.
+   */
+  readonly written?: { readonly attributes: readonly AttributeRecord[]; readonly objects: readonly ObjectRecord[] };
 }
 
 async function orgMap(repos: Repositories, ids: readonly number[]): Promise<Map<number, OrganisationRecord>> {
@@ -62,9 +67,10 @@ export async function buildEventView(repos: Repositories, event: EventRecord, vi
   if (opts.metadata === true) return head;
 
   const visible = (x: { distribution: number; sharing_group_id: number }): boolean => canSeeElement(viewer, x, event);
-  const objects = (await repos.listObjectsOfEvents([event.id], { includeDeleted })).filter(visible);
+  const live = <T extends { deleted: boolean }>(list: readonly T[]): T[] => list.filter((x) => includeDeleted || !x.deleted);
+  const objects = (opts.written !== undefined ? live(opts.written.objects) : await repos.listObjectsOfEvents([event.id], { includeDeleted })).filter(visible);
   const objectIds = new Set(objects.map((o) => o.id));
-  const attributes = (await repos.listAttributesOfEvents([event.id], { includeDeleted })).filter(
+  const attributes = (opts.written !== undefined ? live(opts.written.attributes).sort((a, b) => a.id - b.id) : await repos.listAttributesOfEvents([event.id], { includeDeleted })).filter(
     (a) => visible(a) && (a.object_id === 0 || objectIds.has(a.object_id)),
   );
   const attrIds = attributes.map((a) => a.id);

@@ -5,6 +5,8 @@ import { InputError } from '@waggle/errors';
 import { BooleanPlugin } from './boolean-plugin.js';
 import type { SqlEngine } from './engine.js';
 import type { Database } from './schema.js';
+import { cachingDatabase } from './statement-cache.js';
+import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
 
 /** An open database: the Kysely handle, the engine behind it and how to close it. */
 export interface SqlConnection {
@@ -34,8 +36,21 @@ function openSqlite(file: string): SqlConnection {
   native.pragma('temp_store = MEMORY');
   // ANALYZE samples at most this many index rows, so refreshing statistics stays cheap on large stores.
   native.pragma('analysis_limit = 2000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: native }), plugins: [new BooleanPlugin()] });
-  return { db, engine: 'sqlite', close: () => db.destroy() };
+  let checkpointer: WalCheckpointer | undefined;
+  if (file !== ':memory:' && file !== '') {
+    // Checkpoints run on another thread (see wal-checkpointer.ts); 64k pages (256 MiB) is the fallback.
+    native.pragma('wal_autocheckpoint = 65536');
+    checkpointer = startWalCheckpointer(file, { onError: (m) => process.emitWarning(`SQLite background checkpoint: ${m}`) });
+  }
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingDatabase(native) }), plugins: [new BooleanPlugin()] });
+  return {
+    db,
+    engine: 'sqlite',
+    async close() {
+      await checkpointer?.stop();
+      await db.destroy();
+    },
+  };
 }
 
 function openPostgres(url: string, poolSize: number): SqlConnection {

@@ -4,8 +4,6 @@ import type {
   AttributeTagRecord,
   AuditLogRecord,
   AuthKeyRecord,
-  CorrelationCountRecord,
-  CorrelationValueRecord,
   EventRecord,
   EventTagRecord,
   IpRangeRecord,
@@ -43,8 +41,6 @@ export interface Database {
   event_tags: Table<EventTagRecord>;
   attribute_tags: Table<AttributeTagRecord>;
   sightings: Table<SightingRecord>;
-  correlation_values: Table<CorrelationValueRecord>;
-  correlation_counts: CorrelationCountRecord;
   ip_ranges: Table<IpRangeRecord>;
   audit_logs: Table<AuditLogRecord>;
 }

@@ -37,7 +37,6 @@ const TABLES: Record<string, readonly Col[]> = {
   event_tags: [i('event_id'), i('tag_id'), b('local')],
   attribute_tags: [i('attribute_id'), i('event_id'), i('tag_id'), b('local')],
   sightings: [t('uuid'), i('attribute_id'), i('event_id'), i('org_id'), ts('date_sighting'), t('source'), i('type')],
-  correlation_values: [i('attribute_id'), i('event_id'), t('value')],
   ip_ranges: [i('attribute_id'), i('event_id'), i('family'), t('ip_start'), t('ip_end'), b('is_cidr')],
   audit_logs: [ts('created'), i('user_id'), i('org_id'), t('ip'), t('action'), t('model'), i('model_id'), t('model_title'), t('change')],
 };
@@ -83,9 +82,6 @@ const INDEXES: ReadonlyArray<readonly [table: string, columns: readonly string[]
   ['sightings', ['uuid'], true],
   ['sightings', ['attribute_id']],
   ['sightings', ['event_id']],
-  ['correlation_values', ['value']],
-  ['correlation_values', ['event_id']],
-  ['correlation_values', ['attribute_id']],
   ['ip_ranges', ['family', 'ip_start']],
   ['ip_ranges', ['is_cidr', 'family', 'ip_start']],
   ['ip_ranges', ['event_id']],
@@ -125,11 +121,6 @@ export function coreSchemaMigration(engine: SqlEngine): Migration {
         for (const col of cols) builder = addColumn(builder, col, engine);
         await builder.execute();
       }
-      await db.schema
-        .createTable('correlation_counts')
-        .addColumn('value', 'text', (c) => c.primaryKey())
-        .addColumn('count', 'bigint', (c) => c.notNull().defaultTo(0))
-        .execute();
       for (const [table, columns, unique] of INDEXES) {
         const name = `${table}_${columns.join('_')}_idx`;
         let ix = db.schema.createIndex(name).on(table).columns([...columns]);
@@ -142,7 +133,7 @@ export function coreSchemaMigration(engine: SqlEngine): Migration {
       }
     },
     async down(db: AnyDb): Promise<void> {
-      for (const table of [...Object.keys(TABLES), 'correlation_counts'].reverse()) {
+      for (const table of [...Object.keys(TABLES)].reverse()) {
         await db.schema.dropTable(table).ifExists().execute();
       }
     },

@@ -2,6 +2,7 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import { UnavailableError } from '@waggle/errors';
 import type { SqlEngine } from '../db/engine.js';
 import { coreSchemaMigration } from './001-core-schema.js';
+import { readTimeCorrelationMigration } from './002-read-time-correlation.js';
 
 class InCodeMigrations implements MigrationProvider {
   readonly #engine: SqlEngine;
@@ -9,7 +10,10 @@ class InCodeMigrations implements MigrationProvider {
     this.#engine = engine;
   }
   getMigrations(): Promise<Record<string, Migration>> {
-    return Promise.resolve({ '001-core-schema': coreSchemaMigration(this.#engine) });
+    return Promise.resolve({
+      '001-core-schema': coreSchemaMigration(this.#engine),
+      '002-read-time-correlation': readTimeCorrelationMigration(),
+    });
   }
 }
 

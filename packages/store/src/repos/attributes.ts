@@ -48,7 +48,6 @@ export function attributeRepository(ctx: RepoContext): AttributeRepository {
       return mustExist(await getAttribute(id), 'Attribute', id);
     },
     async deleteAttribute(id) {
-      await db.deleteFrom('correlation_values').where('attribute_id', '=', id).execute();
       await db.deleteFrom('ip_ranges').where('attribute_id', '=', id).execute();
       await db.deleteFrom('attribute_tags').where('attribute_id', '=', id).execute();
       await db.deleteFrom('sightings').where('attribute_id', '=', id).execute();

@@ -10,68 +10,145 @@ function ipPart(a: AttributeRecord): string | undefined {
   return a.type === 'domain|ip' ? a.value2 : a.value1;
 }
 
+/** An attribute whose values are looked for elsewhere. */
+interface Source {
+  readonly id: number;
+  readonly event_id: number;
+  readonly type: string;
+  readonly value1: string;
+  readonly value2: string;
+}
+
+/** A pair found by value, before the other side's event is loaded. */
+interface ValuePair {
+  readonly src: number;
+  readonly dst: number;
+  readonly dstEvent: number;
+  readonly value: string;
+}
+
+const VALUE_CHUNK = 500;
+
 /**
- * Correlation over SQL without a pairwise table: each attribute stores its
- * correlatable values once (`correlation_values`) and its IP range once
- * (`ip_ranges`); related events are found by index joins at read time, so
- * storage grows linearly with the number of attributes.
+ * Correlation over SQL without a pairwise table or any write-time work for
+ * values: the value1/value2 indexes that search needs anyway find the
+ * attributes sharing a value at read time, and MISP's correlation rules
+ * (types, halves of composite types, disabled or deleted attributes and
+ * events) are applied then. Only IP ranges are stored (`ip_ranges`) for CIDR
+ * containment. Storage stays linear and ingest pays nearly nothing.
  */
 export function correlationRepository(ctx: RepoContext): CorrelationRepository {
   const { db } = ctx;
 
-  async function bumpCounts(values: readonly string[], delta: number): Promise<void> {
-    const counts = new Map<string, number>();
-    for (const v of values) counts.set(v, (counts.get(v) ?? 0) + delta);
-    // A fixed order of row locks keeps concurrent transactions from deadlocking on PostgreSQL.
-    const sorted = [...counts].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    for (const part of chunks(sorted, 1000)) {
-      await db
-        .insertInto('correlation_counts')
-        .values(part.map(([value, count]) => ({ value, count })))
-        .onConflict((oc) => oc.column('value').doUpdateSet({ count: sql`correlation_counts.count + excluded.count` }))
-        .execute();
-    }
+  /** Correlating attributes of an event, or with the given ids. */
+  async function sources(where: { eventId: number } | { ids: readonly number[] }): Promise<Source[]> {
+    let q = db
+      .selectFrom('attributes')
+      .innerJoin('events', 'events.id', 'attributes.event_id')
+      .select(['attributes.id', 'attributes.event_id', 'attributes.type', 'attributes.value1', 'attributes.value2'])
+      .where('attributes.deleted', '=', false)
+      .where('attributes.disable_correlation', '=', false)
+      .where('events.disable_correlation', '=', false);
+    q = 'eventId' in where ? q.where('attributes.event_id', '=', where.eventId) : q.where('attributes.id', 'in', [...where.ids]);
+    return (await q.execute()).map((r) => ({ id: Number(r.id), event_id: Number(r.event_id), type: r.type, value1: r.value1, value2: r.value2 }));
   }
 
-  /** Over-correlating values (seen more than `cap` times) are skipped. */
-  const notOverCorrelating = (cap: number) => sql<boolean>`a.value not in (select value from correlation_counts where count > ${cap})`;
+  /**
+   * Values held by more than `cap` attributes (MISP's over-correlation limit).
+   * Each count stops at cap + 1 index entries, so a value held by a million
+   * attributes costs no more than one held by cap + 1.
+   */
+  async function overCorrelating(values: readonly string[], cap: number): Promise<Set<string>> {
+    const over = new Set<string>();
+    const limit = cap + 1;
+    for (const part of chunks(values, VALUE_CHUNK)) {
+      const list = sql.join(part.map((v) => sql`(${v})`));
+      const rows = await sql<{ value: string; n: number | string }>`
+        with v(value) as (values ${list})
+        select v.value as value,
+          (select count(*) from (select 1 from attributes x where x.value1 = v.value limit ${limit}) c1) +
+          (select count(*) from (select 1 from attributes y where y.value2 = v.value limit ${limit}) c2) as n
+        from v`.execute(db);
+      for (const r of rows.rows) if (Number(r.n) > cap) over.add(r.value);
+    }
+    return over;
+  }
+
+  /** Pairs (source attribute, visible attribute of another event) sharing a correlatable value. */
+  async function valuePairs(srcs: readonly Source[], viewer: Viewer, cap: number): Promise<ValuePair[]> {
+    const byValue = new Map<string, Source[]>();
+    for (const s of srcs) {
+      for (const v of correlationValues(s.type, s.value1, s.value2)) {
+        const list = byValue.get(v);
+        if (list === undefined) byValue.set(v, [s]);
+        else list.push(s);
+      }
+    }
+    if (byValue.size === 0) return [];
+    const over = await overCorrelating([...byValue.keys()], cap);
+    const values = [...byValue.keys()].filter((v) => !over.has(v));
+    const pairs: ValuePair[] = [];
+    const seen = new Set<string>();
+    for (const part of chunks(values, VALUE_CHUNK)) {
+      const wanted = new Set(part);
+      for (const column of ['attributes.value1', 'attributes.value2'] as const) {
+        const rows = await db
+          .selectFrom('attributes')
+          .innerJoin('events', 'events.id', 'attributes.event_id')
+          .select(['attributes.id', 'attributes.event_id', 'attributes.type', 'attributes.value1', 'attributes.value2'])
+          .where(column, 'in', part)
+          .where('attributes.deleted', '=', false)
+          .where('attributes.disable_correlation', '=', false)
+          .where('events.disable_correlation', '=', false)
+          .where((eb) => attributeVisible(eb, viewer))
+          .execute();
+        for (const r of rows) {
+          const dst = Number(r.id);
+          const dstEvent = Number(r.event_id);
+          for (const v of correlationValues(r.type, r.value1, r.value2)) {
+            if (!wanted.has(v)) continue;
+            for (const s of byValue.get(v) ?? []) {
+              const key = `${String(s.id)}:${String(dst)}`;
+              if (s.event_id === dstEvent || seen.has(key)) continue;
+              seen.add(key);
+              pairs.push({ src: s.id, dst, dstEvent, value: v });
+            }
+          }
+        }
+      }
+    }
+    return pairs;
+  }
+
+  async function eventsById(ids: readonly number[]): Promise<Map<number, EventRecord>> {
+    const out = new Map<number, EventRecord>();
+    for (const part of chunks([...new Set(ids)], 1000)) {
+      for (const r of await db.selectFrom('events').selectAll().where('id', 'in', part).execute()) {
+        const e = fromRow<EventRecord>('events', r);
+        out.set(e.id, e);
+      }
+    }
+    return out;
+  }
 
   return {
     async addCorrelations(attributes) {
-      const values: { attribute_id: number; event_id: number; value: string }[] = [];
       const ranges: { attribute_id: number; event_id: number; family: number; ip_start: string; ip_end: string; is_cidr: boolean }[] = [];
       for (const a of attributes) {
         if (a.deleted || a.disable_correlation) continue;
-        for (const value of correlationValues(a.type, a.value1, a.value2)) values.push({ attribute_id: a.id, event_id: a.event_id, value });
         const ip = ipPart(a);
         const range = ip === undefined ? undefined : ipRange(ip);
         if (range !== undefined) {
           ranges.push({ attribute_id: a.id, event_id: a.event_id, family: range.family, ip_start: range.start, ip_end: range.end, is_cidr: range.start !== range.end });
         }
       }
-      for (const part of chunks(values, 3000)) await db.insertInto('correlation_values').values(part).execute();
       for (const part of chunks(ranges, 1500)) await db.insertInto('ip_ranges').values(part).execute();
-      await bumpCounts(values.map((v) => v.value), 1);
     },
     async removeCorrelations(attributeIds) {
-      for (const part of chunks(attributeIds, 2000)) {
-        const rows = await db.selectFrom('correlation_values').select('value').where('attribute_id', 'in', part).execute();
-        await bumpCounts(rows.map((r) => r.value), -1);
-        await db.deleteFrom('correlation_values').where('attribute_id', 'in', part).execute();
-        await db.deleteFrom('ip_ranges').where('attribute_id', 'in', part).execute();
-      }
+      for (const part of chunks(attributeIds, 2000)) await db.deleteFrom('ip_ranges').where('attribute_id', 'in', part).execute();
     },
     async relatedEvents(eventId, viewer, cap) {
-      const exact = db
-        .selectFrom('correlation_values as a')
-        .innerJoin('correlation_values as b', (j) => j.onRef('b.value', '=', 'a.value').on('b.event_id', '!=', eventId))
-        .innerJoin('attributes', 'attributes.id', 'b.attribute_id')
-        .innerJoin('events', 'events.id', 'b.event_id')
-        .select('events.id')
-        .where('a.event_id', '=', eventId)
-        .where(notOverCorrelating(cap))
-        .where((eb) => attributeVisible(eb, viewer));
-      const ids = new Set((await exact.execute()).map((r) => Number(r.id)));
+      const ids = new Set((await valuePairs(await sources({ eventId }), viewer, cap)).map((p) => p.dstEvent));
       for (const r of await cidrPairs(ctx, 'a.event_id', [eventId], viewer)) ids.add(r.other_event_id);
       if (ids.size === 0) return [];
       const rows = await db.selectFrom('events').selectAll().where('id', 'in', [...ids]).orderBy('date', 'desc').orderBy('id', 'desc').execute();
@@ -80,21 +157,11 @@ export function correlationRepository(ctx: RepoContext): CorrelationRepository {
     async attributeCorrelations(attributeIds, viewer, cap) {
       const out: AttributeCorrelation[] = [];
       for (const part of chunks(attributeIds, 1000)) {
-        const rows = await db
-          .selectFrom('correlation_values as a')
-          .innerJoin('correlation_values as b', (j) => j.onRef('b.value', '=', 'a.value').onRef('b.event_id', '!=', 'a.event_id'))
-          .innerJoin('attributes', 'attributes.id', 'b.attribute_id')
-          .innerJoin('events', 'events.id', 'b.event_id')
-          .selectAll('events')
-          .select(['a.attribute_id as src_attribute_id', 'b.attribute_id as dst_attribute_id', 'a.value as corr_value'])
-          .where('a.attribute_id', 'in', part)
-          .where(notOverCorrelating(cap))
-          .where((eb) => attributeVisible(eb, viewer))
-          .execute();
-        for (const r of rows as Record<string, unknown>[]) {
-          const { src_attribute_id, dst_attribute_id, corr_value, ...event } = r;
-          const ev = fromRow<EventRecord>('events', event);
-          out.push({ attribute_id: Number(src_attribute_id), other_attribute_id: Number(dst_attribute_id), other_event_id: ev.id, other_event: ev, value: String(corr_value) });
+        const pairs = await valuePairs(await sources({ ids: part }), viewer, cap);
+        const events = await eventsById(pairs.map((p) => p.dstEvent));
+        for (const p of pairs) {
+          const ev = events.get(p.dstEvent);
+          if (ev !== undefined) out.push({ attribute_id: p.src, other_attribute_id: p.dst, other_event_id: ev.id, other_event: ev, value: p.value });
         }
         out.push(...(await cidrPairs(ctx, 'a.attribute_id', part, viewer)));
       }

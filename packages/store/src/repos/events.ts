@@ -42,7 +42,6 @@ export function eventRepository(ctx: RepoContext): EventRepository {
       return mustExist(await getEvent(id), 'Event', id);
     },
     async deleteEvent(id) {
-      await db.deleteFrom('correlation_values').where('event_id', '=', id).execute();
       await db.deleteFrom('ip_ranges').where('event_id', '=', id).execute();
       await db.deleteFrom('attribute_tags').where('event_id', '=', id).execute();
       await db.deleteFrom('event_tags').where('event_id', '=', id).execute();
