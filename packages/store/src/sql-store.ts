@@ -89,7 +89,8 @@ export async function openSqlStore(options: ConnectOptions): Promise<Store & { r
     },
     async write(fn) {
       try {
-        const result = await db.transaction().execute((trx) => fn(createRepositories({ db: trx, engine })));
+        const native = connection.native;
+        const result = await db.transaction().execute((trx) => fn(createRepositories(native === undefined ? { db: trx, engine } : { db: trx, engine, native })));
         await maybeRefresh();
         return result;
       } catch (error) {

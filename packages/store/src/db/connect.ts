@@ -5,6 +5,7 @@ import { InputError } from '@waggle/errors';
 import { BooleanPlugin } from './boolean-plugin.js';
 import type { SqlEngine } from './engine.js';
 import type { Database } from './schema.js';
+import { nativeInserter, type NativeInserter } from './native-insert.js';
 import { cachingDatabase } from './statement-cache.js';
 import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
 
@@ -12,6 +13,8 @@ import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.j
 export interface SqlConnection {
   readonly db: Kysely<Database>;
   readonly engine: SqlEngine;
+  /** SQLite only: direct bulk inserts for use inside write transactions. */
+  readonly native?: NativeInserter;
   close(): Promise<void>;
 }
 
@@ -46,6 +49,7 @@ function openSqlite(file: string): SqlConnection {
   return {
     db,
     engine: 'sqlite',
+    native: nativeInserter(native),
     async close() {
       await checkpointer?.stop();
       await db.destroy();

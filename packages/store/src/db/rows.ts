@@ -1,12 +1,15 @@
 import type { Kysely, Transaction } from 'kysely';
 import { NotFoundError } from '@waggle/errors';
 import type { SqlEngine } from './engine.js';
+import type { NativeInserter } from './native-insert.js';
 import { BOOLEAN_COLUMNS, type Database } from './schema.js';
 
 /** What every repository works on: a handle (maybe a transaction) and the engine. */
 export interface RepoContext {
   readonly db: Kysely<Database> | Transaction<Database>;
   readonly engine: SqlEngine;
+  /** SQLite inside a write transaction: bulk inserts bypass the query builder (see native-insert.ts). */
+  readonly native?: NativeInserter;
 }
 
 /** Converts a raw row (0/1 booleans) into a record (true/false). */

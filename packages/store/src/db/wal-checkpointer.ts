@@ -48,6 +48,8 @@ export function startWalCheckpointer(file: string, options: { intervalMs?: numbe
     stop() {
       stopped ??= new Promise<void>((resolve) => {
         worker.once('exit', () => resolve());
+        // Keep the process alive until the worker has closed its connection.
+        worker.ref();
         worker.postMessage('stop');
         // A checkpoint in progress finishes first; do not wait for ever on a stuck one.
         setTimeout(() => void worker.terminate().then(() => resolve()), 5000).unref();

@@ -35,6 +35,12 @@ export function attributeRepository(ctx: RepoContext): AttributeRepository {
     ...objectRepository(ctx),
     async insertAttributes(attributes: readonly New<AttributeRecord>[]) {
       const out: AttributeRecord[] = [];
+      if (ctx.native !== undefined && attributes.length > 0) {
+        const columns = new Set<string>();
+        for (const a of attributes) for (const k of Object.keys(a)) columns.add(k);
+        const ids = ctx.native.insert('attributes', [...columns], attributes as readonly Record<string, unknown>[]);
+        return attributes.map((a, i) => ({ ...a, id: ids[i] as number }));
+      }
       for (const part of chunks(attributes, INSERT_CHUNK)) {
         const rows = await db.insertInto('attributes').values(part).returning(['id']).execute();
         // Both engines return ids of a multi-row insert in VALUES order.
