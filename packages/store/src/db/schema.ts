@@ -1,5 +1,15 @@
 import type { Generated } from 'kysely';
 import type {
+  EventBlocklistRecord,
+  FeedEventRecord,
+  FeedRecord,
+  FeedValueHashRecord,
+  IntelDocumentRecord,
+  OrgBlocklistRecord,
+  SyncCursorRecord,
+  SyncLogRecord,
+} from '../sharing/records.js';
+import type {
   AttributeRecord,
   AttributeTagRecord,
   AuditLogRecord,
@@ -43,6 +53,14 @@ export interface Database {
   sightings: Table<SightingRecord>;
   ip_ranges: Table<IpRangeRecord>;
   audit_logs: Table<AuditLogRecord>;
+  sync_cursors: Table<SyncCursorRecord>;
+  sync_logs: Table<SyncLogRecord>;
+  event_blocklists: Table<EventBlocklistRecord>;
+  org_blocklists: Table<OrgBlocklistRecord>;
+  feeds: Table<FeedRecord>;
+  feed_events: Table<FeedEventRecord>;
+  feed_value_hashes: Table<FeedValueHashRecord>;
+  intel_documents: Table<IntelDocumentRecord>;
 }
 
 /** Columns stored as 0/1 integers that records expose as booleans, per table. */
@@ -72,4 +90,6 @@ export const BOOLEAN_COLUMNS: { readonly [T in keyof Database]?: readonly string
   event_tags: ['local'],
   attribute_tags: ['local'],
   ip_ranges: ['is_cidr'],
+  feeds: ['enabled', 'caching_enabled', 'fixed_event', 'delta_merge', 'lookup_visible'],
+  intel_documents: ['enabled'],
 };

@@ -1,21 +1,6 @@
-import { sql, type CreateTableBuilder, type Kysely, type Migration } from 'kysely';
+import { sql, type Migration } from 'kysely';
 import type { SqlEngine } from '../db/engine.js';
-
-type AnyDb = Kysely<unknown>;
-type Builder = CreateTableBuilder<string, never>;
-
-interface Col {
-  readonly name: string;
-  readonly kind: 'text' | 'int' | 'bool' | 'bigint' | 'ntext' | 'nint' | 'float';
-  readonly def?: string | number;
-}
-
-const t = (name: string, def = ''): Col => ({ name, kind: 'text', def });
-const i = (name: string, def = 0): Col => ({ name, kind: 'int', def });
-const b = (name: string, def = 0): Col => ({ name, kind: 'bool', def });
-const ts = (name: string): Col => ({ name, kind: 'bigint', def: 0 });
-const nt = (name: string): Col => ({ name, kind: 'ntext' });
-const ni = (name: string): Col => ({ name, kind: 'nint' });
+import { b, createIndexes, createTables, i, ni, nt, t, ts, type AnyDb, type Col } from './columns.js';
 
 const TABLES: Record<string, readonly Col[]> = {
   organisations: [t('uuid'), t('name'), t('description'), t('type'), t('nationality'), t('sector'), t('contacts'), b('local', 1), t('restricted_to_domain'), t('landingpage'), i('created_by'), ts('date_created'), ts('date_modified')],
@@ -90,43 +75,13 @@ const INDEXES: ReadonlyArray<readonly [table: string, columns: readonly string[]
   ['audit_logs', ['model', 'model_id']],
 ];
 
-function addColumn(builder: Builder, col: Col, engine: SqlEngine): Builder {
-  switch (col.kind) {
-    case 'text':
-      return builder.addColumn(col.name, 'text', (c) => c.notNull().defaultTo(col.def ?? ''));
-    case 'ntext':
-      return builder.addColumn(col.name, 'text');
-    case 'int':
-      return builder.addColumn(col.name, engine === 'postgres' ? 'bigint' : 'integer', (c) => c.notNull().defaultTo(col.def ?? 0));
-    case 'nint':
-      return builder.addColumn(col.name, engine === 'postgres' ? 'bigint' : 'integer');
-    case 'bigint':
-      return builder.addColumn(col.name, 'bigint', (c) => c.notNull().defaultTo(col.def ?? 0));
-    case 'bool':
-      return builder.addColumn(col.name, 'smallint', (c) => c.notNull().defaultTo(col.def ?? 0));
-    case 'float':
-      return builder.addColumn(col.name, 'double precision', (c) => c.notNull().defaultTo(0));
-  }
-}
 
 /** The initial schema: every table of the MISP core model, with indexes. */
 export function coreSchemaMigration(engine: SqlEngine): Migration {
   return {
     async up(db: AnyDb): Promise<void> {
-      for (const [table, cols] of Object.entries(TABLES)) {
-        let builder = db.schema.createTable(table) as unknown as Builder;
-        builder = engine === 'postgres'
-          ? builder.addColumn('id', 'bigserial', (c) => c.primaryKey())
-          : builder.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
-        for (const col of cols) builder = addColumn(builder, col, engine);
-        await builder.execute();
-      }
-      for (const [table, columns, unique] of INDEXES) {
-        const name = `${table}_${columns.join('_')}_idx`;
-        let ix = db.schema.createIndex(name).on(table).columns([...columns]);
-        if (unique === true) ix = ix.unique();
-        await ix.execute();
-      }
+      await createTables(db, engine, TABLES);
+      await createIndexes(db, INDEXES);
       if (engine === 'postgres') {
         // Pattern searches (value LIKE 'abc%') use this operator-class index.
         await sql`create index attributes_value1_pattern_idx on attributes (value1 text_pattern_ops)`.execute(db);

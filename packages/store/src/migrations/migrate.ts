@@ -3,6 +3,7 @@ import { UnavailableError } from '@waggle/errors';
 import type { SqlEngine } from '../db/engine.js';
 import { coreSchemaMigration } from './001-core-schema.js';
 import { readTimeCorrelationMigration } from './002-read-time-correlation.js';
+import { sharingMigration } from './003-sharing.js';
 
 class InCodeMigrations implements MigrationProvider {
   readonly #engine: SqlEngine;
@@ -13,6 +14,7 @@ class InCodeMigrations implements MigrationProvider {
     return Promise.resolve({
       '001-core-schema': coreSchemaMigration(this.#engine),
       '002-read-time-correlation': readTimeCorrelationMigration(),
+      '003-sharing': sharingMigration(this.#engine),
     });
   }
 }
