@@ -1,1 +1,11 @@
-export {};
+export { eventToStix, eventToStixObjects } from './export/event-to-stix.js';
+export type { EventToStixOptions } from './export/event-to-stix.js';
+export type { StixBundle, StixObject } from './common/stix-types.js';
+export type { MispAttribute, MispEvent, MispGalaxy, MispGalaxyCluster, MispObject, MispObjectReference, MispOrganisation, MispSighting, MispTag } from './common/misp-event.js';
+export { stixToEvents } from './import/stix-to-events.js';
+export type { StixToEventsOptions, StixToEventsResult } from './import/stix-to-events.js';
+export type { StixImportWarning, StixImportWarningCode } from './import/warnings.js';
+export { parsePattern, patternAlternatives } from './import/pattern-parser.js';
+export type { ObservationNode, ComparisonNode, PatternLiteral } from './import/pattern-parser.js';
+export { PatternSyntaxError } from './import/pattern-lexer.js';
+export type { Comparison } from './mapping/comparison.js';
