@@ -52,7 +52,7 @@ export async function openRuntime(config: Config, warn: (msg: string) => void = 
     templates,
     config: { ...DEFAULT_CORE_CONFIG, correlationCap: config.correlationCap },
   };
-  const services = createServices(deps);
+  const services = createServices(deps, { db: store.connection.db });
   // Keep planner statistics current as the store grows (see refreshStatistics).
   const stats = setInterval(() => {
     refreshStatistics(store.connection).catch((e: unknown) => warn(`statistics refresh failed: ${String(e)}`));

@@ -1,4 +1,4 @@
-import { ConflictError, InputError, NotFoundError } from '@waggle/errors';
+import { ConflictError, ForbiddenError, InputError, NotFoundError } from '@waggle/errors';
 import type { Principal } from '../access/principal.js';
 import { requireModifyEvent, requirePermission } from '../access/permissions.js';
 import type { EventInput } from '../input/inputs.js';
@@ -123,7 +123,13 @@ export function createEventService(deps: CoreDeps) {
         const event = await visibleEvent(repos, p, ref);
         requireModifyEvent(p, event);
         if (input.uuid !== undefined && input.uuid !== event.uuid) throw new InputError('Event.uuid does not match the event being edited', { field: 'Event.uuid' });
-        const now = Math.max(clock.now(), event.timestamp + 1);
+        // A sync user sends the remote copy with its own timestamp: MISP keeps that
+        // timestamp and refuses a copy that is not newer, so both sides agree.
+        const fromSync = p.role.perm_sync && input.timestamp !== undefined;
+        if (fromSync && (input.timestamp ?? 0) <= event.timestamp) {
+          throw new ForbiddenError('Event could not be saved: Event in the request not newer than the local copy.', { id: event.id, uuid: event.uuid });
+        }
+        const now = fromSync ? (input.timestamp ?? 0) : Math.max(clock.now(), event.timestamp + 1);
         const ctx: WriteContext = { deps, repos, principal: p, event, now, resolveTag: createTagResolver(repos, p) };
         for (const t of input.tags) await repos.attachEventTag(event.id, (await ctx.resolveTag(t)).id, t.local ?? false);
         const merged = await mergeEventContent(ctx, input.attributes, input.objects);
@@ -137,7 +143,8 @@ export function createEventService(deps: CoreDeps) {
           info: input.info?.trim() || event.info, date: input.date ?? event.date, threat_level_id: input.threat_level_id ?? event.threat_level_id,
           analysis: input.analysis ?? event.analysis, distribution, sharing_group_id: sgId,
           disable_correlation: input.disable_correlation ?? event.disable_correlation, extends_uuid: input.extends_uuid ?? event.extends_uuid,
-          timestamp: now, published: publish, publish_timestamp: publish ? now : event.publish_timestamp,
+          timestamp: now, published: publish,
+          publish_timestamp: publish ? (fromSync ? (input.publish_timestamp ?? now) : now) : event.publish_timestamp,
         });
         await repos.recountAttributes(event.id);
         await audit(repos, p, now, { action: 'edit', model: 'Event', modelId: event.id, title: event.info, change: merged });

@@ -128,7 +128,7 @@ describe.each(testEngines())('MISP event API on %s', (engine) => {
     try {
       const { createApp } = await import('../app.js');
       const { createServices } = await import('../services.js');
-      const small = createApp({ services: createServices(big.deps), version: 't', bodyLimit: 1000 });
+      const small = createApp({ services: createServices(big.deps, { db: big.store.connection.db }), version: 't', bodyLimit: 1000 });
       const res = await small.inject({ method: 'POST', url: '/events/add', headers: { authorization: big.adminKey, 'content-type': 'application/json' }, payload: JSON.stringify(anEvent({ comment: 'x'.repeat(5000) })) });
       expect(res.statusCode).toBe(413);
       expect(JSON.parse(res.body).code).toBe('too_large');

@@ -5,9 +5,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
 import { createMemoryBus, type Bus, type BusMessage } from '@waggle/bus';
-import { DEFAULT_CORE_CONFIG, bootstrapAdmin, ensureDefaults, type CoreDeps, type Store } from '@waggle/core';
+import { DEFAULT_CORE_CONFIG, bootstrapAdmin, ensureDefaults, type CoreDeps } from '@waggle/core';
 import { builtinTemplatesDir, loadTemplatesFromDir } from '@waggle/misp';
 import { openSqlStore } from '@waggle/store';
+
+/** The SQL store the test server runs on (core's Store port plus the SQL connection). */
+export type SqlStore = Awaited<ReturnType<typeof openSqlStore>>;
 import { createApp } from '../app.js';
 import { createServices } from '../services.js';
 
@@ -19,7 +22,7 @@ export function testEngines(): ('sqlite' | 'postgres')[] {
 /** A server on a fresh store, with an admin key and the bus messages it published. */
 export interface TestServer {
   readonly app: FastifyInstance;
-  readonly store: Store;
+  readonly store: SqlStore;
   readonly bus: Bus;
   readonly adminKey: string;
   readonly messages: BusMessage[];
@@ -31,7 +34,7 @@ export interface TestServer {
 
 const PG_URL = process.env.WAGGLE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-async function openStore(engine: 'sqlite' | 'postgres'): Promise<{ store: Store; cleanup: () => Promise<void> }> {
+async function openStore(engine: 'sqlite' | 'postgres'): Promise<{ store: SqlStore; cleanup: () => Promise<void> }> {
   if (engine === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'waggle-http-'));
     const store = await openSqlStore({ url: join(dir, 'store.sqlite') });
@@ -77,7 +80,7 @@ export async function startTestServer(engine: 'sqlite' | 'postgres', overrides: 
   await ensureDefaults(deps);
   const adminKey = randomBytes(30).toString('base64').replace(/[^A-Za-z0-9]/g, 'x').slice(0, 40).padEnd(40, 'a');
   await bootstrapAdmin(deps, { orgName: 'ORGNAME', email: 'admin@admin.test', authKey: adminKey });
-  const app = createApp({ services: createServices(deps), version: '0.1.0-test' });
+  const app = createApp({ services: createServices(deps, { db: store.connection.db }), version: '0.1.0-test' });
   await app.ready();
   return {
     app,
