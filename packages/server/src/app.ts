@@ -10,6 +10,12 @@ import { registerMiscRoutes } from './routes/misc.js';
 import { registerObjectRoutes } from './routes/objects.js';
 import { registerSightingRoutes } from './routes/sightings.js';
 import { registerTagRoutes } from './routes/tags.js';
+import { registerIntelRoutes } from './routes/intel/register-intel-routes.js';
+import { registerStixRoutes } from './routes/stix.js';
+import { createEventTaxiiSource } from './taxii/event-taxii-source.js';
+import { registerTaxiiRoutes } from './taxii/register-taxii-routes.js';
+import { registerBlocklistRoutes } from './routes/sync/blocklist-routes.js';
+import { registerServerRoutes } from './routes/sync/server-routes.js';
 
 /** What the HTTP app needs. */
 export interface AppDeps {
@@ -85,5 +91,10 @@ export function createApp(deps: AppDeps): FastifyInstance {
   registerTagRoutes(app, ctx);
   registerSightingRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
+  registerIntelRoutes(app, ctx);
+  registerStixRoutes(app, ctx);
+  registerTaxiiRoutes(app, ctx, createEventTaxiiSource({ events: deps.services.events, sharingGroups: deps.services.admin.sharingGroups }), { title: 'waggle TAXII 2.1', description: 'MISP events as STIX 2.1, per sharing group', apiRootPath: '/taxii2/api' });
+  registerServerRoutes(app, ctx);
+  registerBlocklistRoutes(app, ctx);
   return app;
 }

@@ -15,6 +15,9 @@ import {
 import type { Kysely } from 'kysely';
 import type { Database } from '@waggle/store';
 import type { Services } from './http/context.js';
+import { createIntelDocuments } from '@waggle/store';
+import { createIntelService, withTaxonomyRules } from './intel/index.js';
+import { createSyncService } from './sync/sync-service.js';
 
 /** Adapters beyond the core's ports that some services need. */
 export interface ServiceAdapters {
@@ -28,19 +31,24 @@ export interface ServiceAdapters {
 export function createServices(deps: CoreDeps, adapters: ServiceAdapters): Services {
   const auth = createAuthService(deps);
   const options = { onChange: () => auth.invalidate() };
+  const events = createEventService(deps);
+  const sharingGroups = createSharingGroupService(deps, options);
+  const intel = createIntelService({ documents: createIntelDocuments(adapters.db), store: deps.store });
   return {
     auth,
-    events: createEventService(deps),
+    events,
     attributes: createAttributeService(deps),
     objects: createObjectService(deps),
-    tags: createTagService(deps),
+    tags: withTaxonomyRules(createTagService(deps), { intel, store: deps.store }),
     sightings: createSightingService(deps),
     admin: {
       organisations: createOrganisationService(deps, options),
       users: createUserService(deps, options),
       roles: createRoleService(deps, options),
       authKeys: createAuthKeyService(deps, options),
-      sharingGroups: createSharingGroupService(deps, options),
+      sharingGroups,
     },
+    intel,
+    sync: createSyncService({ core: deps, db: adapters.db, events, sharingGroups, ...(adapters.fetch !== undefined ? { fetch: adapters.fetch } : {}) }),
   };
 }

@@ -125,7 +125,8 @@ export function createEventService(deps: CoreDeps) {
         if (input.uuid !== undefined && input.uuid !== event.uuid) throw new InputError('Event.uuid does not match the event being edited', { field: 'Event.uuid' });
         // A sync user sends the remote copy with its own timestamp: MISP keeps that
         // timestamp and refuses a copy that is not newer, so both sides agree.
-        const fromSync = p.role.perm_sync && input.timestamp !== undefined;
+        // (Site admins hold every permission, perm_sync included, but edit as users.)
+        const fromSync = p.role.perm_sync && !p.role.perm_site_admin && input.timestamp !== undefined;
         if (fromSync && (input.timestamp ?? 0) <= event.timestamp) {
           throw new ForbiddenError('Event could not be saved: Event in the request not newer than the local copy.', { id: event.id, uuid: event.uuid });
         }

@@ -9,6 +9,8 @@ import type {
   TagService,
 } from '@waggle/core';
 import type { AdminServices } from './admin-services.js';
+import type { SyncService } from '../sync/sync-service.js';
+import type { IntelService } from '../intel/intel-service.js';
 
 /** The use cases the HTTP layer calls. */
 export interface Services {
@@ -19,6 +21,10 @@ export interface Services {
   readonly tags: TagService;
   readonly sightings: SightingService;
   readonly admin: AdminServices;
+  /** Server connections, pull/push and blocklists. */
+  readonly sync: SyncService;
+  /** Taxonomies, galaxies and warninglists (MISP's data sets, imported with `waggle data import`). */
+  readonly intel: IntelService;
 }
 
 /** What route modules receive. */

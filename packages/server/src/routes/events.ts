@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { parseEvent, type MispJson } from '@waggle/core';
+import { parseEvent, type MispJson, type Principal } from '@waggle/core';
+import { downgradeOnReceive, type MispEventJson } from '@waggle/sync';
 import { bodyOf, isTruthy, paramsOf, saved, type RouteContext } from '../http/context.js';
 import { parseSearch } from '../search/parse-filters.js';
 import { sendSearch } from '../search/send-search.js';
@@ -9,6 +10,22 @@ function includeDeleted(v: unknown): boolean {
   return v !== undefined && v !== null && v !== false && v !== 0 && v !== '0' && v !== '';
 }
 
+/**
+ * An event body as stored: from a sync user (another instance pushing), MISP's
+ * receive rules apply first (connected communities become this community,
+ * local tags never arrive).
+ */
+function received(p: Principal, body: unknown): ReturnType<typeof parseEvent> {
+  if (!p.role.perm_sync || p.role.perm_site_admin || typeof body !== 'object' || body === null) return parseEvent(body);
+  return parseEvent(downgradeOnReceive(body as MispEventJson));
+}
+
+/** MISP's `minimal` events/index row: what a sync needs to decide what to fetch. */
+function minimalRow(row: MispJson): MispJson {
+  const orgc = row.Orgc as { uuid?: unknown } | undefined;
+  return { id: row.id, timestamp: row.timestamp, sighting_timestamp: row.sighting_timestamp, published: row.published, uuid: row.uuid, orgc_uuid: orgc?.uuid };
+}
+
 /** Event endpoints: add, view, edit, delete, publish, index, restSearch. */
 export function registerEventRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { events } = ctx.services;
@@ -16,7 +33,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: RouteContext): vo
   app.post('/events/add', async (request) => {
     const p = await ctx.principal(request);
     const params = paramsOf(request);
-    return { Event: await events.add(p, parseEvent(request.body), { metadata: isTruthy(params.metadata) }) };
+    return { Event: await events.add(p, received(p, request.body), { metadata: isTruthy(params.metadata) }) };
   });
 
   app.route({
@@ -41,7 +58,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: RouteContext): vo
     handler: async (request) => {
       const p = await ctx.principal(request);
       const params = paramsOf(request);
-      return { Event: await events.edit(p, String(params.id), parseEvent(request.body), { metadata: isTruthy(params.metadata) }) };
+      return { Event: await events.edit(p, String(params.id), received(p, request.body), { metadata: isTruthy(params.metadata) }) };
     },
   });
 
@@ -89,7 +106,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: RouteContext): vo
         ...(body.direction !== undefined ? { direction: String(body.direction).toLowerCase() === 'asc' ? 'asc' : 'desc' } : {}),
       });
       void reply.header('x-result-count', String(rows.length));
-      return rows;
+      return isTruthy(body.minimal) ? rows.map(minimalRow) : rows;
     },
   });
 

@@ -1,0 +1,114 @@
+import type { Kysely } from 'kysely';
+import { ConflictError, ForbiddenError } from '@waggle/errors';
+import { parseEvent, type EventService, type MispJson, type Principal, type SharingGroupService } from '@waggle/core';
+import type { Blocklists, Database } from '@waggle/store';
+import type { LocalSide, MispEventJson, SyncCursor, SyncServer } from '@waggle/sync';
+
+/** What the local side of a sync works with. */
+export interface LocalSideDeps {
+  readonly db: Kysely<Database>;
+  readonly events: EventService;
+  readonly sharingGroups: SharingGroupService;
+  readonly blocklists: Blocklists;
+  /** The local user a sync acts as (a site admin: it creates events on behalf of their creator organisations). */
+  readonly actor: Principal;
+}
+
+type Json = Record<string, unknown>;
+const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const eventOf = (json: MispEventJson): Json => (isObj((json as Json).Event) ? ((json as Json).Event as Json) : (json as Json));
+
+/**
+ * The sync engines' port over this instance: timestamps from the events table,
+ * saves through the core event service (so validation, access rules, audit
+ * and the event stream apply as for any write), and push candidates as full
+ * MISP JSON with their sharing groups embedded, as MISP sends them.
+ */
+export function createLocalSide(deps: LocalSideDeps): LocalSide {
+  const { db, events, actor } = deps;
+  // Saved copies keep the remote timestamps: the core does that for sync users
+  // (not for site admins, who edit as users). The viewer keeps the actor's sight.
+  const syncActor: Principal = { ...actor, role: { ...actor.role, perm_sync: true, perm_site_admin: false } };
+
+  async function sharingGroupBlocks(ids: Iterable<number>): Promise<Map<number, Json>> {
+    const out = new Map<number, Json>();
+    for (const id of new Set(ids)) {
+      if (id === 0) continue;
+      const view = (await deps.sharingGroups.view(actor, id)) as Json;
+      const head = isObj(view.SharingGroup) ? view.SharingGroup : {};
+      out.set(id, { ...head, Organisation: view.Organisation, SharingGroupOrg: view.SharingGroupOrg, SharingGroupServer: view.SharingGroupServer });
+    }
+    return out;
+  }
+
+  /** Embeds `SharingGroup` blocks on the event and on its distribution-4 elements; returns the bare event. */
+  async function withSharingGroups(json: MispJson): Promise<MispJson> {
+    const ev = eventOf(json as MispEventJson);
+    const elements: Json[] = [ev];
+    for (const a of (ev.Attribute as Json[] | undefined) ?? []) elements.push(a);
+    for (const o of (ev.Object as Json[] | undefined) ?? []) {
+      elements.push(o);
+      for (const a of (o.Attribute as Json[] | undefined) ?? []) elements.push(a);
+    }
+    const wanted = elements.filter((e) => String(e.distribution) === '4').map((e) => Number(e.sharing_group_id));
+    if (wanted.length === 0) return ev;
+    const blocks = await sharingGroupBlocks(wanted);
+    for (const e of elements) {
+      if (String(e.distribution) !== '4') continue;
+      const block = blocks.get(Number(e.sharing_group_id));
+      if (block !== undefined) e.SharingGroup = block;
+    }
+    return ev;
+  }
+
+  return {
+    async eventTimestamps(uuids) {
+      const out = new Map<string, number>();
+      for (let i = 0; i < uuids.length; i += 500) {
+        const part = uuids.slice(i, i + 500).map((u) => u.toLowerCase());
+        for (const r of await db.selectFrom('events').select(['uuid', 'timestamp']).where('uuid', 'in', part).execute()) out.set(r.uuid, Number(r.timestamp));
+      }
+      return out;
+    },
+
+    async saveEvent(_server: SyncServer, json: MispEventJson) {
+      const ev = eventOf(json);
+      const uuid = String(ev.uuid ?? '').toLowerCase();
+      const existing = await db.selectFrom('events').select(['id', 'locked', 'timestamp']).where('uuid', '=', uuid).executeTakeFirst();
+      const input = parseEvent({ Event: ev });
+      if (existing === undefined) {
+        const saved = await events.add(syncActor, input);
+        // MISP marks synced events locked: local users see they came from elsewhere, and pulls may update them.
+        await db.updateTable('events').set({ locked: true }).where('id', '=', Number(saved.id)).execute();
+        return 'created';
+      }
+      const locked = existing.locked === true || Number(existing.locked) === 1;
+      if (!locked) throw new ConflictError(`Event ${uuid} was created on this instance; a remote copy does not overwrite it.`, { uuid });
+      if (Number(ev.timestamp ?? 0) <= Number(existing.timestamp)) return 'unchanged';
+      try {
+        await events.edit(syncActor, uuid, input);
+      } catch (error) {
+        if (error instanceof ForbiddenError && /not newer/.test(error.message)) return 'unchanged';
+        throw error;
+      }
+      return 'updated';
+    },
+
+    async eventsForPush(_server: SyncServer, after: SyncCursor | undefined, limit: number) {
+      let q = db.selectFrom('events').select(['id', 'uuid', 'timestamp']).where('published', '=', true);
+      if (after !== undefined) {
+        q = q.where((eb) => eb.or([eb('timestamp', '>', after.timestamp), eb.and([eb('timestamp', '=', after.timestamp), eb('uuid', '>', after.uuid)])]));
+      }
+      const rows = await q.orderBy('timestamp').orderBy('uuid').limit(limit).execute();
+      const out: MispEventJson[] = [];
+      for (const r of rows) {
+        const view = await events.view(actor, Number(r.id), { includeDeleted: true });
+        // The engines take bare events (no `Event` wrapper).
+        out.push((await withSharingGroups({ Event: view })) as MispEventJson);
+      }
+      return out;
+    },
+
+    isBlocked: (eventUuid, orgUuid) => deps.blocklists.isBlocked(eventUuid, orgUuid),
+  };
+}

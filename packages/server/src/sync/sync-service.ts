@@ -1,0 +1,154 @@
+import type { Kysely } from 'kysely';
+import { NotFoundError } from '@waggle/errors';
+import { requireSiteAdmin, type CoreDeps, type EventService, type MispJson, type OrganisationRecord, type Principal, type ServerRecord, type SharingGroupService } from '@waggle/core';
+import { createBlocklists, createSqlSyncState, type Blocklists, type Database, type SqlSyncState, type SyncLogRecord } from '@waggle/store';
+import { createMispRemote, pull, push, type SyncReport } from '@waggle/sync';
+import { createLocalSide } from './local-side.js';
+import { parseServerInput, serverJson, toSyncServer } from './server-json.js';
+
+/** What the sync service needs. */
+export interface SyncServiceDeps {
+  readonly core: Pick<CoreDeps, 'store' | 'clock'>;
+  readonly db: Kysely<Database>;
+  readonly events: EventService;
+  readonly sharingGroups: SharingGroupService;
+  readonly fetch?: typeof fetch;
+  /** Per-request timeout towards remote servers (default 60 s). */
+  readonly timeoutMs?: number;
+  /** This instance's public URL, announced in sharing groups it pushes. */
+  readonly baseUrl?: string;
+}
+
+/** Result of `servers/testConnection`. */
+export interface ConnectionTest {
+  readonly status: number;
+  readonly message: string;
+  readonly version?: string;
+  readonly perm_sync?: boolean;
+}
+
+/**
+ * Server connections and sync, MISP style: site admins add remote servers
+ * (URL, remote organisation, the remote sync user's key), then pull and push
+ * events; cursors make both incremental and resumable, and every problem is
+ * written to the sync log.
+ */
+export function createSyncService(deps: SyncServiceDeps) {
+  const { db, core } = deps;
+  const state: SqlSyncState = createSqlSyncState(db, () => core.clock.now());
+  const blocklists: Blocklists = createBlocklists(db);
+  /** One run per server and direction at a time: a scheduled run and a manual one must not interleave. */
+  const running = new Map<string, Promise<SyncReport>>();
+
+  async function orgs(): Promise<Map<number, OrganisationRecord>> {
+    return core.store.read(async (repos) => new Map((await repos.listOrganisations({})).map((o) => [o.id, o])));
+  }
+  async function mustServer(id: number): Promise<ServerRecord> {
+    const s = await core.store.read((repos) => repos.getServer(id));
+    if (s === undefined) throw new NotFoundError('Invalid server.');
+    return s;
+  }
+  async function syncServer(s: ServerRecord) {
+    const remoteOrg = s.remote_org_id === 0 ? undefined : (await orgs()).get(s.remote_org_id);
+    return toSyncServer(s, remoteOrg, deps.timeoutMs);
+  }
+  const remoteOptions = (): { fetch?: typeof fetch; timeoutMs?: number } => ({
+    ...(deps.fetch !== undefined ? { fetch: deps.fetch } : {}),
+    ...(deps.timeoutMs !== undefined ? { timeoutMs: deps.timeoutMs } : {}),
+  });
+
+  async function run(p: Principal, id: number, direction: 'pull' | 'push'): Promise<SyncReport> {
+    requireSiteAdmin(p, `${direction} from servers`);
+    const key = `${String(id)}:${direction}`;
+    const current = running.get(key);
+    if (current !== undefined) return current;
+    const task = (async () => {
+      const server = await syncServer(await mustServer(id));
+      const local = createLocalSide({ db, events: deps.events, sharingGroups: deps.sharingGroups, blocklists, actor: p });
+      const common = { local, state, remoteOptions: remoteOptions(), clock: () => core.clock.now() * 1000 };
+      const report = direction === 'pull'
+        ? await pull(server, common)
+        : await push(server, { ...common, ...(deps.baseUrl !== undefined ? { context: { localBaseUrl: deps.baseUrl } } : {}) });
+      await state.log({
+        at: core.clock.now(), serverId: String(id), direction, level: report.aborted || report.failed > 0 ? 'warn' : 'info',
+        message: `${direction}: ${String(report.created)} created, ${String(report.updated)} updated, ${String(report.unchanged)} unchanged, ${String(report.skipped)} skipped, ${String(report.failed)} failed in ${String(report.durationMs)} ms`,
+      });
+      return report;
+    })();
+    running.set(key, task);
+    try {
+      return await task;
+    } finally {
+      running.delete(key);
+    }
+  }
+
+  return {
+    blocklists,
+    state,
+    async list(p: Principal): Promise<MispJson[]> {
+      requireSiteAdmin(p, 'list servers');
+      const [servers, byId] = await Promise.all([core.store.read((repos) => repos.listServers()), orgs()]);
+      return servers.map((s) => serverJson(s, byId));
+    },
+    async view(p: Principal, id: number): Promise<MispJson> {
+      requireSiteAdmin(p, 'view servers');
+      return serverJson(await mustServer(id), await orgs());
+    },
+    async add(p: Principal, body: unknown): Promise<MispJson> {
+      requireSiteAdmin(p, 'add servers');
+      const input = parseServerInput(body, false);
+      const created = await core.store.write(async (repos) => {
+        if (input.remote_org_id !== undefined && input.remote_org_id !== 0 && (await repos.getOrganisation(input.remote_org_id)) === undefined) {
+          throw new NotFoundError(`Server.remote_org_id: organisation ${String(input.remote_org_id)} does not exist`, { field: 'Server.remote_org_id' });
+        }
+        return repos.insertServer({
+          name: '', url: '', authkey: '', org_id: p.org.id, remote_org_id: 0, push: false, pull: false, push_sightings: false,
+          push_galaxy_clusters: false, pull_galaxy_clusters: false, self_signed: false, internal: false, skip_proxy: false,
+          caching_enabled: false, unpublish_event: false, publish_without_email: false, push_rules: '', pull_rules: '',
+          lastpulledid: 0, lastpushedid: 0, priority: 0, ...input,
+        });
+      });
+      return serverJson(created, await orgs());
+    },
+    async edit(p: Principal, id: number, body: unknown): Promise<MispJson> {
+      requireSiteAdmin(p, 'edit servers');
+      await mustServer(id);
+      const patch = parseServerInput(body, true);
+      const updated = await core.store.write((repos) => repos.updateServer(id, patch));
+      return serverJson(updated, await orgs());
+    },
+    async delete(p: Principal, id: number): Promise<void> {
+      requireSiteAdmin(p, 'delete servers');
+      await mustServer(id);
+      await core.store.write((repos) => repos.deleteServer(id));
+      await state.reset(id);
+    },
+    pull: (p: Principal, id: number) => run(p, id, 'pull'),
+    push: (p: Principal, id: number) => run(p, id, 'push'),
+    /** Forgets where the syncs with a server got to, so the next ones start from scratch. */
+    async reset(p: Principal, id: number): Promise<void> {
+      requireSiteAdmin(p, 'reset sync state');
+      await mustServer(id);
+      await state.reset(id);
+    },
+    async test(p: Principal, id: number): Promise<ConnectionTest> {
+      requireSiteAdmin(p, 'test servers');
+      const remote = createMispRemote(await syncServer(await mustServer(id)), remoteOptions());
+      try {
+        const v = await remote.getVersion();
+        const message = v.permSync === false ? 'Connected, but the remote user is not a sync user (perm_sync is off).' : 'OK';
+        return { status: v.permSync === false ? 4 : 1, message, version: v.version, ...(v.permSync !== undefined ? { perm_sync: v.permSync } : {}) };
+      } catch (error) {
+        return { status: 2, message: error instanceof Error ? error.message : String(error) };
+      }
+    },
+    async logs(p: Principal, id?: number, limit = 100): Promise<SyncLogRecord[]> {
+      requireSiteAdmin(p, 'read the sync log');
+      return state.listLogs({ ...(id !== undefined ? { serverId: id } : {}), limit });
+    },
+  };
+}
+
+/** The server connection and sync use cases. */
+export type SyncService = ReturnType<typeof createSyncService>;

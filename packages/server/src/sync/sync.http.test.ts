@@ -1,0 +1,189 @@
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addOrgUser, startTestServer, testEngines, type TestServer } from '../test-support/test-server.js';
+
+type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** A TCP relay to `port` that, while `cut` is set, drops each connection after `cut` response bytes. */
+async function startRelay(port: number): Promise<{ port: number; cut: number | undefined; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const relay = {
+    port: 0,
+    cut: undefined as number | undefined,
+    close: async (): Promise<void> => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((done) => server.close(() => done()));
+    },
+  };
+  const server: Server = createServer((client) => {
+    const upstream = connect(port, '127.0.0.1');
+    sockets.add(client).add(upstream);
+    let sent = 0;
+    client.on('data', (d) => upstream.write(d));
+    upstream.on('data', (d: Buffer) => {
+      if (relay.cut !== undefined && sent + d.length > relay.cut) {
+        client.write(d.subarray(0, Math.max(0, relay.cut - sent)));
+        client.destroy();
+        upstream.destroy();
+        return;
+      }
+      sent += d.length;
+      client.write(d);
+    });
+    const end = (): void => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', end).on('close', end);
+    upstream.on('error', end).on('close', end);
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
+  relay.port = (server.address() as { port: number }).port;
+  return relay;
+}
+
+async function listen(s: TestServer): Promise<string> {
+  await s.app.listen({ host: '127.0.0.1', port: 0 });
+  return `http://127.0.0.1:${String((s.app.server.address() as { port: number }).port)}`;
+}
+
+describe.each(testEngines())('MISP sync between two waggle instances (%s)', (engine) => {
+  let a: TestServer;
+  let b: TestServer;
+  let aUrl: string;
+  let bUrl: string;
+  let relay: Awaited<ReturnType<typeof startRelay>>;
+  const ids: Record<string, string> = {};
+
+  async function addEvent(s: TestServer, info: string, distribution: number, extra: J = {}): Promise<J> {
+    const r = await s.call('POST', '/events/add', { info, distribution: String(distribution), Attribute: [{ type: 'ip-dst', value: `198.51.100.${String(distribution + 10)}` }, { type: 'domain', value: `${info.replace(/\W+/g, '-').toLowerCase()}.example` }], ...extra });
+    expect(r.status, r.text).toBe(200);
+    const ev = (r.json as J).Event;
+    if (extra.published !== false) expect((await s.call('POST', `/events/publish/${String(ev.id)}`)).status).toBe(200);
+    return ev;
+  }
+  const infosOn = async (s: TestServer): Promise<Map<string, J>> => {
+    const rows = (await s.call('POST', '/events/index', {})).json as J[];
+    return new Map(rows.map((r) => [r.info as string, r]));
+  };
+
+  beforeAll(async () => {
+    a = await startTestServer(engine);
+    b = await startTestServer(engine);
+    aUrl = await listen(a);
+    bUrl = await listen(b);
+    relay = await startRelay(Number(new URL(aUrl).port));
+    // Each side has a sync user for the other; the remote organisation is known locally by UUID.
+    const bSyncOnA = await addOrgUser(a, `PartnerB${engine}`, 5);
+    const aSyncOnB = await addOrgUser(b, `PartnerA${engine}`, 5);
+    const remoteOnA = (await a.call('POST', '/servers/add', { Server: { name: 'B', url: bUrl, authkey: aSyncOnB.key, push: true, remote_org_id: bSyncOnA.orgId } }));
+    expect(remoteOnA.status, remoteOnA.text).toBe(200);
+    ids.bOnA = (remoteOnA.json as J).Server.id;
+    const remoteOnB = await b.call('POST', '/servers/add', { Server: { name: 'A', url: `http://127.0.0.1:${String(relay.port)}`, authkey: bSyncOnA.key, pull: true, remote_org_id: aSyncOnB.orgId } });
+    expect(remoteOnB.status, remoteOnB.text).toBe(200);
+    ids.aOnB = (remoteOnB.json as J).Server.id;
+  });
+  afterAll(async () => {
+    await relay.close();
+    await a.close();
+    await b.close();
+  });
+
+  it('tests the connection and lists servers without their keys', async () => {
+    const t = (await a.call('GET', `/servers/testConnection/${ids.bOnA}`)).json as J;
+    expect(t).toMatchObject({ status: 1, message: 'OK', perm_sync: true });
+    const list = (await a.call('GET', '/servers/index')).json as J[];
+    expect(list[0].Server).toMatchObject({ name: 'B', url: bUrl, authkey: '', push: true });
+    const bad = await a.call('POST', '/servers/add', { Server: { name: 'x', url: 'ftp://nope', authkey: 'k' } });
+    expect(bad.status).toBe(400);
+    expect(((await a.call('GET', '/servers/index')).json as J[]).length).toBe(1);
+    const other = await addOrgUser(a, `Plain${engine}`, 3);
+    expect((await a.call('GET', '/servers/index', undefined, other.key)).status).toBe(403);
+  });
+
+  it('pushes only what distribution allows, downgrading connected communities', async () => {
+    await addEvent(a, 'push org only', 0);
+    await addEvent(a, 'push community', 1);
+    await addEvent(a, 'push connected', 2);
+    await addEvent(a, 'push all', 3);
+    await addEvent(a, 'push unpublished', 3, { published: false });
+    const r = (await a.call('POST', `/servers/push/${ids.bOnA}/full`)).json as J;
+    expect(r.success, JSON.stringify(r)).toBe(true);
+    const onB = await infosOn(b);
+    expect(onB.has('push org only')).toBe(false);
+    expect(onB.has('push community')).toBe(false);
+    expect(onB.has('push unpublished')).toBe(false);
+    expect(onB.get('push connected')?.distribution).toBe('1');
+    expect(onB.get('push all')?.distribution).toBe('3');
+    // The second push has nothing new to send.
+    const again = (await a.call('POST', `/servers/push/${ids.bOnA}`)).json as J;
+    expect(again.report.created + again.report.updated).toBe(0);
+  });
+
+  it('pulls what the remote sync user may see, incrementally, and propagates edits and deletions', async () => {
+    await addEvent(a, 'pull org only', 0);
+    const community = await addEvent(a, 'pull community', 1);
+    await addEvent(a, 'pull all', 3);
+    const first = (await b.call('POST', `/servers/pull/${ids.aOnB}`)).json as J;
+    expect(first.success, JSON.stringify(first)).toBe(true);
+    let onB = await infosOn(b);
+    expect(onB.has('pull org only')).toBe(false);
+    // Pulled community data stays in the receiving organisation (MISP downgrades 1 to 0 on pull).
+    expect(onB.get('pull community')?.distribution).toBe('0');
+    expect(onB.get('pull all')?.distribution).toBe('3');
+    expect(onB.get('pull all')?.Orgc.name).toBe('ORGNAME');
+
+    // Nothing changed: nothing is fetched again.
+    const noop = (await b.call('POST', `/servers/pull/${ids.aOnB}`)).json as J;
+    expect(noop.report).toMatchObject({ created: 0, updated: 0, failed: 0 });
+
+    // Edit on A: add an attribute, delete one, republish.
+    const view = ((await a.call('GET', `/events/view/${String(community.id)}`)).json as J).Event;
+    const doomed = view.Attribute.find((x: J) => x.type === 'domain');
+    expect((await a.call('POST', `/attributes/delete/${String(doomed.id)}`)).status).toBe(200);
+    expect((await a.call('POST', `/attributes/add/${String(community.id)}`, { type: 'url', value: 'https://pulled.example/x' })).status).toBe(200);
+    expect((await a.call('POST', `/events/publish/${String(community.id)}`)).status).toBe(200);
+    const second = (await b.call('POST', `/servers/pull/${ids.aOnB}`)).json as J;
+    expect(second.report.updated, JSON.stringify(second)).toBe(1);
+    onB = await infosOn(b);
+    const copy = ((await b.call('POST', `/events/view/${String(onB.get('pull community')?.id)}`, { deleted: 1 })).json as J).Event;
+    const byType = new Map<string, J>(copy.Attribute.map((x: J) => [x.type as string, x]));
+    expect(byType.get('url')?.value).toBe('https://pulled.example/x');
+    expect(byType.get('domain')?.deleted).toBe(true);
+  });
+
+  it('survives a connection cut mid-pull and resumes on the next run', async () => {
+    for (let i = 0; i < 6; i++) await addEvent(a, `cut ${String(i)}`, 3);
+    relay.cut = 1500;
+    const broken = (await b.call('POST', `/servers/pull/${ids.aOnB}`)).json as J;
+    expect(broken.success === false || broken.report.failed > 0, JSON.stringify(broken)).toBe(true);
+    const log = (await b.call('GET', `/servers/syncLog/${ids.aOnB}`)).json as J[];
+    expect(log.some((l) => l.level !== 'info')).toBe(true);
+    relay.cut = undefined;
+    const healed = (await b.call('POST', `/servers/pull/${ids.aOnB}`)).json as J;
+    expect(healed.success, JSON.stringify(healed)).toBe(true);
+    const onB = await infosOn(b);
+    for (let i = 0; i < 6; i++) expect(onB.has(`cut ${String(i)}`)).toBe(true);
+  });
+
+  it('never pulls a blocklisted event again', async () => {
+    const ev = await addEvent(a, 'blocked one', 3);
+    const add = await b.call('POST', '/eventBlocklists/add', { uuids: [ev.uuid], comment: 'noise' });
+    expect(add.status, add.text).toBe(200);
+    await b.call('POST', `/servers/pull/${ids.aOnB}`);
+    expect((await infosOn(b)).has('blocked one')).toBe(false);
+    expect(((await b.call('GET', '/eventBlocklists/index')).json as J[])[0].EventBlocklist.event_uuid).toBe(ev.uuid);
+  });
+
+  it('refuses a remote copy over an event created locally', async () => {
+    const uuid = 'c0ffee00-1234-4abc-8def-0123456789ab';
+    await addEvent(b, 'local original', 3, { uuid });
+    await addEvent(a, 'remote impostor', 3, { uuid });
+    const r = (await b.call('POST', `/servers/pull/${ids.aOnB}`)).json as J;
+    expect(r.report.failed, JSON.stringify(r)).toBe(1);
+    expect(r.report.errors[0].message).toMatch(/created on this instance/);
+    const mine = (await infosOn(b));
+    expect(mine.has('local original')).toBe(true);
+    expect(mine.has('remote impostor')).toBe(false);
+  });
+});
