@@ -16,6 +16,8 @@ export interface Config {
   readonly correlationCap: number;
   readonly logLevel: string;
   readonly bodyLimitBytes: number;
+  /** Seconds between scheduled pulls/pushes with the configured servers; 0 turns the schedule off. */
+  readonly syncIntervalSeconds: number;
 }
 
 /** Raw options (flags win over environment variables). */
@@ -47,6 +49,8 @@ export function readConfig(input: ConfigInput, env: Env): Config {
   if (!Number.isInteger(cap) || cap < 1) problems.push('WAGGLE_CORRELATION_CAP must be a positive integer');
   const bodyMb = Number(env.WAGGLE_BODY_LIMIT_MB ?? '64');
   if (!Number.isFinite(bodyMb) || bodyMb <= 0) problems.push('WAGGLE_BODY_LIMIT_MB must be a positive number');
+  const syncInterval = Number(env.WAGGLE_SYNC_INTERVAL ?? '300');
+  if (!Number.isInteger(syncInterval) || syncInterval < 0) problems.push('WAGGLE_SYNC_INTERVAL must be a whole number of seconds (0 = off)');
   if (problems.length > 0) throw new InputError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   return {
     home,
@@ -60,5 +64,6 @@ export function readConfig(input: ConfigInput, env: Env): Config {
     correlationCap: cap,
     logLevel: input.logLevel ?? env.WAGGLE_LOG_LEVEL ?? 'info',
     bodyLimitBytes: Math.floor(bodyMb * 1024 * 1024),
+    syncIntervalSeconds: syncInterval,
   };
 }

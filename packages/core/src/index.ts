@@ -58,3 +58,4 @@ export { defaultRoles } from './services/admin/default-roles.js';
 export { hashPassword, verifyPassword, checkPasswordPolicy } from './services/admin/password.js';
 export { ensureDefaults, bootstrapAdmin } from './services/bootstrap.js';
 export type { BootstrapAdminOptions, BootstrapResult } from './services/bootstrap.js';
+export { captureSharingGroups } from './services/capture-sharing-groups.js';

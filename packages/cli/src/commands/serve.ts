@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { bootstrapAdmin, ensureDefaults } from '@waggle/core';
-import { createApp } from '@waggle/server';
+import { createApp, startSyncScheduler } from '@waggle/server';
+import { adminPrincipal } from './principal.js';
 import type { Config } from '../config.js';
 import { openRuntime, type Runtime } from '../runtime.js';
 import type { Output } from '../output.js';
@@ -28,11 +29,15 @@ export async function startServer(config: Config, out: Output, version: string):
       if (boot.authKey !== undefined) out.info(`Admin API key (shown once, keep it): ${boot.authKey}`);
     }
     out.info(`waggle ${version} listening on ${url} (store: ${runtime.store.engine}, bus: ${config.bus === undefined ? 'in-process' : 'nats'}, data: ${config.home})`);
+    const stopSync = config.syncIntervalSeconds > 0
+      ? startSyncScheduler({ sync: runtime.services.sync, actor: () => adminPrincipal(runtime), intervalSeconds: config.syncIntervalSeconds, log: (m) => out.warn(m) })
+      : async () => undefined;
     return {
       app,
       runtime,
       url,
       async stop() {
+        await stopSync();
         await app.close();
         await runtime.close();
       },

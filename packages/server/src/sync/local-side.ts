@@ -12,6 +12,8 @@ export interface LocalSideDeps {
   readonly blocklists: Blocklists;
   /** The local user a sync acts as (a site admin: it creates events on behalf of their creator organisations). */
   readonly actor: Principal;
+  /** Turns `SharingGroup` blocks into local sharing groups (MISP's captureSG). */
+  readonly capture: (p: Principal, event: Record<string, unknown>) => Promise<{ event: Record<string, unknown>; principal: Principal }>;
 }
 
 type Json = Record<string, unknown>;
@@ -75,9 +77,10 @@ export function createLocalSide(deps: LocalSideDeps): LocalSide {
       const ev = eventOf(json);
       const uuid = String(ev.uuid ?? '').toLowerCase();
       const existing = await db.selectFrom('events').select(['id', 'locked', 'timestamp']).where('uuid', '=', uuid).executeTakeFirst();
-      const input = parseEvent({ Event: ev });
+      const captured = await deps.capture(syncActor, ev);
+      const input = parseEvent({ Event: captured.event });
       if (existing === undefined) {
-        const saved = await events.add(syncActor, input);
+        const saved = await events.add(captured.principal, input);
         // MISP marks synced events locked: local users see they came from elsewhere, and pulls may update them.
         await db.updateTable('events').set({ locked: true }).where('id', '=', Number(saved.id)).execute();
         return 'created';
@@ -86,7 +89,7 @@ export function createLocalSide(deps: LocalSideDeps): LocalSide {
       if (!locked) throw new ConflictError(`Event ${uuid} was created on this instance; a remote copy does not overwrite it.`, { uuid });
       if (Number(ev.timestamp ?? 0) <= Number(existing.timestamp)) return 'unchanged';
       try {
-        await events.edit(syncActor, uuid, input);
+        await events.edit(captured.principal, uuid, input);
       } catch (error) {
         if (error instanceof ForbiddenError && /not newer/.test(error.message)) return 'unchanged';
         throw error;

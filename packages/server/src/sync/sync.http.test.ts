@@ -54,6 +54,7 @@ describe.each(testEngines())('MISP sync between two waggle instances (%s)', (eng
   let bUrl: string;
   let relay: Awaited<ReturnType<typeof startRelay>>;
   const ids: Record<string, string> = {};
+  let partnerB: { orgId: number };
 
   async function addEvent(s: TestServer, info: string, distribution: number, extra: J = {}): Promise<J> {
     const r = await s.call('POST', '/events/add', { info, distribution: String(distribution), Attribute: [{ type: 'ip-dst', value: `198.51.100.${String(distribution + 10)}` }, { type: 'domain', value: `${info.replace(/\W+/g, '-').toLowerCase()}.example` }], ...extra });
@@ -75,6 +76,7 @@ describe.each(testEngines())('MISP sync between two waggle instances (%s)', (eng
     relay = await startRelay(Number(new URL(aUrl).port));
     // Each side has a sync user for the other; the remote organisation is known locally by UUID.
     const bSyncOnA = await addOrgUser(a, `PartnerB${engine}`, 5);
+    partnerB = bSyncOnA;
     const aSyncOnB = await addOrgUser(b, `PartnerA${engine}`, 5);
     const remoteOnA = (await a.call('POST', '/servers/add', { Server: { name: 'B', url: bUrl, authkey: aSyncOnB.key, push: true, remote_org_id: bSyncOnA.orgId } }));
     expect(remoteOnA.status, remoteOnA.text).toBe(200);
@@ -93,7 +95,7 @@ describe.each(testEngines())('MISP sync between two waggle instances (%s)', (eng
     const t = (await a.call('GET', `/servers/testConnection/${ids.bOnA}`)).json as J;
     expect(t).toMatchObject({ status: 1, message: 'OK', perm_sync: true });
     const list = (await a.call('GET', '/servers/index')).json as J[];
-    expect(list[0].Server).toMatchObject({ name: 'B', url: bUrl, authkey: '', push: true });
+    expect(list[0]?.Server).toMatchObject({ name: 'B', url: bUrl, authkey: '', push: true });
     const bad = await a.call('POST', '/servers/add', { Server: { name: 'x', url: 'ftp://nope', authkey: 'k' } });
     expect(bad.status).toBe(400);
     expect(((await a.call('GET', '/servers/index')).json as J[]).length).toBe(1);
@@ -118,6 +120,32 @@ describe.each(testEngines())('MISP sync between two waggle instances (%s)', (eng
     // The second push has nothing new to send.
     const again = (await a.call('POST', `/servers/push/${ids.bOnA}`)).json as J;
     expect(again.report.created + again.report.updated).toBe(0);
+  });
+
+  it('pushes sharing-group events only to member servers, and the receiver captures the group', async () => {
+    const mk = async (name: string, withServer: boolean): Promise<string> => {
+      const sg = await a.call('POST', '/sharing_groups/add', { name: `${name} ${engine}`, releasability: 'partners' });
+      expect(sg.status, sg.text).toBe(200);
+      const id = String((sg.json as J).SharingGroup.id);
+      expect((await a.call('POST', `/sharing_groups/addOrg/${id}/${String(partnerB.orgId)}`)).status).toBe(200);
+      if (withServer) expect((await a.call('POST', `/sharing_groups/addServer/${id}/${ids.bOnA as string}`)).status).toBe(200);
+      return id;
+    };
+    const member = await mk('with B', true);
+    const outsider = await mk('without B', false);
+    await addEvent(a, 'sg member event', 4, { sharing_group_id: member });
+    await addEvent(a, 'sg outsider event', 4, { sharing_group_id: outsider });
+    const r = (await a.call('POST', `/servers/push/${ids.bOnA}`)).json as J;
+    expect(r.success, JSON.stringify(r)).toBe(true);
+    const onB = await infosOn(b);
+    expect(onB.has('sg outsider event')).toBe(false);
+    const got = onB.get('sg member event');
+    expect(got?.distribution).toBe('4');
+    const view = ((await b.call('GET', `/events/view/${String(got?.id)}`)).json as J).Event;
+    const groups = ((await b.call('GET', '/sharing_groups/index')).json as J).response as J[];
+    const captured = groups.find((g) => g.SharingGroup.name === `with B ${engine}`);
+    expect(captured, JSON.stringify(groups.map((g) => g.SharingGroup.name))).toBeDefined();
+    expect(view.sharing_group_id).toBe(String(captured?.SharingGroup.id));
   });
 
   it('pulls what the remote sync user may see, incrementally, and propagates edits and deletions', async () => {
@@ -172,7 +200,7 @@ describe.each(testEngines())('MISP sync between two waggle instances (%s)', (eng
     expect(add.status, add.text).toBe(200);
     await b.call('POST', `/servers/pull/${ids.aOnB}`);
     expect((await infosOn(b)).has('blocked one')).toBe(false);
-    expect(((await b.call('GET', '/eventBlocklists/index')).json as J[])[0].EventBlocklist.event_uuid).toBe(ev.uuid);
+    expect(((await b.call("GET", "/eventBlocklists/index")).json as J[])[0]?.EventBlocklist.event_uuid).toBe(ev.uuid);
   });
 
   it('refuses a remote copy over an event created locally', async () => {
