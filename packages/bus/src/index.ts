@@ -8,3 +8,5 @@ export type { NatsBusOptions } from './nats-bus.js';
 export { DEFAULT_STREAM_LIMITS } from './nats-stream.js';
 export type { StreamLimits } from './nats-stream.js';
 export type { DeliveryPolicy } from './nats-subscription.js';
+export { connectNatsPublisher } from './nats-publisher.js';
+export type { NatsPublisher } from './nats-publisher.js';

@@ -59,3 +59,5 @@ export { hashPassword, verifyPassword, checkPasswordPolicy } from './services/ad
 export { ensureDefaults, bootstrapAdmin } from './services/bootstrap.js';
 export type { BootstrapAdminOptions, BootstrapResult } from './services/bootstrap.js';
 export { captureSharingGroups } from './services/capture-sharing-groups.js';
+export { createStreamFilter } from './services/stream-filter.js';
+export type { StreamFilter } from './services/stream-filter.js';

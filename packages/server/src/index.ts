@@ -10,3 +10,7 @@ export type { ServiceAdapters } from './services.js';
 export { startSyncScheduler } from './sync/sync-scheduler.js';
 export type { SyncSchedulerDeps } from './sync/sync-scheduler.js';
 export type { SyncService, ConnectionTest } from './sync/sync-service.js';
+export { createFeedService, startFeedScheduler } from './feeds/index.js';
+export type { FeedService, FeedServiceDeps, FeedFetchReport, FeedProblem, FeedCacheResult, FeedExportOptions, FeedExportResult, FeedSchedulerOptions, FeedSchedulerLog } from './feeds/index.js';
+export { startAudienceBridge } from './stream/audience-bridge.js';
+export type { AudienceBridgeDeps, AudiencePublisher } from './stream/audience-bridge.js';

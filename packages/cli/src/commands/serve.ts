@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { bootstrapAdmin, ensureDefaults } from '@waggle/core';
-import { createApp, startSyncScheduler } from '@waggle/server';
+import { connectNatsPublisher } from '@waggle/bus';
+import { createApp, startAudienceBridge, startSyncScheduler } from '@waggle/server';
 import { adminPrincipal } from './principal.js';
 import type { Config } from '../config.js';
 import { openRuntime, type Runtime } from '../runtime.js';
@@ -20,7 +21,7 @@ export async function startServer(config: Config, out: Output, version: string):
   try {
     await ensureDefaults(runtime.deps);
     const boot = await bootstrapAdmin(runtime.deps, { orgName: config.orgName, email: config.adminEmail, ...(config.adminKey !== undefined ? { authKey: config.adminKey.reveal() } : {}) });
-    const app = createApp({ services: runtime.services, version, bodyLimit: config.bodyLimitBytes, logger: out.logger });
+    const app = createApp({ services: runtime.services, version, bodyLimit: config.bodyLimitBytes, logger: out.logger, stream: runtime.deps });
     await app.listen({ host: config.host, port: config.port });
     const hostPart = config.host.includes(':') ? `[${config.host}]` : config.host;
     const url = `http://${hostPart}:${String((app.server.address() as { port: number }).port)}`;
@@ -32,12 +33,17 @@ export async function startServer(config: Config, out: Output, version: string):
     const stopSync = config.syncIntervalSeconds > 0
       ? startSyncScheduler({ sync: runtime.services.sync, actor: () => adminPrincipal(runtime), intervalSeconds: config.syncIntervalSeconds, log: (m) => out.warn(m) })
       : async () => undefined;
+    // With NATS, consumers also get the stream on per-audience subjects (see startAudienceBridge).
+    const publisher = config.bus === undefined ? undefined : await connectNatsPublisher(config.bus.reveal());
+    const bridge = publisher === undefined ? undefined : await startAudienceBridge({ bus: runtime.deps.bus, store: runtime.store, publisher, onError: (e) => out.warn(`stream fan-out: ${String(e)}`) });
     return {
       app,
       runtime,
       url,
       async stop() {
         await stopSync();
+        await bridge?.unsubscribe();
+        await publisher?.close();
         await app.close();
         await runtime.close();
       },

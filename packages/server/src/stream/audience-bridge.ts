@@ -1,0 +1,64 @@
+import type { Bus, BusMessage, Subscription } from '@waggle/bus';
+import { createStreamFilter, type Store, type Viewer } from '@waggle/core';
+
+/** Where audience copies go (a NATS connection in production, a list in tests). */
+export interface AudiencePublisher {
+  publish(subject: string, payload: unknown): void;
+}
+
+/** What {@link startAudienceBridge} needs. */
+export interface AudienceBridgeDeps {
+  readonly bus: Bus;
+  readonly store: Store;
+  readonly publisher: AudiencePublisher;
+  /** Subject prefix (default `waggle.share`). */
+  readonly prefix?: string;
+  readonly onError?: (error: unknown) => void;
+}
+
+/** A viewer from another organisation of the community, in no sharing group. */
+const COMMUNITY: Viewer = { userId: 0, orgId: -1, siteAdmin: false, sharingGroupIds: [] };
+
+/**
+ * Fans the event stream out to NATS subjects by audience, so that NATS's own
+ * subject permissions decide who receives what:
+ *  - `<prefix>.community.<topic>`: what any organisation of the community may see
+ *    (events of distribution 1–3, minus their org-only and sharing-group parts);
+ *  - `<prefix>.org.<org uuid>.<topic>`: everything about the organisation's own events;
+ *  - `<prefix>.sg.<sharing group uuid>.<topic>`: what members of the sharing group may see.
+ * Give each consumer a NATS user allowed to subscribe to `<prefix>.community.>`,
+ * its own `<prefix>.org.<uuid>.>` and its sharing groups' subjects. Redaction uses the
+ * same rules as the API and the SSE stream.
+ */
+export async function startAudienceBridge(deps: AudienceBridgeDeps): Promise<Subscription> {
+  const prefix = deps.prefix ?? 'waggle.share';
+  const filter = createStreamFilter({ store: deps.store });
+  const uuids = new Map<string, string | undefined>();
+  async function uuidOf(kind: 'org' | 'sg', id: number): Promise<string | undefined> {
+    const key = `${kind}:${String(id)}`;
+    if (uuids.has(key)) return uuids.get(key);
+    const uuid = await deps.store.read(async (repos) => (kind === 'org' ? (await repos.getOrganisation(id))?.uuid : (await repos.getSharingGroup(id))?.uuid));
+    uuids.set(key, uuid);
+    return uuid;
+  }
+  async function fanOut(m: BusMessage): Promise<void> {
+    const community = await filter.visible(COMMUNITY, m.topic, m.payload);
+    if (community !== undefined) deps.publisher.publish(`${prefix}.community.${m.topic}`, community);
+    const head = await filter.eventOf(m.payload);
+    if (head === undefined) return;
+    const org = await uuidOf('org', head.org_id);
+    if (org !== undefined) {
+      const own = await filter.visible({ ...COMMUNITY, orgId: head.org_id }, m.topic, m.payload);
+      if (own !== undefined) deps.publisher.publish(`${prefix}.org.${org}.${m.topic}`, own);
+    }
+    if (head.distribution === 4 && head.sharing_group_id > 0) {
+      const sg = await uuidOf('sg', head.sharing_group_id);
+      const members = await filter.visible({ ...COMMUNITY, sharingGroupIds: [head.sharing_group_id] }, m.topic, m.payload);
+      if (sg !== undefined && members !== undefined) deps.publisher.publish(`${prefix}.sg.${sg}.${m.topic}`, members);
+    }
+  }
+  let chain = Promise.resolve();
+  return deps.bus.subscribe('*', (m) => {
+    chain = chain.then(() => fanOut(m)).catch((e: unknown) => deps.onError?.(e));
+  });
+}

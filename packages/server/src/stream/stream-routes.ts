@@ -1,0 +1,54 @@
+import type { FastifyInstance } from 'fastify';
+import { InputError } from '@waggle/errors';
+import { createStreamFilter, type CoreDeps } from '@waggle/core';
+import { MISP_TOPICS, type BusMessage } from '@waggle/bus';
+import { paramsOf, type RouteContext } from '../http/context.js';
+
+const HEARTBEAT_MS = 15_000;
+
+function topicsOf(raw: unknown): Set<string> | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const list = String(raw).split(',').map((t) => t.trim()).filter((t) => t !== '');
+  const known = new Set<string>(MISP_TOPICS);
+  for (const t of list) if (!known.has(t) && !/^waggle_[a-z0-9_]+$/.test(t)) throw new InputError(`Unknown topic "${t}"; use MISP topic names such as misp_json_event`, { field: 'topics' });
+  return new Set(list);
+}
+
+/**
+ * `GET /events/stream`: the event stream as Server-Sent Events, one SSE event
+ * per message, named after its MISP ZeroMQ topic, carrying the same JSON
+ * MISP publishes, and filtered per subscriber by the API's visibility rules.
+ * `?topics=misp_json_event,misp_json_attribute` narrows it. A comment line
+ * every 15 s keeps proxies from closing an idle stream.
+ */
+export function registerStreamRoutes(app: FastifyInstance, ctx: RouteContext, deps: Pick<CoreDeps, 'bus' | 'store'>): void {
+  const filter = createStreamFilter({ store: deps.store });
+  app.get('/events/stream', async (request, reply) => {
+    const p = await ctx.principal(request);
+    const topics = topicsOf(paramsOf(request).topics);
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.write(': waggle event stream\n\n');
+    // Messages are written in arrival order even though filtering is asynchronous.
+    let chain = Promise.resolve();
+    const send = (m: BusMessage): void => {
+      if (topics !== undefined && !topics.has(m.topic)) return;
+      chain = chain.then(async () => {
+        const payload = await filter.visible(p.viewer, m.topic, m.payload);
+        if (payload !== undefined && !res.destroyed) res.write(`id: ${m.id}\nevent: ${m.topic}\ndata: ${JSON.stringify(payload)}\n\n`);
+      }).catch(() => undefined);
+    };
+    const sub = await deps.bus.subscribe('*', (m) => {
+      send(m);
+    });
+    const beat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    beat.unref();
+    const stop = (): void => {
+      clearInterval(beat);
+      void sub.unsubscribe();
+    };
+    request.raw.on('close', stop);
+    res.on('close', stop);
+  });
+}
