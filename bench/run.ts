@@ -8,6 +8,10 @@ type AreaRunner = (argv: readonly string[]) => Promise<number>;
 // Loaded on demand, so a missing build is reported clearly (see below).
 const AREAS: Readonly<Record<string, () => Promise<AreaRunner>>> = {
   core: async () => (await import('./core/core-bench.js')).runCoreBench,
+  feeds: async () => (await import('./feeds/feeds-bench.js')).runFeedsBench,
+  stix: async () => (await import('./stix/stix-bench.js')).runStixBench,
+  intel: async () => (await import('./intel/intel-bench.js')).runIntelBench,
+  sync: async () => (await import('./sync/sync-bench.js')).runSyncBench,
 };
 
 function explain(error: unknown): string {

@@ -18,6 +18,8 @@ export interface Config {
   readonly bodyLimitBytes: number;
   /** Seconds between scheduled pulls/pushes with the configured servers; 0 turns the schedule off. */
   readonly syncIntervalSeconds: number;
+  /** Seconds between scheduled fetches of enabled feeds; 0 turns the schedule off. */
+  readonly feedIntervalSeconds: number;
 }
 
 /** Raw options (flags win over environment variables). */
@@ -51,6 +53,8 @@ export function readConfig(input: ConfigInput, env: Env): Config {
   if (!Number.isFinite(bodyMb) || bodyMb <= 0) problems.push('WAGGLE_BODY_LIMIT_MB must be a positive number');
   const syncInterval = Number(env.WAGGLE_SYNC_INTERVAL ?? '300');
   if (!Number.isInteger(syncInterval) || syncInterval < 0) problems.push('WAGGLE_SYNC_INTERVAL must be a whole number of seconds (0 = off)');
+  const feedInterval = Number(env.WAGGLE_FEED_INTERVAL ?? '3600');
+  if (!Number.isInteger(feedInterval) || feedInterval < 0) problems.push('WAGGLE_FEED_INTERVAL must be a whole number of seconds (0 = off)');
   if (problems.length > 0) throw new InputError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   return {
     home,
@@ -65,5 +69,6 @@ export function readConfig(input: ConfigInput, env: Env): Config {
     logLevel: input.logLevel ?? env.WAGGLE_LOG_LEVEL ?? 'info',
     bodyLimitBytes: Math.floor(bodyMb * 1024 * 1024),
     syncIntervalSeconds: syncInterval,
+    feedIntervalSeconds: feedInterval,
   };
 }

@@ -8,7 +8,11 @@ import { serveForever } from './commands/serve.js';
 import { exportEvents, importEvents } from './commands/import-export.js';
 import { importTemplates } from './commands/templates.js';
 import { registerAdminCommands } from './commands/admin.js';
+import { registerFeedCommands } from './commands/feeds.js';
+import { registerDataCommands } from './commands/data.js';
+import { registerServerCommands } from './commands/servers.js';
 import { adminPrincipal } from './commands/principal.js';
+import { registerStixCommands } from './commands/stix.js';
 
 /** waggle's own version, from the CLI package's package.json. */
 export function waggleVersion(): string {
@@ -69,6 +73,10 @@ export function buildProgram(): Command {
   });
 
   registerAdminCommands(program, withStore);
+  registerFeedCommands(program, withStore);
+  registerDataCommands(program, withStore);
+  registerStixCommands(program, withStore);
+  registerServerCommands(program, withStore);
   return program;
 }
 

@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import type { Principal } from '@waggle/core';
+import type { CoreDeps, Principal } from '@waggle/core';
 import { handleError } from './http/error-handler.js';
 import { rewriteMispUrl } from './http/url-rewrite.js';
 import type { RouteContext, Services } from './http/context.js';
@@ -16,6 +16,8 @@ import { createEventTaxiiSource } from './taxii/event-taxii-source.js';
 import { registerTaxiiRoutes } from './taxii/register-taxii-routes.js';
 import { registerBlocklistRoutes } from './routes/sync/blocklist-routes.js';
 import { registerServerRoutes } from './routes/sync/server-routes.js';
+import { registerStreamRoutes } from './stream/stream-routes.js';
+import { registerFeedRoutes } from './routes/feeds/index.js';
 
 /** What the HTTP app needs. */
 export interface AppDeps {
@@ -24,6 +26,8 @@ export interface AppDeps {
   /** Largest accepted request body in bytes (default 64 MiB). */
   readonly bodyLimit?: number;
   readonly logger?: FastifyServerOptions['logger'];
+  /** The bus and store behind `GET /events/stream` (Server-Sent Events); without them the route is absent. */
+  readonly stream?: Pick<CoreDeps, 'bus' | 'store'>;
 }
 
 const PRINCIPAL = Symbol('principal');
@@ -96,5 +100,7 @@ export function createApp(deps: AppDeps): FastifyInstance {
   registerTaxiiRoutes(app, ctx, createEventTaxiiSource({ events: deps.services.events, sharingGroups: deps.services.admin.sharingGroups }), { title: 'waggle TAXII 2.1', description: 'MISP events as STIX 2.1, per sharing group', apiRootPath: '/taxii2/api' });
   registerServerRoutes(app, ctx);
   registerBlocklistRoutes(app, ctx);
+  if (deps.stream !== undefined) registerStreamRoutes(app, ctx, deps.stream);
+  registerFeedRoutes(app, ctx);
   return app;
 }

@@ -18,6 +18,8 @@ import type { Services } from './http/context.js';
 import { createIntelDocuments } from '@waggle/store';
 import { createIntelService, withTaxonomyRules } from './intel/index.js';
 import { createSyncService } from './sync/sync-service.js';
+import { createFeedService } from './feeds/index.js';
+import { createFeedStore } from '@waggle/store';
 
 /** Adapters beyond the core's ports that some services need. */
 export interface ServiceAdapters {
@@ -49,6 +51,7 @@ export function createServices(deps: CoreDeps, adapters: ServiceAdapters): Servi
       sharingGroups,
     },
     intel,
+    feeds: createFeedService({ feedStore: createFeedStore(adapters.db), store: deps.store, events, auth, clock: deps.clock, db: adapters.db, ...(adapters.fetch !== undefined ? { fetch: adapters.fetch } : {}) }),
     sync: createSyncService({ core: deps, db: adapters.db, events, sharingGroups, ...(adapters.fetch !== undefined ? { fetch: adapters.fetch } : {}) }),
   };
 }

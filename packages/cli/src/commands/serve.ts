@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { bootstrapAdmin, ensureDefaults } from '@waggle/core';
 import { connectNatsPublisher } from '@waggle/bus';
-import { createApp, startAudienceBridge, startSyncScheduler } from '@waggle/server';
+import { createApp, startAudienceBridge, startFeedScheduler, startSyncScheduler } from '@waggle/server';
 import { adminPrincipal } from './principal.js';
 import type { Config } from '../config.js';
 import { openRuntime, type Runtime } from '../runtime.js';
@@ -33,6 +33,9 @@ export async function startServer(config: Config, out: Output, version: string):
     const stopSync = config.syncIntervalSeconds > 0
       ? startSyncScheduler({ sync: runtime.services.sync, actor: () => adminPrincipal(runtime), intervalSeconds: config.syncIntervalSeconds, log: (m) => out.warn(m) })
       : async () => undefined;
+    const stopFeeds = config.feedIntervalSeconds > 0
+      ? startFeedScheduler({ service: runtime.services.feeds, intervalSeconds: config.feedIntervalSeconds, log: { info: (m) => out.info(m), warn: (m) => out.warn(m) } })
+      : async () => undefined;
     // With NATS, consumers also get the stream on per-audience subjects (see startAudienceBridge).
     const publisher = config.bus === undefined ? undefined : await connectNatsPublisher(config.bus.reveal());
     const bridge = publisher === undefined ? undefined : await startAudienceBridge({ bus: runtime.deps.bus, store: runtime.store, publisher, onError: (e) => out.warn(`stream fan-out: ${String(e)}`) });
@@ -42,6 +45,7 @@ export async function startServer(config: Config, out: Output, version: string):
       url,
       async stop() {
         await stopSync();
+        await stopFeeds();
         await bridge?.unsubscribe();
         await publisher?.close();
         await app.close();

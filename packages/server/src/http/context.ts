@@ -11,6 +11,7 @@ import type {
 import type { AdminServices } from './admin-services.js';
 import type { SyncService } from '../sync/sync-service.js';
 import type { IntelService } from '../intel/intel-service.js';
+import type { FeedService } from '../feeds/index.js';
 
 /** The use cases the HTTP layer calls. */
 export interface Services {
@@ -25,6 +26,8 @@ export interface Services {
   readonly sync: SyncService;
   /** Taxonomies, galaxies and warninglists (MISP's data sets, imported with `waggle data import`). */
   readonly intel: IntelService;
+  /** Feeds: MISP, CSV and freetext feeds, their value cache, and feed export. */
+  readonly feeds: FeedService;
 }
 
 /** What route modules receive. */

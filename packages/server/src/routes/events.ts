@@ -4,6 +4,7 @@ import { downgradeOnReceive, type MispEventJson } from '@waggle/sync';
 import { bodyOf, isTruthy, paramsOf, saved, type RouteContext } from '../http/context.js';
 import { parseSearch } from '../search/parse-filters.js';
 import { sendSearch } from '../search/send-search.js';
+import { decorateEventView } from '../intel/index.js';
 
 /** MISP's `deleted` view option: 1/true = live and deleted attributes. */
 function includeDeleted(v: unknown): boolean {
@@ -15,9 +16,13 @@ function includeDeleted(v: unknown): boolean {
  * receive rules apply first (connected communities become this community,
  * local tags never arrive).
  */
-function received(p: Principal, body: unknown): ReturnType<typeof parseEvent> {
-  if (!p.role.perm_sync || p.role.perm_site_admin || typeof body !== 'object' || body === null) return parseEvent(body);
-  return parseEvent(downgradeOnReceive(body as MispEventJson));
+async function received(ctx: RouteContext, p: Principal, body: unknown): Promise<{ input: ReturnType<typeof parseEvent>; principal: Principal }> {
+  if (!p.role.perm_sync || p.role.perm_site_admin || typeof body !== 'object' || body === null) return { input: parseEvent(body), principal: p };
+  const down = downgradeOnReceive(body as MispEventJson) as Record<string, unknown>;
+  const ev = (typeof down.Event === 'object' && down.Event !== null ? down.Event : down) as Record<string, unknown>;
+  // Sharing groups arrive as blocks; they become local groups first (MISP's captureSG).
+  const { event, principal } = await ctx.services.sync.captureSharingGroups(p, ev);
+  return { input: parseEvent({ Event: event }), principal };
 }
 
 /** MISP's `minimal` events/index row: what a sync needs to decide what to fetch. */
@@ -33,7 +38,8 @@ export function registerEventRoutes(app: FastifyInstance, ctx: RouteContext): vo
   app.post('/events/add', async (request) => {
     const p = await ctx.principal(request);
     const params = paramsOf(request);
-    return { Event: await events.add(p, received(p, request.body), { metadata: isTruthy(params.metadata) }) };
+    const r = await received(ctx, p, request.body);
+    return { Event: await events.add(r.principal, r.input, { metadata: isTruthy(params.metadata) }) };
   });
 
   app.route({
@@ -42,7 +48,10 @@ export function registerEventRoutes(app: FastifyInstance, ctx: RouteContext): vo
     handler: async (request) => {
       const p = await ctx.principal(request);
       const o = { ...paramsOf(request), ...bodyOf(request) };
-      return { Event: await events.view(p, String(o.id), { includeDeleted: includeDeleted(o.deleted), includeSightings: isTruthy(o.includeSightings) }) };
+      const event = await events.view(p, String(o.id), { includeDeleted: includeDeleted(o.deleted), includeSightings: isTruthy(o.includeSightings) });
+      await decorateEventView(ctx.services.intel, event, isTruthy(o.includeWarninglistHits));
+      if (isTruthy(o.includeFeedCorrelations)) await ctx.services.feeds.attachFeedHits(p, event);
+      return { Event: event };
     },
   });
 
@@ -58,7 +67,8 @@ export function registerEventRoutes(app: FastifyInstance, ctx: RouteContext): vo
     handler: async (request) => {
       const p = await ctx.principal(request);
       const params = paramsOf(request);
-      return { Event: await events.edit(p, String(params.id), received(p, request.body), { metadata: isTruthy(params.metadata) }) };
+      const r = await received(ctx, p, request.body);
+      return { Event: await events.edit(r.principal, String(params.id), r.input, { metadata: isTruthy(params.metadata) }) };
     },
   });
 

@@ -133,6 +133,10 @@ export interface SearchOutputOptions {
   readonly metadata: boolean;
   readonly headerless: boolean;
   readonly requestedAttributes: readonly string[] | undefined;
+  /** MISP's `enforceWarninglist`: leave out attributes on an enabled warninglist. */
+  readonly enforceWarninglist: boolean;
+  /** MISP's `includeWarninglistHits`: add `warnings` to attributes on an enabled warninglist. */
+  readonly includeWarninglistHits: boolean;
 }
 
 /** Parses a restSearch body (MISP's parameter names) into filters and output options. */
@@ -182,6 +186,8 @@ export function parseSearch(body: Body, now: number): { filters: SearchFilters &
       metadata: bool(body.metadata, 'metadata') ?? false,
       headerless: bool(body.headerless, 'headerless') ?? false,
       requestedAttributes: requested.length > 0 ? requested : undefined,
+      enforceWarninglist: bool(body.enforceWarninglist ?? body.enforce_warninglist, 'enforceWarninglist') ?? false,
+      includeWarninglistHits: bool(body.includeWarninglistHits ?? body.include_warninglist_hits, 'includeWarninglistHits') ?? false,
     },
   };
 }

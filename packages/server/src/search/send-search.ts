@@ -5,10 +5,12 @@ import { bodyOf, paramsOf, type RouteContext } from '../http/context.js';
 import { DEFAULT_CSV_COLUMNS, csvField, csvRow } from './csv.js';
 import { parseSearch, type SearchOutputOptions } from './parse-filters.js';
 import { jsonArray, sendStream } from './stream.js';
+import { warninglistStage } from './warninglist-stage.js';
+import { sendStixSearch } from '../stix/stix-search.js';
 
 type Scope = 'events' | 'attributes' | 'objects';
 
-const FORMATS = new Set(['json', 'csv', 'text', 'txt']);
+const FORMATS = new Set(['json', 'csv', 'text', 'txt', 'stix2']);
 
 async function* csvLines(ctx: RouteContext, batches: AsyncIterable<AttributeRecord[]>, out: SearchOutputOptions): AsyncIterable<string> {
   const columns = out.requestedAttributes ?? DEFAULT_CSV_COLUMNS;
@@ -42,14 +44,16 @@ export async function sendSearch(ctx: RouteContext, request: FastifyRequest, rep
   if (params.format !== undefined) body.returnFormat = params.format;
   const { filters, output } = parseSearch(body, Math.floor(Date.now() / 1000));
   if (!FORMATS.has(output.returnFormat)) {
-    throw new InputError(`returnFormat "${output.returnFormat}" is not supported; use json, csv or text`, { field: 'returnFormat' });
+    throw new InputError(`returnFormat "${output.returnFormat}" is not supported; use json, csv, text or stix2`, { field: 'returnFormat' });
   }
   const { attributes, events, objects } = ctx.services;
+  if (output.returnFormat === 'stix2') return sendStixSearch(ctx.services, p, filters, scope, reply);
+  const wl = await warninglistStage(ctx, output);
   if (output.returnFormat === 'csv') {
-    return sendStream(reply, 'text/csv; charset=utf-8', csvLines(ctx, attributes.searchRecords(p, filters), output));
+    return sendStream(reply, 'text/csv; charset=utf-8', csvLines(ctx, wl.records(attributes.searchRecords(p, filters)), output));
   }
   if (output.returnFormat === 'text' || output.returnFormat === 'txt') {
-    return sendStream(reply, 'text/plain; charset=utf-8', textLines(attributes.searchRecords(p, filters)));
+    return sendStream(reply, 'text/plain; charset=utf-8', textLines(wl.records(attributes.searchRecords(p, filters))));
   }
   if (scope === 'attributes') {
     const batches = attributes.search(p, filters, {
@@ -58,12 +62,12 @@ export async function sendSearch(ctx: RouteContext, request: FastifyRequest, rep
       includeEventTags: output.includeEventTags,
       includeSightings: output.includeSightings,
     });
-    return sendStream(reply, 'application/json; charset=utf-8', jsonArray('{"response":{"Attribute":[', batches, ']}}'));
+    return sendStream(reply, 'application/json; charset=utf-8', jsonArray('{"response":{"Attribute":[', wl.attributes(batches), ']}}'));
   }
   if (scope === 'objects') {
     const list = (await objects.search(p, filters)).map((o) => ({ Object: o }));
     return reply.send({ response: list });
   }
   const it = events.search(p, filters, { metadata: output.metadata, includeCorrelations: output.includeCorrelations, includeSightings: output.includeSightings });
-  return sendStream(reply, 'application/json; charset=utf-8', jsonArray('{"response":[', eventBatches(it), ']}'));
+  return sendStream(reply, 'application/json; charset=utf-8', jsonArray('{"response":[', eventBatches(wl.events(it)), ']}'));
 }

@@ -21,7 +21,9 @@ describe('event stream fanned out to NATS subjects by audience (real NATS)', () 
     const prefix = `waggle.test${String(Date.now())}`;
     const nc = await connect({ servers: NATS_URL });
     const got: { subject: string; data: J }[] = [];
-    const sub = nc.subscribe(`${prefix}.>`, { callback: (_e, m) => got.push({ subject: m.subject, data: JSON.parse(new TextDecoder().decode(m.data)) as J }) });
+    const sub = nc.subscribe(`${prefix}.>`, { callback: (_e, m) => {
+      got.push({ subject: m.subject, data: JSON.parse(new TextDecoder().decode(m.data)) as J });
+    } });
     const publisher = await connectNatsPublisher(NATS_URL);
     const bridge = await startAudienceBridge({ bus: s.bus, store: s.store, publisher, prefix });
     try {

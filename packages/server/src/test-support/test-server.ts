@@ -80,7 +80,7 @@ export async function startTestServer(engine: 'sqlite' | 'postgres', overrides: 
   await ensureDefaults(deps);
   const adminKey = randomBytes(30).toString('base64').replace(/[^A-Za-z0-9]/g, 'x').slice(0, 40).padEnd(40, 'a');
   await bootstrapAdmin(deps, { orgName: 'ORGNAME', email: 'admin@admin.test', authKey: adminKey });
-  const app = createApp({ services: createServices(deps, { db: store.connection.db }), version: '0.1.0-test' });
+  const app = createApp({ services: createServices(deps, { db: store.connection.db }), version: '0.1.0-test', stream: deps });
   await app.ready();
   return {
     app,

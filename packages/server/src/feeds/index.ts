@@ -1,0 +1,10 @@
+export { createFeedService } from './create-feed-service.js';
+export type { FeedService, FeedServiceDeps, FeedCacheResult, FeedCacheEntry } from './create-feed-service.js';
+export type { FeedFetchReport, FeedProblem, FeedLimits } from './feed-context.js';
+export type { FeedExportOptions, FeedExportResult } from './export-feed.js';
+export type { FeedDb } from './compare-feeds.js';
+export { startFeedScheduler } from './feed-scheduler.js';
+export type { FeedSchedulerOptions, FeedSchedulerLog } from './feed-scheduler.js';
+export { parseFeedInput, FEED_FORMATS, INPUT_SOURCES } from './feed-input.js';
+export { feedJson } from './feed-json.js';
+export { prepareFeedEvent } from './import-misp-feed.js';

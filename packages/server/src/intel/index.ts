@@ -1,0 +1,11 @@
+export { createIntelService, taxonomyDocument } from './intel-service.js';
+export type { IntelService, IntelServiceDeps, ToggleableKind } from './intel-service.js';
+export { withTaxonomyRules, exclusivityConflict } from './tag-guard.js';
+export { enableTaxonomyTags, hideTaxonomyTags, taxonomyTags, tagsByName } from './taxonomy-tags.js';
+export { addEventGalaxies, decorateEventView, applyToAttributes, applyToEvent, dropListedRecords, galaxiesForTags, warningJson } from './event-intel.js';
+export type { WarninglistOptions } from './event-intel.js';
+export type { TaxonomyCatalogue, TaxonomyItem } from './taxonomy-catalogue.js';
+export type { GalaxyCatalogue, GalaxyItem, ClusterItem } from './galaxy-catalogue.js';
+export { CLUSTER_ID_STRIDE } from './galaxy-catalogue.js';
+export type { WarninglistCatalogue, WarninglistItem, WarninglistValue } from './warninglist-catalogue.js';
+export type { CachedDocument } from './document-cache.js';

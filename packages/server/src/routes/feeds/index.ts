@@ -1,0 +1,1 @@
+export { registerFeedRoutes } from './feed-routes.js';
