@@ -14,3 +14,4 @@ export { createFeedService, startFeedScheduler } from './feeds/index.js';
 export type { FeedService, FeedServiceDeps, FeedFetchReport, FeedProblem, FeedCacheResult, FeedExportOptions, FeedExportResult, FeedSchedulerOptions, FeedSchedulerLog } from './feeds/index.js';
 export { startAudienceBridge } from './stream/audience-bridge.js';
 export type { AudienceBridgeDeps, AudiencePublisher } from './stream/audience-bridge.js';
+export { isSharedStixObject } from './stix/stix-bundle-stream.js';

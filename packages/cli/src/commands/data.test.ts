@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +11,7 @@ import { buildProgram } from '../main.js';
 import { openRuntime } from '../runtime.js';
 import { importDataSet, listData, parseKind, setDataEnabled } from './data.js';
 
-const DATA = fileURLToPath(new URL('../../../../../shared/data/', import.meta.url));
+const DATA = process.env.WAGGLE_SHARED_DATA ?? (existsSync(fileURLToPath(new URL('../../../../../shared/data/', import.meta.url))) ? fileURLToPath(new URL('../../../../../shared/data/', import.meta.url)) : '/work/shared/data/');
 const KEY = 'DataCmdTestKey0123456789abcdefghijklmnop'.slice(0, 40);
 
 describe('waggle data', () => {

@@ -1,10 +1,10 @@
-import { createWriteStream, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { once } from 'node:events';
 import { SingleBar, Presets } from 'cli-progress';
 import { isWaggleError } from '@waggle/errors';
 import { parseEvent, type Principal } from '@waggle/core';
 import type { Runtime } from '../runtime.js';
+import { openOutput } from './output-stream.js';
 import type { Output } from '../output.js';
 
 /** The JSON files to import: one file, or every `*.json` of a folder except a feed's manifest. */
@@ -76,21 +76,15 @@ export async function importEvents(rt: Runtime, p: Principal, path: string, out:
 
 /** Writes every event the principal may see as MISP JSON (`{"response": [{"Event": …}, …]}`), streamed. */
 export async function exportEvents(rt: Runtime, p: Principal, file: string | undefined): Promise<number> {
-  const stream = file === undefined ? process.stdout : createWriteStream(file);
-  const write = async (s: string): Promise<void> => {
-    if (!stream.write(s)) await once(stream, 'drain');
-  };
+  const out = openOutput(file);
   let n = 0;
-  await write('{"response":[');
+  await out.write('{"response":[');
   for await (const e of rt.services.events.search(p, {}, { includeCorrelations: false })) {
-    await write(`${n === 0 ? '' : ','}\n${JSON.stringify({ Event: e })}`);
+    await out.write(`${n === 0 ? '' : ','}\n${JSON.stringify({ Event: e })}`);
     n++;
   }
-  await write('\n]}\n');
-  if (file !== undefined) {
-    (stream as ReturnType<typeof createWriteStream>).end();
-    await once(stream, 'finish');
-  }
+  await out.write('\n]}\n');
+  await out.end();
   return n;
 }
 

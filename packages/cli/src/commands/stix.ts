@@ -1,37 +1,25 @@
-import { createWriteStream, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { once } from 'node:events';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { InputError, isWaggleError } from '@waggle/errors';
-import { bootstrapAdmin, ensureDefaults, parseEvent, type Principal } from '@waggle/core';
+import { parseEvent, type Principal } from '@waggle/core';
 import { eventToStixObjects, stixToEvents, type StixObject } from '@waggle/stix';
 import { compareTaxiiTimestamps, createTaxiiClient, parseTaxiiTimestamp, type TaxiiAuth } from '@waggle/taxii';
 import { readConfig, type Config, type ConfigInput } from '../config.js';
-import { terminalOutput, type Output } from '../output.js';
-import { openRuntime, type Runtime } from '../runtime.js';
+import type { Output } from '../output.js';
+import type { Runtime } from '../runtime.js';
 import { adminPrincipal } from './principal.js';
+import { openOutput } from './output-stream.js';
+import { withRuntime } from './with-runtime.js';
+import { isSharedStixObject } from '@waggle/server';
 
 type WithStore = (c: Command) => Command;
 
-/** Object types several events share (creator identities, TLP markings, galaxy clusters): written once per bundle. */
-const SHARED = new Set(['identity', 'marking-definition', 'attack-pattern', 'intrusion-set', 'threat-actor', 'malware', 'tool', 'course-of-action', 'x-misp-galaxy-cluster']);
-const refType = (ref: unknown): string => (typeof ref === 'string' ? ref.split('--')[0] ?? '' : '');
-const isShared = (o: StixObject): boolean => SHARED.has(o.type) || (o.type === 'relationship' && SHARED.has(refType(o.source_ref)) && SHARED.has(refType(o.target_ref)));
 
 /** Runs `fn` on an open runtime as the site administrator (created on a new store, as `waggle admin` does). */
 async function asAdmin(opts: ConfigInput, fn: (rt: Runtime, p: Principal, out: Output) => Promise<void>): Promise<void> {
-  const config = readConfig(opts, process.env);
-  const out = terminalOutput(config.logLevel);
-  const rt = await openRuntime(config, (m) => out.warn(m));
-  try {
-    await ensureDefaults(rt.deps);
-    const boot = await bootstrapAdmin(rt.deps, { orgName: config.orgName, email: config.adminEmail, ...(config.adminKey !== undefined ? { authKey: config.adminKey.reveal() } : {}) });
-    if (boot.created && boot.authKey !== undefined) out.info(`Created admin user ${boot.user.email}; API key (shown once, keep it): ${boot.authKey}`);
-    await fn(rt, await adminPrincipal(rt), out);
-  } finally {
-    await rt.close();
-  }
+  await withRuntime(opts, async (rt, out) => fn(rt, await adminPrincipal(rt), out));
 }
 
 /**
@@ -40,30 +28,24 @@ async function asAdmin(opts: ConfigInput, fn: (rt: Runtime, p: Principal, out: O
  * Returns the number of events.
  */
 export async function exportStix(rt: Runtime, p: Principal, file: string | undefined, published: boolean): Promise<number> {
-  const stream = file === undefined ? process.stdout : createWriteStream(file);
-  const write = async (s: string): Promise<void> => {
-    if (!stream.write(s)) await once(stream, 'drain');
-  };
+  const out = openOutput(file);
   const written = new Set<string>();
   let n = 0;
   let first = true;
-  await write(`{"type":"bundle","id":"bundle--${randomUUID()}","objects":[`);
+  await out.write(`{"type":"bundle","id":"bundle--${randomUUID()}","objects":[`);
   for await (const event of rt.services.events.search(p, published ? { published: true } : {}, { includeCorrelations: false })) {
     for (const o of eventToStixObjects(event)) {
-      if (isShared(o)) {
+      if (isSharedStixObject(o)) {
         if (written.has(o.id)) continue;
         written.add(o.id);
       }
-      await write(`${first ? '' : ','}\n${JSON.stringify(o)}`);
+      await out.write(`${first ? '' : ','}\n${JSON.stringify(o)}`);
       first = false;
     }
     n++;
   }
-  await write('\n]}\n');
-  if (file !== undefined) {
-    (stream as ReturnType<typeof createWriteStream>).end();
-    await once(stream, 'finish');
-  }
+  await out.write('\n]}\n');
+  await out.end();
   return n;
 }
 

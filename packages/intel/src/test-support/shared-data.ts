@@ -1,11 +1,17 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** `/work/shared/data/<name>` seen from this file (packages/intel/src/test-support). */
+/**
+ * `<name>` in the shared data folder: `WAGGLE_SHARED_DATA` if set, else `shared/data` beside the
+ * repository (`/work/shared/data` on the development machine, also used when the repository was
+ * cloned elsewhere, as CI does).
+ */
 export function sharedData(name: string): string {
-  return fileURLToPath(new URL(`../../../../../shared/data/${name}`, import.meta.url));
+  const beside = fileURLToPath(new URL('../../../../../shared/data', import.meta.url));
+  const root = process.env.WAGGLE_SHARED_DATA ?? (existsSync(beside) ? beside : '/work/shared/data');
+  return join(root, name);
 }
 
 /** A scratch folder holding `files` (path → text or JSON value); remove it with the returned function. */

@@ -5,8 +5,8 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { StixObject } from '../common/stix-types.js';
 
-/** The shared data folder (`/work/shared/data`, beside the repository). */
-export const SHARED_DATA = fileURLToPath(new URL('../../../../../shared/data/', import.meta.url));
+/** The shared data folder: `WAGGLE_SHARED_DATA`, else `shared/data` beside the repository, else `/work/shared/data` (a clone elsewhere, as in CI). */
+export const SHARED_DATA = process.env.WAGGLE_SHARED_DATA ?? (existsSync(fileURLToPath(new URL('../../../../../shared/data/', import.meta.url))) ? fileURLToPath(new URL('../../../../../shared/data/', import.meta.url)) : '/work/shared/data/');
 const SCHEMAS = join(SHARED_DATA, 'stix2-json-schemas', 'schemas');
 const BASE = 'http://raw.githubusercontent.com/oasis-open/cti-stix2-json-schemas/stix2.1/schemas';
 

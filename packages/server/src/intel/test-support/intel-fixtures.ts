@@ -1,10 +1,10 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IntelDocuments } from '@waggle/store';
 
-/** `/work/shared/data` seen from this file (packages/server/src/intel/test-support → repo → ../shared/data). */
-export const SHARED_DATA = fileURLToPath(new URL('../../../../../../shared/data/', import.meta.url));
+/** The shared data folder: `WAGGLE_SHARED_DATA`, else `shared/data` beside the repository, else `/work/shared/data` (a clone elsewhere, as in CI). */
+export const SHARED_DATA = process.env.WAGGLE_SHARED_DATA ?? (existsSync(fileURLToPath(new URL('../../../../../../shared/data/', import.meta.url))) ? fileURLToPath(new URL('../../../../../../shared/data/', import.meta.url)) : '/work/shared/data/');
 export const TAXONOMIES_DIR = join(SHARED_DATA, 'misp-taxonomies');
 export const GALAXY_DIR = join(SHARED_DATA, 'misp-galaxy');
 export const WARNINGLISTS_DIR = join(SHARED_DATA, 'misp-warninglists');
