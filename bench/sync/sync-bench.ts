@@ -6,12 +6,18 @@ import { formatTable, mib, thousands } from '../lib/table.js';
 import { startBenchServer, type BenchServer } from '../core/environment.js';
 import { createWorkload } from '../core/generator.js';
 import { ingest } from '../core/ingest.js';
+import { createFeedWriter, folderSink } from '@waggle/feeds';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createStixObjectCounter } from './stix-counter.js';
 
 const USAGE = `usage: npm run bench -- sync [--attributes 1m] [--seed 1] [--max-event-size 190]
   Two waggle instances (SQLite) on 127.0.0.1: instance A receives the workload
   through the REST API (published events), instance B pulls it over the MISP
   sync protocol. Reports the full pull, a no-op pull, and an incremental pull
-  after 10 events change on A.`;
+  after 10 events change on A; then A's STIX 2.1 export (restSearch stix2,
+  streamed) and the import of A's events as a MISP feed into a third instance.`;
 
 const MINUTE = 60_000;
 const log = (msg: string): void => {
@@ -73,12 +79,55 @@ export async function runSyncBench(argv: readonly string[]): Promise<number> {
     const incr = await timed(() => post(b, `/servers/pull/${String(server.id)}`, {}));
     const incrReport = incr.value.report as J;
     const bAttributes = await b.count('attributes');
+
+    log('STIX 2.1 export of every event on A (restSearch returnFormat stix2)');
+    const stixRss = startRssSampler();
+    const stix = await timed(async () => {
+      const res = await a.client.post('/events/restSearch', { returnFormat: 'stix2' }, 60 * MINUTE);
+      const counter = createStixObjectCounter();
+      let bytes = 0;
+      const decoder = new TextDecoder();
+      for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+        bytes += chunk.byteLength;
+        counter.feed(decoder.decode(chunk, { stream: true }));
+      }
+      return { objects: counter.count, bytes };
+    });
+    const stixPeak = stixRss.stop();
+    log(`STIX: ${thousands(stix.value.objects)} objects, ${mib(stix.value.bytes)} in ${stix.seconds} s`);
+
+    log("writing A's events as a MISP feed");
+    const feedDir = mkdtempSync(join(tmpdir(), 'waggle-bench-feed-'));
+    const c = await startBenchServer('sqlite', { postgresUrl: '', label: 'feed-c' });
+    let feedRows: string[][] = [];
+    try {
+      const writer = createFeedWriter(folderSink(feedDir));
+      for (const e of index) await writer.add(JSON.parse(await a.client.postText(`/events/view/${String(e.uuid)}`, {}, 10 * MINUTE)));
+      await writer.finish();
+      const feed = (await post(c, '/feeds/add', { Feed: { name: 'bench feed', provider: 'A', url: feedDir, input_source: 'local', source_format: 'misp', enabled: true } })).Feed as J;
+      log('importing the feed into C');
+      const feedRss = startRssSampler();
+      const imported = await timed(() => post(c, `/feeds/fetchFromFeed/${String(feed.id)}`, {}));
+      const feedPeak = feedRss.stop();
+      const cAttributes = await c.count('attributes');
+      log(`feed import: ${JSON.stringify(imported.value).slice(0, 300)}`);
+      feedRows = [
+        ['MISP feed import into a new instance', `${imported.seconds} s, ${thousands(cAttributes)} attributes, ${thousands(round(cAttributes / imported.seconds, 0))} attr/s`, ''],
+        ['  peak RSS (three instances + client, one process)', mib(feedPeak.peakBytes), ''],
+      ];
+    } finally {
+      await c.destroy();
+      rmSync(feedDir, { recursive: true, force: true });
+    }
     const rows = [
       ['full pull', `${full.seconds} s, ${thousands(Number(fullReport.created))} events created, ${thousands(round(bAttributes / full.seconds, 0))} attr/s, ${String(fullReport.failed)} failed`, ''],
       ['  peak RSS (both instances + client, one process)', mib(peak.peakBytes), ''],
       ['no-op pull (nothing changed)', `${noop.seconds} s (${JSON.stringify((noop.value.report as J).fetched)} fetched)`, '≤ 2 s'],
       ['incremental pull (10 events changed)', `${incr.seconds} s, ${String(incrReport.updated)} updated`, ''],
       ['attributes on B / on A', `${thousands(bAttributes)} / ${thousands(await a.count('attributes'))}`, 'equal'],
+      ['STIX 2.1 export of all events (streamed)', `${stix.seconds} s, ${thousands(stix.value.objects)} objects, ${thousands(round(stix.value.objects / stix.seconds, 0))} objects/s, ${mib(stix.value.bytes)}`, ''],
+      ['  peak RSS (both instances + client, one process)', mib(stixPeak.peakBytes), 'bounded'],
+      ...feedRows,
     ];
     process.stdout.write(`${describeMachine(machine)}\n\nsync benchmark — ${thousands(load.events)} events, ${thousands(load.attributes)} attributes, SQLite on both sides\n\n${formatTable(['measure', 'result', 'target'], rows)}\n`);
     return 0;
