@@ -20,6 +20,8 @@ export interface Config {
   readonly syncIntervalSeconds: number;
   /** Seconds between scheduled fetches of enabled feeds; 0 turns the schedule off. */
   readonly feedIntervalSeconds: number;
+  /** SQLite page cache in MiB. */
+  readonly sqliteCacheMiB: number;
 }
 
 /** Raw options (flags win over environment variables). */
@@ -55,6 +57,8 @@ export function readConfig(input: ConfigInput, env: Env): Config {
   if (!Number.isInteger(syncInterval) || syncInterval < 0) problems.push('WAGGLE_SYNC_INTERVAL must be a whole number of seconds (0 = off)');
   const feedInterval = Number(env.WAGGLE_FEED_INTERVAL ?? '3600');
   if (!Number.isInteger(feedInterval) || feedInterval < 0) problems.push('WAGGLE_FEED_INTERVAL must be a whole number of seconds (0 = off)');
+  const cacheMb = Number(env.WAGGLE_SQLITE_CACHE_MB ?? '64');
+  if (!Number.isFinite(cacheMb) || cacheMb < 2) problems.push('WAGGLE_SQLITE_CACHE_MB must be a number of MiB, at least 2');
   if (problems.length > 0) throw new InputError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   return {
     home,
@@ -70,5 +74,6 @@ export function readConfig(input: ConfigInput, env: Env): Config {
     bodyLimitBytes: Math.floor(bodyMb * 1024 * 1024),
     syncIntervalSeconds: syncInterval,
     feedIntervalSeconds: feedInterval,
+    sqliteCacheMiB: cacheMb,
   };
 }

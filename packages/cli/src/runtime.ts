@@ -35,7 +35,7 @@ function loadTemplates(config: Config, warn: (msg: string) => void): TemplateReg
 /** Opens store and bus and builds the services. The composition root: the only place adapters are chosen. */
 export async function openRuntime(config: Config, warn: (msg: string) => void = () => {}): Promise<Runtime> {
   mkdirSync(config.home, { recursive: true });
-  const store = await openSqlStore({ url: config.database.reveal() });
+  const store = await openSqlStore({ url: config.database.reveal(), sqliteCacheMiB: config.sqliteCacheMiB });
   let bus: Bus;
   try {
     bus = config.bus === undefined ? createMemoryBus({ historyLimit: 100, onError: (e) => warn(`bus subscriber failed: ${String(e)}`) }) : await createNatsBus({ url: config.bus.reveal() });

@@ -23,19 +23,21 @@ export interface ConnectOptions {
   readonly url: string;
   /** PostgreSQL pool size. */
   readonly poolSize?: number;
+  /** SQLite page cache in MiB (default 64): more keeps more of the indexes in memory as the store grows. */
+  readonly sqliteCacheMiB?: number;
 }
 
 const PG_INT8 = 20;
 const PG_NUMERIC = 1700;
 
-function openSqlite(file: string): SqlConnection {
+function openSqlite(file: string, cacheMiB: number): SqlConnection {
   const native = new BetterSqlite3(file);
   native.pragma('journal_mode = WAL');
   // NORMAL is durable across process crashes in WAL mode; only a power loss can
   // drop the last transactions, which is the usual trade-off for an embedded store.
   native.pragma('synchronous = NORMAL');
   native.pragma('busy_timeout = 10000');
-  native.pragma('cache_size = -65536');
+  native.pragma(`cache_size = -${String(Math.round(cacheMiB * 1024))}`);
   native.pragma('temp_store = MEMORY');
   // ANALYZE samples at most this many index rows, so refreshing statistics stays cheap on large stores.
   native.pragma('analysis_limit = 2000');
@@ -76,5 +78,5 @@ export function connect(options: ConnectOptions): SqlConnection {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
     throw new InputError(`Unsupported database URL scheme in "${url.replace(/\/\/[^@]*@/, '//***@')}"; use postgres://… or a SQLite file path`, { field: 'database' });
   }
-  return openSqlite(url.replace(/^sqlite:/i, ''));
+  return openSqlite(url.replace(/^sqlite:/i, ''), options.sqliteCacheMiB ?? 64);
 }
