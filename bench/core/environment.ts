@@ -17,6 +17,8 @@ const AUTH_KEY = 'benchBENCHbench0123456789benchBENCHbench';
 /** waggle listening on 127.0.0.1 over an existing database, wired as `waggle serve` wires it. */
 export interface RunningServer {
   readonly client: ApiClient;
+  /** The admin's API key (for requests outside the client). */
+  readonly authKey: string;
   databaseVersion(): Promise<string>;
   count(table: string): Promise<number>;
   /** Refreshes the query planner's statistics (ANALYZE). */
@@ -68,6 +70,7 @@ export async function startServer(url: string): Promise<RunningServer> {
   const db = store.connection.db;
   return {
     client: createApiClient(`http://127.0.0.1:${String(port)}`, AUTH_KEY),
+    authKey: AUTH_KEY,
     async databaseVersion() {
       const r = store.engine === 'postgres'
         ? await sql<{ v: string }>`select current_setting('server_version') as v`.execute(db)

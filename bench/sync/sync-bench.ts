@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { parseArgs, parseCount } from '../lib/args.js';
 import { describeMachine, machineInfo } from '../lib/machine.js';
 import { startRssSampler } from '../lib/rss-sampler.js';
@@ -28,6 +29,29 @@ type J = Record<string, unknown>;
 
 async function post(server: BenchServer, path: string, body: unknown, timeoutMs = 60 * MINUTE): Promise<J> {
   return JSON.parse(await server.client.postText(path, body, timeoutMs)) as J;
+}
+
+/**
+ * A POST whose answer may take longer than fetch's fixed 5-minute wait for response headers
+ * (a full pull answers only when it is done): plain node:http, no timeout.
+ */
+function postLong(server: BenchServer, path: string, body: unknown): Promise<J> {
+  const url = new URL(path, server.client.baseUrl);
+  const payload = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers: { authorization: server.authKey, accept: 'application/json', 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        if ((res.statusCode ?? 0) >= 400) reject(new Error(`POST ${path}: HTTP ${String(res.statusCode)}: ${text.slice(0, 300)}`));
+        else resolve(JSON.parse(text) as J);
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
 }
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; seconds: number }> {
@@ -65,7 +89,7 @@ export async function runSyncBench(argv: readonly string[]): Promise<number> {
 
     const rss = startRssSampler();
     log('full pull');
-    const full = await timed(() => post(b, `/servers/pull/${String(server.id)}`, {}));
+    const full = await timed(() => postLong(b, `/servers/pull/${String(server.id)}`, {}));
     const peak = rss.stop();
     const fullReport = full.value.report as J;
     log(`full pull: ${JSON.stringify(fullReport)}`);
@@ -107,7 +131,7 @@ export async function runSyncBench(argv: readonly string[]): Promise<number> {
       const feed = (await post(c, '/feeds/add', { Feed: { name: 'bench feed', provider: 'A', url: feedDir, input_source: 'local', source_format: 'misp', enabled: true } })).Feed as J;
       log('importing the feed into C');
       const feedRss = startRssSampler();
-      const imported = await timed(() => post(c, `/feeds/fetchFromFeed/${String(feed.id)}`, {}));
+      const imported = await timed(() => postLong(c, `/feeds/fetchFromFeed/${String(feed.id)}`, {}));
       const feedPeak = feedRss.stop();
       const cAttributes = await c.count('attributes');
       log(`feed import: ${JSON.stringify(imported.value).slice(0, 300)}`);

@@ -61,3 +61,4 @@ export type { BootstrapAdminOptions, BootstrapResult } from './services/bootstra
 export { captureSharingGroups } from './services/capture-sharing-groups.js';
 export { createStreamFilter } from './services/stream-filter.js';
 export type { StreamFilter } from './services/stream-filter.js';
+export { captureSightings } from './services/capture-sightings.js';

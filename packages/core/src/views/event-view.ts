@@ -77,7 +77,9 @@ export async function buildEventView(repos: Repositories, event: EventRecord, vi
   const attrTags = groupTags(await repos.listAttributeTags(attrIds));
   const sightings = opts.includeSightings === true ? await repos.listSightings({ eventIds: [event.id] }) : [];
   const sightingsByAttr = new Map<number, MispJson[]>();
-  for (const s of sightings) sightingsByAttr.set(s.attribute_id, [...(sightingsByAttr.get(s.attribute_id) ?? []), sightingJson(s)]);
+  // Each sighting names its organisation (by UUID), so a sync can keep who reported it.
+  const sightingOrgs = sightings.length === 0 ? new Map<number, OrganisationRecord>() : await orgMap(repos, sightings.map((s) => s.org_id));
+  for (const s of sightings) sightingsByAttr.set(s.attribute_id, [...(sightingsByAttr.get(s.attribute_id) ?? []), sightingJson(s, sightingOrgs.get(s.org_id))]);
 
   const related = new Map<number, MispJson[]>();
   let relatedEvents: MispJson[] = [];

@@ -16,13 +16,13 @@ function includeDeleted(v: unknown): boolean {
  * receive rules apply first (connected communities become this community,
  * local tags never arrive).
  */
-async function received(ctx: RouteContext, p: Principal, body: unknown): Promise<{ input: ReturnType<typeof parseEvent>; principal: Principal }> {
+async function received(ctx: RouteContext, p: Principal, body: unknown): Promise<{ input: ReturnType<typeof parseEvent>; principal: Principal; synced?: Record<string, unknown> }> {
   if (!p.role.perm_sync || p.role.perm_site_admin || typeof body !== 'object' || body === null) return { input: parseEvent(body), principal: p };
   const down = downgradeOnReceive(body as MispEventJson) as Record<string, unknown>;
   const ev = (typeof down.Event === 'object' && down.Event !== null ? down.Event : down) as Record<string, unknown>;
   // Sharing groups arrive as blocks; they become local groups first (MISP's captureSG).
   const { event, principal } = await ctx.services.sync.captureSharingGroups(p, ev);
-  return { input: parseEvent({ Event: event }), principal };
+  return { input: parseEvent({ Event: event }), principal, synced: event };
 }
 
 /** MISP's `minimal` events/index row: what a sync needs to decide what to fetch. */
@@ -39,7 +39,10 @@ export function registerEventRoutes(app: FastifyInstance, ctx: RouteContext): vo
     const p = await ctx.principal(request);
     const params = paramsOf(request);
     const r = await received(ctx, p, request.body);
-    return { Event: await events.add(r.principal, r.input, { metadata: isTruthy(params.metadata) }) };
+    const added = await events.add(r.principal, r.input, { metadata: isTruthy(params.metadata) });
+    // Sightings pushed by another instance ride inside the attributes.
+    if (r.synced !== undefined) await ctx.services.sync.captureSightings(r.principal, r.synced);
+    return { Event: added };
   });
 
   app.route({
@@ -68,6 +71,8 @@ export function registerEventRoutes(app: FastifyInstance, ctx: RouteContext): vo
       const p = await ctx.principal(request);
       const params = paramsOf(request);
       const r = await received(ctx, p, request.body);
+      // Before the edit: a copy that is not newer is refused, yet its new sightings count.
+      if (r.synced !== undefined) await ctx.services.sync.captureSightings(r.principal, r.synced);
       return { Event: await events.edit(r.principal, String(params.id), r.input, { metadata: isTruthy(params.metadata) }) };
     },
   });

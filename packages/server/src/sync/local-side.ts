@@ -14,6 +14,8 @@ export interface LocalSideDeps {
   readonly actor: Principal;
   /** Turns `SharingGroup` blocks into local sharing groups (MISP's captureSG). */
   readonly capture: (p: Principal, event: Record<string, unknown>) => Promise<{ event: Record<string, unknown>; principal: Principal }>;
+  /** Stores the sightings carried inside the event's attributes (after the event is saved). */
+  readonly sightings: (p: Principal, event: Record<string, unknown>) => Promise<number>;
 }
 
 type Json = Record<string, unknown>;
@@ -83,17 +85,21 @@ export function createLocalSide(deps: LocalSideDeps): LocalSide {
         const saved = await events.add(captured.principal, input);
         // MISP marks synced events locked: local users see they came from elsewhere, and pulls may update them.
         await db.updateTable('events').set({ locked: true }).where('id', '=', Number(saved.id)).execute();
+        await deps.sightings(captured.principal, captured.event);
         return 'created';
       }
       const locked = existing.locked === true || Number(existing.locked) === 1;
       if (!locked) throw new ConflictError(`Event ${uuid} was created on this instance; a remote copy does not overwrite it.`, { uuid });
-      if (Number(ev.timestamp ?? 0) <= Number(existing.timestamp)) return 'unchanged';
+      // New sightings arrive even when the event itself did not change (they do not bump its timestamp).
+      const newSightings = await deps.sightings(captured.principal, captured.event);
+      if (Number(ev.timestamp ?? 0) <= Number(existing.timestamp)) return newSightings > 0 ? 'updated' : 'unchanged';
       try {
         await events.edit(captured.principal, uuid, input);
       } catch (error) {
-        if (error instanceof ForbiddenError && /not newer/.test(error.message)) return 'unchanged';
+        if (error instanceof ForbiddenError && /not newer/.test(error.message)) return newSightings > 0 ? 'updated' : 'unchanged';
         throw error;
       }
+      await deps.sightings(captured.principal, captured.event);
       return 'updated';
     },
 
@@ -105,7 +111,7 @@ export function createLocalSide(deps: LocalSideDeps): LocalSide {
       const rows = await q.orderBy('timestamp').orderBy('uuid').limit(limit).execute();
       const out: MispEventJson[] = [];
       for (const r of rows) {
-        const view = await events.view(actor, Number(r.id), { includeDeleted: true });
+        const view = await events.view(actor, Number(r.id), { includeDeleted: true, includeSightings: true });
         // The engines take bare events (no `Event` wrapper).
         out.push((await withSharingGroups({ Event: view })) as MispEventJson);
       }

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { NotFoundError } from '@waggle/errors';
-import { captureSharingGroups, requireSiteAdmin, type CoreDeps, type EventService, type MispJson, type OrganisationRecord, type Principal, type ServerRecord, type SharingGroupService } from '@waggle/core';
+import { captureSharingGroups, captureSightings, requireSiteAdmin, type CoreDeps, type EventService, type MispJson, type OrganisationRecord, type Principal, type ServerRecord, type SharingGroupService } from '@waggle/core';
 import { createBlocklists, createSqlSyncState, type Blocklists, type Database, type SqlSyncState, type SyncLogRecord } from '@waggle/store';
 import { createMispRemote, pull, push, type SyncReport } from '@waggle/sync';
 import { createLocalSide } from './local-side.js';
@@ -64,7 +64,7 @@ export function createSyncService(deps: SyncServiceDeps) {
     if (current !== undefined) return current;
     const task = (async () => {
       const server = await syncServer(await mustServer(id));
-      const local = createLocalSide({ db, events: deps.events, sharingGroups: deps.sharingGroups, blocklists, actor: p, capture: (actor, ev) => captureSharingGroups(core, actor, ev) });
+      const local = createLocalSide({ db, events: deps.events, sharingGroups: deps.sharingGroups, blocklists, actor: p, capture: (actor, ev) => captureSharingGroups(core, actor, ev), sightings: (actor, ev) => captureSightings(core, actor, ev) });
       const common = { local, state, remoteOptions: remoteOptions(), clock: () => core.clock.now() * 1000 };
       const report = direction === 'pull'
         ? await pull(server, common)
@@ -88,6 +88,8 @@ export function createSyncService(deps: SyncServiceDeps) {
     state,
     /** Local sharing groups for the `SharingGroup` blocks of an event arriving from another instance. */
     captureSharingGroups: (p: Principal, event: Record<string, unknown>) => captureSharingGroups(core, p, event),
+    /** Sightings carried inside a received event's attributes. */
+    captureSightings: (p: Principal, event: Record<string, unknown>) => captureSightings(core, p, event),
     async list(p: Principal): Promise<MispJson[]> {
       requireSiteAdmin(p, 'list servers');
       const [servers, byId] = await Promise.all([core.store.read((repos) => repos.listServers()), orgs()]);

@@ -180,6 +180,24 @@ describe.each(testEngines())('MISP sync between two waggle instances (%s)', (eng
     expect(byType.get('domain')?.deleted).toBe(true);
   });
 
+  it('carries sightings with their organisation, on pull and on push', async () => {
+    const ev = await addEvent(a, 'sighted', 3);
+    const attr = ((await a.call('GET', `/events/view/${String(ev.id)}`)).json as J).Event.Attribute[0];
+    const sight = await a.call('POST', '/sightings/add', { id: attr.id, source: 'honeypot-7' });
+    expect(sight.status, sight.text).toBe(200);
+    const r = (await b.call('POST', `/servers/pull/${ids.aOnB}`)).json as J;
+    expect(r.success, JSON.stringify(r)).toBe(true);
+    const copy = (await infosOn(b)).get('sighted');
+    const view = ((await b.call('POST', `/events/view/${String(copy?.id)}`, { includeSightings: 1 })).json as J).Event;
+    const sightings = view.Attribute.flatMap((x: J) => x.Sighting ?? []);
+    expect(sightings).toHaveLength(1);
+    expect(sightings[0]).toMatchObject({ source: 'honeypot-7', Organisation: { name: 'ORGNAME' } });
+    // A second pull does not duplicate it.
+    await b.call('POST', `/servers/pull/${ids.aOnB}`);
+    const again = ((await b.call('POST', `/events/view/${String(copy?.id)}`, { includeSightings: 1 })).json as J).Event;
+    expect(again.Attribute.flatMap((x: J) => x.Sighting ?? [])).toHaveLength(1);
+  });
+
   it('survives a connection cut mid-pull and resumes on the next run', async () => {
     for (let i = 0; i < 6; i++) await addEvent(a, `cut ${String(i)}`, 3);
     relay.cut = 1500;

@@ -45,6 +45,8 @@ function openSqlite(file: string, cacheMiB: number): SqlConnection {
   if (file !== ':memory:' && file !== '') {
     // Checkpoints run on another thread (see wal-checkpointer.ts); 64k pages (256 MiB) is the fallback.
     native.pragma('wal_autocheckpoint = 65536');
+    // When the log starts over, its file is cut back to this size (it otherwise keeps its peak size).
+    native.pragma('journal_size_limit = 67108864');
     checkpointer = startWalCheckpointer(file, { onError: (m) => process.emitWarning(`SQLite background checkpoint: ${m}`) });
   }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingDatabase(native) }), plugins: [new BooleanPlugin()] });

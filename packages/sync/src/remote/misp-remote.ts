@@ -76,7 +76,7 @@ export interface MispRemoteOptions {
 const DEFAULT_TIMEOUT_MS = 30_000;
 // MISP's fetchEvent asks for deleted[]:0/deleted[]:1; deleted:1 means the same
 // ("live and deleted") and also routes on waggle, whose router has no [] params.
-const VIEW_PARAMS = '/deleted:1/excludeGalaxy:1/includeEventCorrelations:0/includeFeedCorrelations:0/includeWarninglistHits:0/excludeLocalTags:1';
+const VIEW_PARAMS = '/deleted:1/includeSightings:1/excludeGalaxy:1/includeEventCorrelations:0/includeFeedCorrelations:0/includeWarninglistHits:0/excludeLocalTags:1';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function checkUuid(uuid: string): string {
