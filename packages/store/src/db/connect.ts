@@ -1,12 +1,13 @@
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import { InputError } from '@waggle/errors';
 import { BooleanPlugin } from './boolean-plugin.js';
 import type { SqlEngine } from './engine.js';
 import type { Database } from './schema.js';
 import { nativeInserter, type NativeInserter } from './native-insert.js';
 import { cachingDatabase } from './statement-cache.js';
+import { ImmediateSqliteDialect } from './immediate-sqlite-dialect.js';
 import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
 
 /** An open database: the Kysely handle, the engine behind it and how to close it. */
@@ -43,13 +44,15 @@ function openSqlite(file: string, cacheMiB: number): SqlConnection {
   native.pragma('analysis_limit = 2000');
   let checkpointer: WalCheckpointer | undefined;
   if (file !== ':memory:' && file !== '') {
-    // Checkpoints run on another thread (see wal-checkpointer.ts); 64k pages (256 MiB) is the fallback.
-    native.pragma('wal_autocheckpoint = 65536');
+    // Checkpoints run on another thread (see wal-checkpointer.ts). The writer's own automatic
+    // checkpoint at 16k pages (64 MiB) finds most frames already copied, so it is cheap, and lets
+    // the log start over; the background thread alone never catches up with continuous writes.
+    native.pragma('wal_autocheckpoint = 16384');
     // When the log starts over, its file is cut back to this size (it otherwise keeps its peak size).
     native.pragma('journal_size_limit = 67108864');
     checkpointer = startWalCheckpointer(file, { onError: (m) => process.emitWarning(`SQLite background checkpoint: ${m}`) });
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingDatabase(native) }), plugins: [new BooleanPlugin()] });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: cachingDatabase(native) }), plugins: [new BooleanPlugin()] });
   return {
     db,
     engine: 'sqlite',
