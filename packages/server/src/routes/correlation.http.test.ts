@@ -44,6 +44,9 @@ describe.each(testEngines())('correlation rules on %s', (engine) => {
     expect(await related(c.id)).toContain(a.id);
     const rel = await relatedAttributes(a.id);
     expect(rel.map((r) => r.event_id).sort()).toEqual([b.id, c.id].sort());
+    // A sync's view asks for none (MISP's includeEventCorrelations:0).
+    const bare = ((await s.call('GET', `/events/view/${String(a.id)}/includeEventCorrelations:0`)).json as J).Event;
+    expect(bare.RelatedEvent ?? []).toEqual([]);
   });
 
   it('never correlates the port half of ip|port, nor non-correlating types', async () => {

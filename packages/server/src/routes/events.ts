@@ -51,7 +51,9 @@ export function registerEventRoutes(app: FastifyInstance, ctx: RouteContext): vo
     handler: async (request) => {
       const p = await ctx.principal(request);
       const o = { ...paramsOf(request), ...bodyOf(request) };
-      const event = await events.view(p, String(o.id), { includeDeleted: includeDeleted(o.deleted), includeSightings: isTruthy(o.includeSightings) });
+      // MISP's `includeEventCorrelations: 0` (a sync's view) leaves RelatedEvent/RelatedAttribute out.
+      const correlations = o.includeEventCorrelations === undefined || isTruthy(o.includeEventCorrelations);
+      const event = await events.view(p, String(o.id), { includeDeleted: includeDeleted(o.deleted), includeSightings: isTruthy(o.includeSightings), includeCorrelations: correlations });
       await decorateEventView(ctx.services.intel, event, isTruthy(o.includeWarninglistHits));
       if (isTruthy(o.includeFeedCorrelations)) await ctx.services.feeds.attachFeedHits(p, event);
       return { Event: event };
