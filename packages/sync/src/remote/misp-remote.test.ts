@@ -59,7 +59,7 @@ describe('createMispRemote', () => {
     fake.put(event);
     const viewed = await remote.viewEvent(event.uuid);
     expect(viewed.Attribute).toHaveLength(1);
-    expect(fake.requests.at(-1)?.path).toBe(`/events/view/${event.uuid}/deleted:1/excludeGalaxy:1/includeEventCorrelations:0/includeFeedCorrelations:0/includeWarninglistHits:0/excludeLocalTags:1`);
+    expect(fake.requests.at(-1)?.path).toBe(`/events/view/${event.uuid}/deleted:1/includeSightings:1/excludeGalaxy:1/includeEventCorrelations:0/includeFeedCorrelations:0/includeWarninglistHits:0/excludeLocalTags:1`);
     expect(await remote.eventExists(event.uuid)).toBe(true);
     expect(await remote.eventExists('00000000-0000-4000-8000-000000000000')).toBe(false);
     expect(await failure(remote.viewEvent('00000000-0000-4000-8000-000000000000'))).toBeInstanceOf(NotFoundError);
