@@ -2,11 +2,9 @@ import type { Principal } from '../access/principal.js';
 import type { OrganisationRecord } from '../model/records.js';
 import type { Repositories } from '../ports/store.js';
 import type { CoreDeps } from './deps.js';
+import { isObj, text, UUID, type Json } from './json-fields.js';
+import { addExternalOrganisation, findOrganisation } from './remote-organisation.js';
 
-type Json = Record<string, unknown>;
-const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const text = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The event and its elements that may carry a `SharingGroup` block. */
 function elementsOf(ev: Json): Json[] {
@@ -24,13 +22,9 @@ async function orgFor(repos: Repositories, deps: Pick<CoreDeps, 'clock' | 'ids'>
   if (!isObj(block)) return undefined;
   const uuid = text(block.uuid);
   const name = text(block.name);
-  const found = (uuid !== undefined ? await repos.getOrganisation(uuid) : undefined) ?? (name !== undefined ? await repos.getOrganisation(name) : undefined);
+  const found = await findOrganisation(repos, { uuid, name });
   if (found !== undefined || name === undefined) return found;
-  const now = deps.clock.now();
-  return repos.insertOrganisation({
-    uuid: uuid !== undefined && UUID.test(uuid) ? uuid.toLowerCase() : deps.ids.uuid(), name, description: '', type: '', nationality: '', sector: '',
-    contacts: '', local: false, restricted_to_domain: '', landingpage: '', created_by: p.user.id, date_created: now, date_modified: now,
-  });
+  return addExternalOrganisation(repos, deps, p, uuid !== undefined && UUID.test(uuid) ? uuid.toLowerCase() : deps.ids.uuid(), name);
 }
 
 /**
@@ -41,7 +35,7 @@ async function orgFor(repos: Repositories, deps: Pick<CoreDeps, 'clock' | 'ids'>
  * id. Returns the rewritten event and the caller with the captured groups
  * added to what it may see, so the save that follows accepts them.
  */
-export async function captureSharingGroups(deps: Pick<CoreDeps, 'store' | 'clock' | 'ids'>, p: Principal, event: Json): Promise<{ event: Json; principal: Principal }> {
+export async function captureSharingGroups(deps: Pick<CoreDeps, 'store' | 'clock' | 'ids'>, p: Principal, event: Record<string, unknown>): Promise<{ event: Record<string, unknown>; principal: Principal }> {
   const elements = elementsOf(event).filter((e) => String(e.distribution) === '4' && isObj(e.SharingGroup) && text((e.SharingGroup as Json).uuid) !== undefined);
   if (elements.length === 0) return { event, principal: p };
   const captured = await deps.store.write(async (repos) => {

@@ -2,11 +2,9 @@ import type { Principal } from '../access/principal.js';
 import type { OrganisationRecord } from '../model/records.js';
 import type { Repositories } from '../ports/store.js';
 import type { CoreDeps } from './deps.js';
+import { isObj, text, UUID, type Json } from './json-fields.js';
+import { addExternalOrganisation, findOrganisation } from './remote-organisation.js';
 
-type Json = Record<string, unknown>;
-const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const text = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function attributesOf(ev: Json): Json[] {
   const list = (v: unknown): Json[] => (Array.isArray(v) ? v.filter(isObj) : []);
@@ -17,14 +15,10 @@ async function sightingOrg(repos: Repositories, deps: Pick<CoreDeps, 'clock'>, p
   const block = isObj(s.Organisation) ? s.Organisation : undefined;
   const uuid = text(block?.uuid) ?? text(s.org_uuid);
   const name = text(block?.name);
-  const found = (uuid !== undefined ? await repos.getOrganisation(uuid) : undefined) ?? (name !== undefined ? await repos.getOrganisation(name) : undefined);
+  const found = await findOrganisation(repos, { uuid, name });
   if (found !== undefined) return found;
   if (name === undefined || uuid === undefined || !UUID.test(uuid)) return p.org;
-  const now = deps.clock.now();
-  return repos.insertOrganisation({
-    uuid: uuid.toLowerCase(), name, description: '', type: '', nationality: '', sector: '', contacts: '', local: false,
-    restricted_to_domain: '', landingpage: '', created_by: p.user.id, date_created: now, date_modified: now,
-  });
+  return addExternalOrganisation(repos, deps, p, uuid.toLowerCase(), name);
 }
 
 /**
@@ -32,7 +26,7 @@ async function sightingOrg(repos: Repositories, deps: Pick<CoreDeps, 'clock'>, p
  * syncs them) once the event itself is saved: new ones by UUID, each with its reporting
  * organisation, already known ones skipped. Returns how many were added.
  */
-export async function captureSightings(deps: Pick<CoreDeps, 'store' | 'clock'>, p: Principal, event: Json): Promise<number> {
+export async function captureSightings(deps: Pick<CoreDeps, 'store' | 'clock'>, p: Principal, event: Record<string, unknown>): Promise<number> {
   const carried = attributesOf(event).filter((a) => Array.isArray(a.Sighting) && a.Sighting.length > 0 && text(a.uuid) !== undefined);
   if (carried.length === 0) return 0;
   return deps.store.write(async (repos) => {

@@ -11,6 +11,7 @@ import { audit } from './audit.js';
 import { publishAll, type CoreDeps, type Outgoing } from './deps.js';
 import { mergeEventContent } from './event-sync.js';
 import { writeAttributes, writeObject, writeReferences, type WriteContext } from './event-writer.js';
+import { addExternalOrganisation, findOrganisation } from './remote-organisation.js';
 import { createTagResolver } from './tag-resolver.js';
 import { visibleEvent } from './visible.js';
 
@@ -21,14 +22,10 @@ async function creatorOrg(repos: Repositories, p: Principal, deps: CoreDeps, inp
   const orgc = input.orgc;
   // Only sync users and site admins may create events on behalf of another organisation (MISP's rule).
   if (orgc === undefined || !(p.role.perm_sync || p.role.perm_site_admin)) return p.org;
-  const found = (orgc.uuid !== undefined ? await repos.getOrganisation(orgc.uuid) : undefined) ?? (orgc.name !== undefined ? await repos.getOrganisation(orgc.name) : undefined);
+  const found = await findOrganisation(repos, orgc);
   if (found !== undefined) return found;
   if (orgc.name === undefined) return p.org;
-  const now = deps.clock.now();
-  return repos.insertOrganisation({
-    uuid: orgc.uuid ?? deps.ids.uuid(), name: orgc.name, description: '', type: '', nationality: '', sector: '', contacts: '',
-    local: false, restricted_to_domain: '', landingpage: '', created_by: p.user.id, date_created: now, date_modified: now,
-  });
+  return addExternalOrganisation(repos, deps, p, orgc.uuid ?? deps.ids.uuid(), orgc.name);
 }
 
 /** Event use cases: add, view, edit, delete, publish, index, search. */

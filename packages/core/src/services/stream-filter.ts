@@ -1,11 +1,10 @@
 import { canSeeElement, canSeeEvent, type Distributed } from '../access/visibility.js';
 import type { Viewer } from '../ports/queries.js';
 import type { Store } from '../ports/store.js';
+import { isObj, type Json } from './json-fields.js';
 
-type Json = Record<string, unknown>;
 type EventHead = Distributed & { readonly org_id: number };
 
-const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const num = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 'string' && v !== '' ? Number(v) : Number.NaN);
 const head = (e: Json): EventHead | undefined => {
   const h = { org_id: num(e.org_id), distribution: num(e.distribution), sharing_group_id: num(e.sharing_group_id ?? 0) };

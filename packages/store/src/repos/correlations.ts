@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { correlationValues, ipRange, isIpType } from '@waggle/misp';
-import type { AttributeCorrelation, AttributeRecord, CorrelationRepository, EventRecord, Viewer } from '@waggle/core';
+import type { AttributeCorrelation, AttributeRecord, IpRangeRecord, CorrelationRepository, EventRecord, Viewer } from '@waggle/core';
 import { chunks, fromRow, type RepoContext } from '../db/rows.js';
 import { attributeVisible } from '../db/visibility.js';
 
@@ -40,15 +40,19 @@ const VALUE_CHUNK = 500;
 export function correlationRepository(ctx: RepoContext): CorrelationRepository {
   const { db } = ctx;
 
-  /** Correlating attributes of an event, or with the given ids. */
-  async function sources(where: { eventId: number } | { ids: readonly number[] }): Promise<Source[]> {
-    let q = db
+  /** Live attributes with correlation on, in events with correlation on: the only ones that correlate. */
+  const correlating = () =>
+    db
       .selectFrom('attributes')
       .innerJoin('events', 'events.id', 'attributes.event_id')
       .select(['attributes.id', 'attributes.event_id', 'attributes.type', 'attributes.value1', 'attributes.value2'])
       .where('attributes.deleted', '=', false)
       .where('attributes.disable_correlation', '=', false)
       .where('events.disable_correlation', '=', false);
+
+  /** Correlating attributes of an event, or with the given ids. */
+  async function sources(where: { eventId: number } | { ids: readonly number[] }): Promise<Source[]> {
+    let q = correlating();
     q = 'eventId' in where ? q.where('attributes.event_id', '=', where.eventId) : q.where('attributes.id', 'in', [...where.ids]);
     return (await q.execute()).map((r) => ({ id: Number(r.id), event_id: Number(r.event_id), type: r.type, value1: r.value1, value2: r.value2 }));
   }
@@ -92,14 +96,8 @@ export function correlationRepository(ctx: RepoContext): CorrelationRepository {
     for (const part of chunks(values, VALUE_CHUNK)) {
       const wanted = new Set(part);
       for (const column of ['attributes.value1', 'attributes.value2'] as const) {
-        const rows = await db
-          .selectFrom('attributes')
-          .innerJoin('events', 'events.id', 'attributes.event_id')
-          .select(['attributes.id', 'attributes.event_id', 'attributes.type', 'attributes.value1', 'attributes.value2'])
+        const rows = await correlating()
           .where(column, 'in', part)
-          .where('attributes.deleted', '=', false)
-          .where('attributes.disable_correlation', '=', false)
-          .where('events.disable_correlation', '=', false)
           .where((eb) => attributeVisible(eb, viewer))
           .execute();
         for (const r of rows) {
@@ -133,7 +131,7 @@ export function correlationRepository(ctx: RepoContext): CorrelationRepository {
 
   return {
     async addCorrelations(attributes) {
-      const ranges: { attribute_id: number; event_id: number; family: number; ip_start: string; ip_end: string; is_cidr: boolean }[] = [];
+      const ranges: RangeRow[] = [];
       for (const a of attributes) {
         if (a.deleted || a.disable_correlation) continue;
         const ip = ipPart(a);
@@ -171,14 +169,7 @@ export function correlationRepository(ctx: RepoContext): CorrelationRepository {
 }
 
 /** A stored IP range. */
-interface RangeRow {
-  attribute_id: number;
-  event_id: number;
-  family: number;
-  ip_start: string;
-  ip_end: string;
-  is_cidr: boolean;
-}
+type RangeRow = Omit<IpRangeRecord, 'id'>;
 
 const asRange = (r: Record<string, unknown>): RangeRow => ({
   attribute_id: Number(r.attribute_id),
