@@ -1,0 +1,2 @@
+// Public API of @waggle/honeypot.
+export {};

@@ -1,0 +1,2 @@
+// Re-exports of this area; filled in by its owner.
+export {};
