@@ -18,6 +18,7 @@ import { registerBlocklistRoutes } from './routes/sync/blocklist-routes.js';
 import { registerServerRoutes } from './routes/sync/server-routes.js';
 import { registerStreamRoutes } from './stream/stream-routes.js';
 import { registerFeedRoutes } from './routes/feeds/index.js';
+import { registerNativeRoutes } from './native/native-routes.js';
 
 /** What the HTTP app needs. */
 export interface AppDeps {
@@ -41,6 +42,8 @@ export function createApp(deps: AppDeps): FastifyInstance {
     exposeHeadRoutes: false,
     rewriteUrl: (req) => rewriteMispUrl(req.url ?? '/'),
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, caseSensitive: false },
+    // Only the native API declares schemas; it rejects unknown fields instead of dropping them.
+    ajv: { customOptions: { removeAdditional: false } },
   });
 
   // PyMISP sends `content-type: application/json` with empty bodies (GET, HEAD, body-less POST).
@@ -81,7 +84,9 @@ export function createApp(deps: AppDeps): FastifyInstance {
       const cached = (request as unknown as Record<symbol, Principal | undefined>)[PRINCIPAL];
       if (cached !== undefined) return cached;
       const header = request.headers.authorization ?? request.headers['x-misp-auth'];
-      const raw = Array.isArray(header) ? header[0] : header;
+      const first = Array.isArray(header) ? header[0] : header;
+      // The native API documents `Bearer <key>`; MISP clients send the raw key.
+      const raw = first?.replace(/^\s*Bearer\s+/i, '');
       const p = await deps.services.auth.authenticate(raw, request.ip);
       (request as unknown as Record<symbol, Principal>)[PRINCIPAL] = p;
       return p;
@@ -102,5 +107,6 @@ export function createApp(deps: AppDeps): FastifyInstance {
   registerBlocklistRoutes(app, ctx);
   if (deps.stream !== undefined) registerStreamRoutes(app, ctx, deps.stream);
   registerFeedRoutes(app, ctx);
+  registerNativeRoutes(app, ctx, deps.version);
   return app;
 }

@@ -18,6 +18,8 @@ function snake(segment: string): string {
 
 /** Returns the canonical URL for routing. */
 export function rewriteMispUrl(url: string): string {
+  // The native API (/api/v1/…) has plain REST paths: none of MISP's conventions apply.
+  if (url.startsWith('/api/')) return url;
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
   const query = q === -1 ? '' : url.slice(q + 1);
