@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError } from '@waggle/errors';
 import { Secret } from '@waggle/errors';
@@ -22,6 +23,10 @@ export interface Config {
   readonly feedIntervalSeconds: number;
   /** SQLite page cache in MiB. */
   readonly sqliteCacheMiB: number;
+  /** Anonymisation policy applied on outbound paths (YAML or JSON); undefined = off. */
+  readonly privacyPolicy: string | undefined;
+  /** The key store the policy names keys in (JSON file, mode 0600). */
+  readonly privacyKeys: string;
 }
 
 /** Raw options (flags win over environment variables). */
@@ -59,6 +64,9 @@ export function readConfig(input: ConfigInput, env: Env): Config {
   if (!Number.isInteger(feedInterval) || feedInterval < 0) problems.push('WAGGLE_FEED_INTERVAL must be a whole number of seconds (0 = off)');
   const cacheMb = Number(env.WAGGLE_SQLITE_CACHE_MB ?? '64');
   if (!Number.isFinite(cacheMb) || cacheMb < 2) problems.push('WAGGLE_SQLITE_CACHE_MB must be a number of MiB, at least 2');
+  const policyPath = env.WAGGLE_PRIVACY_POLICY;
+  const privacyPolicy = policyPath === undefined || policyPath === '' ? (existsSync(join(home, 'privacy-policy.yaml')) ? join(home, 'privacy-policy.yaml') : undefined) : resolve(policyPath);
+  if (privacyPolicy !== undefined && !existsSync(privacyPolicy)) problems.push(`WAGGLE_PRIVACY_POLICY: no such file ${privacyPolicy}`);
   if (problems.length > 0) throw new InputError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   return {
     home,
@@ -75,5 +83,7 @@ export function readConfig(input: ConfigInput, env: Env): Config {
     syncIntervalSeconds: syncInterval,
     feedIntervalSeconds: feedInterval,
     sqliteCacheMiB: cacheMb,
+    privacyPolicy,
+    privacyKeys: resolve(env.WAGGLE_PRIVACY_KEYS ?? join(home, 'privacy-keys.json')),
   };
 }

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createJsonFileKeyStore, loadPolicyFile, type KeyStore, type Policy } from '@waggle/privacy';
 import { createMemoryBus, createNatsBus, type Bus } from '@waggle/bus';
 import { DEFAULT_CORE_CONFIG, type CoreDeps, type Store } from '@waggle/core';
 import { builtinTemplatesDir, createTemplateRegistry, loadTemplatesFromDir, type TemplateRegistry } from '@waggle/misp';
@@ -32,6 +33,25 @@ function loadTemplates(config: Config, warn: (msg: string) => void): TemplateReg
   return registry;
 }
 
+/**
+ * The outbound anonymisation policy (if configured) and its key store. Keys the
+ * policy names but the store lacks are created here, once, so a fresh policy
+ * works at the first start; their material never leaves the store file.
+ */
+function openPrivacy(config: Config, warn: (msg: string) => void): { policy?: Policy; keys: KeyStore; onWithheld: (uuid: string, recipient: unknown, reason: string) => void } {
+  const keys = createJsonFileKeyStore(config.privacyKeys, { random: (n) => new Uint8Array(randomBytes(n)), now: () => new Date() });
+  const onWithheld = (uuid: string, _recipient: unknown, reason: string): void => warn(`event ${uuid} withheld: ${reason}`);
+  if (config.privacyPolicy === undefined) return { keys, onWithheld };
+  const policy = loadPolicyFile(config.privacyPolicy);
+  for (const name of new Set(Object.values(policy.keys))) {
+    if (!keys.has(name)) {
+      keys.add(name);
+      warn(`privacy: created key "${name}" in ${config.privacyKeys}`);
+    }
+  }
+  return { policy, keys, onWithheld };
+}
+
 /** Opens store and bus and builds the services. The composition root: the only place adapters are chosen. */
 export async function openRuntime(config: Config, warn: (msg: string) => void = () => {}): Promise<Runtime> {
   mkdirSync(config.home, { recursive: true });
@@ -52,7 +72,15 @@ export async function openRuntime(config: Config, warn: (msg: string) => void = 
     templates,
     config: { ...DEFAULT_CORE_CONFIG, correlationCap: config.correlationCap },
   };
-  const services = createServices(deps, { db: store.connection.db });
+  let privacy: ReturnType<typeof openPrivacy>;
+  try {
+    privacy = openPrivacy(config, warn);
+  } catch (error) {
+    await bus.close();
+    await store.close();
+    throw error;
+  }
+  const services = createServices(deps, { db: store.connection.db, privacy });
   // Keep planner statistics current as the store grows (see refreshStatistics).
   const stats = setInterval(() => {
     refreshStatistics(store.connection).catch((e: unknown) => warn(`statistics refresh failed: ${String(e)}`));

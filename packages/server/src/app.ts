@@ -9,6 +9,7 @@ import { registerEventRoutes } from './routes/events.js';
 import { registerMiscRoutes } from './routes/misc.js';
 import { registerObjectRoutes } from './routes/objects.js';
 import { registerSightingRoutes } from './routes/sightings.js';
+import { registerSightingExchangeRoutes } from './routes/sighting-exchange.js';
 import { registerTagRoutes } from './routes/tags.js';
 import { registerIntelRoutes } from './routes/intel/register-intel-routes.js';
 import { registerStixRoutes } from './routes/stix.js';
@@ -19,6 +20,7 @@ import { registerServerRoutes } from './routes/sync/server-routes.js';
 import { registerStreamRoutes } from './stream/stream-routes.js';
 import { registerFeedRoutes } from './routes/feeds/index.js';
 import { registerNativeRoutes } from './native/native-routes.js';
+import { registerAnonymizerRoutes } from './routes/anonymizer.js';
 
 /** What the HTTP app needs. */
 export interface AppDeps {
@@ -99,6 +101,7 @@ export function createApp(deps: AppDeps): FastifyInstance {
   registerObjectRoutes(app, ctx);
   registerTagRoutes(app, ctx);
   registerSightingRoutes(app, ctx);
+  registerSightingExchangeRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
   registerIntelRoutes(app, ctx);
   registerStixRoutes(app, ctx);
@@ -107,6 +110,7 @@ export function createApp(deps: AppDeps): FastifyInstance {
   registerBlocklistRoutes(app, ctx);
   if (deps.stream !== undefined) registerStreamRoutes(app, ctx, deps.stream);
   registerFeedRoutes(app, ctx);
+  registerAnonymizerRoutes(app, ctx);
   registerNativeRoutes(app, ctx, deps.version);
   return app;
 }

@@ -20,6 +20,10 @@ import { createIntelService, withTaxonomyRules } from './intel/index.js';
 import { createSyncService } from './sync/sync-service.js';
 import { createFeedService } from './feeds/index.js';
 import { createFeedStore } from '@waggle/store';
+import { randomBytes } from 'node:crypto';
+import { createMemoryKeyStore, type KeyStore, type Policy } from '@waggle/privacy';
+import { createOutboundPrivacy } from './privacy/outbound-privacy.js';
+import { withOutboundPrivacy } from './privacy/private-event-service.js';
 
 /** Adapters beyond the core's ports that some services need. */
 export interface ServiceAdapters {
@@ -27,6 +31,8 @@ export interface ServiceAdapters {
   readonly db: Kysely<Database>;
   /** HTTP client for remote servers and feeds (tests inject one; default: global fetch). */
   readonly fetch?: typeof fetch;
+  /** Outbound anonymisation: the operator's policy (absent = off) and the key store it names keys in. */
+  readonly privacy?: { readonly policy?: Policy; readonly keys: KeyStore; readonly onWithheld?: (eventUuid: string, recipient: unknown, reason: string) => void };
 }
 
 /** Builds every use case over the given adapters; admin changes invalidate the auth cache. */
@@ -35,14 +41,23 @@ export function createServices(deps: CoreDeps, adapters: ServiceAdapters): Servi
   const options = { onChange: () => auth.invalidate() };
   const events = createEventService(deps);
   const sharingGroups = createSharingGroupService(deps, options);
+  const sightings = createSightingService(deps);
+  const keys = adapters.privacy?.keys ?? createMemoryKeyStore({ random: (n) => new Uint8Array(randomBytes(n)), now: () => new Date() });
+  const privacy = createOutboundPrivacy({
+    policy: adapters.privacy?.policy,
+    keys,
+    now: () => new Date(deps.clock.now() * 1000),
+    ...(adapters.privacy?.onWithheld !== undefined ? { onWithheld: adapters.privacy.onWithheld } : {}),
+  });
   const intel = createIntelService({ documents: createIntelDocuments(adapters.db), store: deps.store });
   return {
     auth,
-    events,
+    events: withOutboundPrivacy(events, privacy),
+    rawEvents: events,
     attributes: createAttributeService(deps),
     objects: createObjectService(deps),
     tags: withTaxonomyRules(createTagService(deps), { intel, store: deps.store }),
-    sightings: createSightingService(deps),
+    sightings,
     admin: {
       organisations: createOrganisationService(deps, options),
       users: createUserService(deps, options),
@@ -51,7 +66,9 @@ export function createServices(deps: CoreDeps, adapters: ServiceAdapters): Servi
       sharingGroups,
     },
     intel,
-    feeds: createFeedService({ feedStore: createFeedStore(adapters.db), store: deps.store, events, auth, clock: deps.clock, db: adapters.db, ...(adapters.fetch !== undefined ? { fetch: adapters.fetch } : {}) }),
-    sync: createSyncService({ core: deps, db: adapters.db, events, sharingGroups, ...(adapters.fetch !== undefined ? { fetch: adapters.fetch } : {}) }),
+    privacy,
+    privacyKeys: keys,
+    feeds: createFeedService({ privacy, feedStore: createFeedStore(adapters.db), store: deps.store, events, auth, clock: deps.clock, db: adapters.db, ...(adapters.fetch !== undefined ? { fetch: adapters.fetch } : {}) }),
+    sync: createSyncService({ core: deps, db: adapters.db, events, sharingGroups, sightings, ...(adapters.fetch !== undefined ? { fetch: adapters.fetch } : {}) }),
   };
 }

@@ -38,7 +38,7 @@ export async function startServer(config: Config, out: Output, version: string):
       : async () => undefined;
     // With NATS, consumers also get the stream on per-audience subjects (see startAudienceBridge).
     const publisher = config.bus === undefined ? undefined : await connectNatsPublisher(config.bus.reveal());
-    const bridge = publisher === undefined ? undefined : await startAudienceBridge({ bus: runtime.deps.bus, store: runtime.store, publisher, onError: (e) => out.warn(`stream fan-out: ${String(e)}`) });
+    const bridge = publisher === undefined ? undefined : await startAudienceBridge({ bus: runtime.deps.bus, store: runtime.store, publisher, privacy: runtime.services.privacy, onError: (e) => out.warn(`stream fan-out: ${String(e)}`) });
     return {
       app,
       runtime,

@@ -3,6 +3,7 @@ import { requireSiteAdmin, type AuthService, type Clock, type EventService, type
 import type { FeedRecord, FeedStore } from '@waggle/store';
 import { cacheFeed } from './cache-feed.js';
 import { compareFeeds, type FeedDb } from './compare-feeds.js';
+import type { OutboundPrivacy } from '../privacy/outbound-privacy.js';
 import { exportFeed, type FeedExportOptions, type FeedExportResult } from './export-feed.js';
 import { newReport, problemOf, type FeedContext, type FeedFetchReport, type FeedLimits, type FeedProblem } from './feed-context.js';
 import { attachFeedHits, feedHits } from './feed-hits.js';
@@ -24,6 +25,8 @@ export interface FeedServiceDeps {
   /** The SQL handle, for feeds/compareFeeds (unavailable without it). */
   readonly db?: FeedDb;
   readonly limits?: Partial<FeedLimits>;
+  /** Outbound anonymisation applied to exported feeds (recipient kind `feed`). */
+  readonly privacy?: OutboundPrivacy;
 }
 
 /** Outcome of caching one feed. */
@@ -210,7 +213,7 @@ export function createFeedService(deps: FeedServiceDeps) {
     },
 
     /** Writes a MISP feed of the events `p` may see into `dir` (incremental). */
-    export: (dir: string, p: Principal, options: FeedExportOptions = {}): Promise<FeedExportResult> => exportFeed({ store, events: deps.events }, dir, p, options),
+    export: (dir: string, p: Principal, options: FeedExportOptions = {}): Promise<FeedExportResult> => exportFeed({ store, events: deps.events, ...(deps.privacy !== undefined ? { privacy: deps.privacy } : {}) }, dir, p, options),
 
     /** The principal scheduled fetches act as: the first enabled site administrator. */
     async importPrincipal(): Promise<Principal> {

@@ -1,5 +1,8 @@
 import { folderSink, writeFeedIncremental, type FeedListing, type IncrementalFeedResult } from '@waggle/feeds';
+import { basename, resolve } from 'node:path';
 import type { EventService, Principal, Store } from '@waggle/core';
+import type { OutboundPrivacy } from '../privacy/outbound-privacy.js';
+
 
 /** Options of a feed export. */
 export interface FeedExportOptions {
@@ -9,6 +12,11 @@ export interface FeedExportOptions {
   readonly distributions?: readonly number[];
   /** Local tags too (default false: they are meant for this instance only). */
   readonly includeLocalTags?: boolean;
+  /**
+   * Who the feed is for, as the anonymisation policy names feeds (default: the
+   * folder's name). Events the policy withholds from it are left out.
+   */
+  readonly recipient?: string;
 }
 
 /** What an export wrote. */
@@ -25,13 +33,27 @@ const PAGE = 500;
  * The listing is read a page at a time and only new or changed events are
  * loaded, one at a time, so memory stays bounded however many events there are.
  */
-export async function exportFeed(deps: { store: Store; events: EventService }, dir: string, p: Principal, options: FeedExportOptions = {}): Promise<FeedExportResult> {
+export async function exportFeed(deps: { store: Store; events: EventService; privacy?: OutboundPrivacy }, dir: string, p: Principal, options: FeedExportOptions = {}): Promise<FeedExportResult> {
+  const privacy = deps.privacy?.enabled === true ? deps.privacy : undefined;
+  const feed = options.recipient ?? basename(resolve(dir));
+  // No policy section for this feed: events produced here stay out of it (fail closed).
+  const withholdLocal = privacy !== undefined && !privacy.covers({ feed });
+  const localOrg = new Map<number, boolean>();
+  async function isLocal(orgId: number): Promise<boolean> {
+    let local = localOrg.get(orgId);
+    if (local === undefined) {
+      local = (await deps.store.read((repos) => repos.getOrganisation(orgId)))?.local ?? true;
+      localOrg.set(orgId, local);
+    }
+    return local;
+  }
   async function* listing(): AsyncGenerator<FeedListing> {
     for (let page = 1; ; page++) {
       const rows = await deps.store.read((repos) =>
         repos.listEvents({ ...(options.all === true ? {} : { published: true }), ...(options.distributions !== undefined ? { distribution: options.distributions } : {}), sort: 'id', direction: 'asc', limit: PAGE, page }, p.viewer),
       );
       for (const e of rows) {
+        if (withholdLocal && (await isLocal(e.orgc_id))) continue;
         yield { uuid: e.uuid, timestamp: e.timestamp };
       }
       if (rows.length < PAGE) return;
@@ -39,7 +61,17 @@ export async function exportFeed(deps: { store: Store; events: EventService }, d
   }
   const result = await writeFeedIncremental(
     folderSink(dir),
-    { events: listing(), loadEvent: async (uuid) => ({ Event: await deps.events.view(p, uuid, { includeCorrelations: false }) }) },
+    {
+      events: listing(),
+      loadEvent: async (uuid) => {
+        const view = await deps.events.view(p, uuid, { includeCorrelations: false });
+        if (privacy === undefined) return { Event: view };
+        const shaped = privacy.forRecipient(view, { feed });
+        // Cannot happen: events the policy withholds were left out of the listing above.
+        if (shaped === undefined) throw new Error(`event ${uuid} is withheld from feed ${feed}`);
+        return { Event: shaped };
+      },
+    },
     { includeLocalTags: options.includeLocalTags === true },
   );
   return { ...result, dir, events: result.written.length + result.unchanged.length };

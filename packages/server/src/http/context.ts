@@ -12,11 +12,16 @@ import type { AdminServices } from './admin-services.js';
 import type { SyncService } from '../sync/sync-service.js';
 import type { IntelService } from '../intel/intel-service.js';
 import type { FeedService } from '../feeds/index.js';
+import type { KeyStore } from '@waggle/privacy';
+import type { OutboundPrivacy } from '../privacy/outbound-privacy.js';
 
 /** The use cases the HTTP layer calls. */
 export interface Services {
   readonly auth: AuthService;
+  /** Events as API readers see them: shaped by the anonymisation policy for readers who are recipients. */
   readonly events: EventService;
+  /** Events without outbound anonymisation, for services acting on this instance's own behalf. */
+  readonly rawEvents: EventService;
   readonly attributes: AttributeService;
   readonly objects: ObjectService;
   readonly tags: TagService;
@@ -28,6 +33,10 @@ export interface Services {
   readonly intel: IntelService;
   /** Feeds: MISP, CSV and freetext feeds, their value cache, and feed export. */
   readonly feeds: FeedService;
+  /** The anonymiser on outbound paths (off when no policy is configured). */
+  readonly privacy: OutboundPrivacy;
+  /** Keys the anonymisation policy names (material never leaves the store). */
+  readonly privacyKeys: KeyStore;
 }
 
 /** What route modules receive. */

@@ -1,5 +1,8 @@
 import type { Bus, BusMessage, Subscription } from '@waggle/bus';
 import { createStreamFilter, type Store, type Viewer } from '@waggle/core';
+import type { RecipientRef } from '@waggle/privacy';
+import type { OutboundPrivacy } from '../privacy/outbound-privacy.js';
+import { shapeStreamMessage } from '../privacy/stream-privacy.js';
 
 /** Where audience copies go (a NATS connection in production, a list in tests). */
 export interface AudiencePublisher {
@@ -14,6 +17,8 @@ export interface AudienceBridgeDeps {
   /** Subject prefix (default `waggle.share`). */
   readonly prefix?: string;
   readonly onError?: (error: unknown) => void;
+  /** Outbound anonymisation: community and sharing-group subjects are recipients (`stream: community`, `sharing_group: <uuid>`). */
+  readonly privacy?: OutboundPrivacy;
 }
 
 /** A viewer from another organisation of the community, in no sharing group. */
@@ -42,7 +47,9 @@ export async function startAudienceBridge(deps: AudienceBridgeDeps): Promise<Sub
     return uuid;
   }
   async function fanOut(m: BusMessage): Promise<void> {
-    const community = await filter.visible(COMMUNITY, m.topic, m.payload);
+    const shape = (payload: unknown, recipient: RecipientRef): unknown =>
+      payload === undefined || deps.privacy === undefined ? payload : shapeStreamMessage(deps.privacy, m.topic, payload, () => recipient);
+    const community = shape(await filter.visible(COMMUNITY, m.topic, m.payload), { stream: 'community' });
     if (community !== undefined) deps.publisher.publish(`${prefix}.community.${m.topic}`, community);
     const head = await filter.eventOf(m.payload);
     if (head === undefined) return;
@@ -53,7 +60,7 @@ export async function startAudienceBridge(deps: AudienceBridgeDeps): Promise<Sub
     }
     if (head.distribution === 4 && head.sharing_group_id > 0) {
       const sg = await uuidOf('sg', head.sharing_group_id);
-      const members = await filter.visible({ ...COMMUNITY, sharingGroupIds: [head.sharing_group_id] }, m.topic, m.payload);
+      const members = shape(await filter.visible({ ...COMMUNITY, sharingGroupIds: [head.sharing_group_id] }, m.topic, m.payload), { sharing_group: { uuid: sg ?? '' } });
       if (sg !== undefined && members !== undefined) deps.publisher.publish(`${prefix}.sg.${sg}.${m.topic}`, members);
     }
   }

@@ -3,6 +3,7 @@ import { InputError } from '@waggle/errors';
 import { createStreamFilter, type CoreDeps } from '@waggle/core';
 import { MISP_TOPICS, type BusMessage } from '@waggle/bus';
 import { paramsOf, type RouteContext } from '../http/context.js';
+import { shapeStreamMessage } from '../privacy/stream-privacy.js';
 
 const HEARTBEAT_MS = 15_000;
 
@@ -35,7 +36,8 @@ export function registerStreamRoutes(app: FastifyInstance, ctx: RouteContext, de
     const send = (m: BusMessage): void => {
       if (topics !== undefined && !topics.has(m.topic)) return;
       chain = chain.then(async () => {
-        const payload = await filter.visible(p.viewer, m.topic, m.payload);
+        const visible = await filter.visible(p.viewer, m.topic, m.payload);
+        const payload = visible === undefined ? undefined : shapeStreamMessage(ctx.services.privacy, m.topic, visible, (event) => ctx.services.privacy.recipientOf(p, event));
         if (payload !== undefined && !res.destroyed) res.write(`id: ${m.id}\nevent: ${m.topic}\ndata: ${JSON.stringify(payload)}\n\n`);
       }).catch(() => undefined);
     };

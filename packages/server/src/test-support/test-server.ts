@@ -12,7 +12,8 @@ import { openSqlStore } from '@waggle/store';
 /** The SQL store the test server runs on (core's Store port plus the SQL connection). */
 export type SqlStore = Awaited<ReturnType<typeof openSqlStore>>;
 import { createApp } from '../app.js';
-import { createServices } from '../services.js';
+import { createServices, type ServiceAdapters } from '../services.js';
+import type { Services } from '../http/context.js';
 
 /** The engines the HTTP suites run on: SQLite always, PostgreSQL unless WAGGLE_SKIP_POSTGRES=1. */
 export function testEngines(): ('sqlite' | 'postgres')[] {
@@ -22,6 +23,7 @@ export function testEngines(): ('sqlite' | 'postgres')[] {
 /** A server on a fresh store, with an admin key and the bus messages it published. */
 export interface TestServer {
   readonly app: FastifyInstance;
+  readonly services: Services;
   readonly store: SqlStore;
   readonly bus: Bus;
   readonly adminKey: string;
@@ -60,7 +62,7 @@ async function openStore(engine: 'sqlite' | 'postgres'): Promise<{ store: SqlSto
 }
 
 /** Starts an in-process server (fastify inject, no socket) on the given engine. */
-export async function startTestServer(engine: 'sqlite' | 'postgres', overrides: Partial<CoreDeps['config']> = {}): Promise<TestServer> {
+export async function startTestServer(engine: 'sqlite' | 'postgres', overrides: Partial<CoreDeps['config']> = {}, adapters: Pick<ServiceAdapters, 'privacy'> = {}): Promise<TestServer> {
   const { store, cleanup } = await openStore(engine);
   const bus = createMemoryBus();
   const messages: BusMessage[] = [];
@@ -80,10 +82,12 @@ export async function startTestServer(engine: 'sqlite' | 'postgres', overrides: 
   await ensureDefaults(deps);
   const adminKey = randomBytes(30).toString('base64').replace(/[^A-Za-z0-9]/g, 'x').slice(0, 40).padEnd(40, 'a');
   await bootstrapAdmin(deps, { orgName: 'ORGNAME', email: 'admin@admin.test', authKey: adminKey });
-  const app = createApp({ services: createServices(deps, { db: store.connection.db }), version: '0.1.0-test', stream: deps });
+  const services = createServices(deps, { db: store.connection.db, ...adapters });
+  const app = createApp({ services, version: '0.1.0-test', stream: deps });
   await app.ready();
   return {
     app,
+    services,
     store,
     bus,
     adminKey,
