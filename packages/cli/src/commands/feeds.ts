@@ -123,12 +123,12 @@ export function registerFeedCommands(program: Command, withStore: WithStore): vo
 
   // `export` (MISP JSON of every event) is defined in main.ts; `export feed` is its sub-command.
   const exportCommand = program.commands.find((c) => c.name() === 'export') ?? program.command('export');
-  withStore(exportCommand.command('feed').argument('<dir>', 'folder to write (created if missing; updated incrementally)').option('--all', 'unpublished events too').description('write a MISP feed (manifest.json, <uuid>.json, hashes.csv)')).action(
+  withStore(exportCommand.command('feed').argument('<dir>', 'folder to write (created if missing; updated incrementally)').option('--all', 'unpublished events too').option('--recipient <name>', 'who the feed is for, as the anonymisation policy names feeds (default: the folder name)').description('write a MISP feed (manifest.json, <uuid>.json, hashes.csv); with WAGGLE_PRIVACY_POLICY, anonymised for the feed')).action(
     async (dir: string, _opts: ConfigInput, command: Command) => {
       // Options given after `export` belong to the parent command; merge them.
-      const opts = command.optsWithGlobals<ConfigInput & { all?: boolean }>();
+      const opts = command.optsWithGlobals<ConfigInput & { all?: boolean; recipient?: string }>();
       await withRuntime(opts, async (rt, out) => {
-        const r = await rt.services.feeds.export(dir, await adminPrincipal(rt), { all: opts.all === true });
+        const r = await rt.services.feeds.export(dir, await adminPrincipal(rt), { all: opts.all === true, ...(opts.recipient !== undefined ? { recipient: opts.recipient } : {}) });
         out.info(`feed in ${r.dir}: ${r.events} events (${r.written.length} written, ${r.unchanged.length} unchanged, ${r.removed.length} removed${r.rebuilt ? ', rebuilt' : ''})`);
       });
     },
