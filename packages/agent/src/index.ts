@@ -1,0 +1,22 @@
+// Public API of @waggle/agent.
+export { createAgent, privilegeLimitations } from './agent.js';
+export type { Agent, AgentDeps, AgentStatus } from './agent.js';
+export { parseAgentConfig } from './config/agent-config.js';
+export type { AgentConfig } from './config/agent-config.js';
+export { parseAuthMessage, parseJournalLine, parseSyslogLine, syslogTime } from './sources/auth-line.js';
+export type { HostEvent } from './sources/auth-line.js';
+export { tailFile } from './sources/file-tail.js';
+export type { FileTail, TailFileOptions, TailStatus } from './sources/file-tail.js';
+export { diffBaselines, scanPaths } from './sources/file-integrity.js';
+export type { Baseline, FileChange, FileRecord, ScanOptions, ScanResult } from './sources/file-integrity.js';
+export { RULE_IDS, RULE_TECHNIQUE } from './rules/alert.js';
+export type { Alert, RuleId, Severity } from './rules/alert.js';
+export { createRuleEngine, DEFAULT_RULE_SETTINGS } from './rules/rule-engine.js';
+export type { RuleEngine, RuleSettings } from './rules/rule-engine.js';
+export { packageChanges } from './rules/package-changes.js';
+export { alertsToEvent } from './report/alerts-to-event.js';
+export type { AlertEventOptions } from './report/alerts-to-event.js';
+export { createAlertReporter } from './report/alert-reporter.js';
+export type { AlertReporter, AlertReporterDeps, FlushResult } from './report/alert-reporter.js';
+export { createDecoyResponder, DEFAULT_DECOY_SETTINGS, redirectRule } from './response/decoy-responder.js';
+export type { Decoy, DecoyResponder, DecoyResponderDeps, DecoySettings, ResponseAction } from './response/decoy-responder.js';
