@@ -12,6 +12,13 @@ const AREAS: Readonly<Record<string, () => Promise<AreaRunner>>> = {
   stix: async () => (await import('./stix/stix-bench.js')).runStixBench,
   intel: async () => (await import('./intel/intel-bench.js')).runIntelBench,
   sync: async () => (await import('./sync/sync-bench.js')).runSyncBench,
+  honeypot: async () => (await import('./honeypot/honeypot-bench.js')).runHoneypotBench,
+  anonymizer: async () => (await import('./privacy/event-anonymisation.js')).runAnonymizerBench,
+  privacy: async () => (await import('./privacy/privacy-bench.js')).runPrivacyBench,
+  apt: async () => (await import('./risk/apt-bench.js')).runAptBench,
+  inventory: async () => (await import('./inventory/inventory-bench.js')).runInventoryBench,
+  agent: async () => (await import('./agent/agent-bench.js')).runAgentBench,
+  'privacy-release': async () => (await import('./privacy/release-bench.js')).runReleaseBench,
 };
 
 function explain(error: unknown): string {
