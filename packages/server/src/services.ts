@@ -8,6 +8,7 @@ import {
   createRoleService,
   createSharingGroupService,
   createSightingService,
+  createGalaxyClusterService,
   createTagService,
   createUserService,
   type CoreDeps,
@@ -23,7 +24,7 @@ import { createFeedStore } from '@waggle/store';
 import { randomBytes } from 'node:crypto';
 import { createMemoryKeyStore, type KeyStore, type Policy } from '@waggle/privacy';
 import { createOutboundPrivacy } from './privacy/outbound-privacy.js';
-import { withOutboundPrivacy } from './privacy/private-event-service.js';
+import { withAttributePrivacy, withOutboundPrivacy } from './privacy/private-event-service.js';
 
 /** Adapters beyond the core's ports that some services need. */
 export interface ServiceAdapters {
@@ -42,6 +43,7 @@ export function createServices(deps: CoreDeps, adapters: ServiceAdapters): Servi
   const events = createEventService(deps);
   const sharingGroups = createSharingGroupService(deps, options);
   const sightings = createSightingService(deps);
+  const galaxyClusters = createGalaxyClusterService(deps);
   const keys = adapters.privacy?.keys ?? createMemoryKeyStore({ random: (n) => new Uint8Array(randomBytes(n)), now: () => new Date() });
   const privacy = createOutboundPrivacy({
     policy: adapters.privacy?.policy,
@@ -54,10 +56,12 @@ export function createServices(deps: CoreDeps, adapters: ServiceAdapters): Servi
     auth,
     events: withOutboundPrivacy(events, privacy),
     rawEvents: events,
-    attributes: createAttributeService(deps),
-    objects: createObjectService(deps),
+    ...withAttributePrivacy({ attributes: createAttributeService(deps), objects: createObjectService(deps), rawEvents: events }, privacy, async () =>
+      (await deps.store.read((repos) => repos.listOrganisations({ local: true }))).map((o) => o.id),
+    ),
     tags: withTaxonomyRules(createTagService(deps), { intel, store: deps.store }),
     sightings,
+    galaxyClusters,
     admin: {
       organisations: createOrganisationService(deps, options),
       users: createUserService(deps, options),
@@ -69,6 +73,6 @@ export function createServices(deps: CoreDeps, adapters: ServiceAdapters): Servi
     privacy,
     privacyKeys: keys,
     feeds: createFeedService({ privacy, feedStore: createFeedStore(adapters.db), store: deps.store, events, auth, clock: deps.clock, db: adapters.db, ...(adapters.fetch !== undefined ? { fetch: adapters.fetch } : {}) }),
-    sync: createSyncService({ core: deps, db: adapters.db, events, sharingGroups, sightings, ...(adapters.fetch !== undefined ? { fetch: adapters.fetch } : {}) }),
+    sync: createSyncService({ core: deps, db: adapters.db, events, sharingGroups, sightings, galaxyClusters, ...(adapters.fetch !== undefined ? { fetch: adapters.fetch } : {}) }),
   };
 }

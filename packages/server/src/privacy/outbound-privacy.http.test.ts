@@ -103,6 +103,17 @@ describe.each(testEngines())('outbound anonymisation on %s', (engine) => {
     expect(objects.body).toContain(ATTACKER[1]);
   });
 
+  it('gives recipients no attribute- or object-level values of events produced here (fail closed)', async () => {
+    const own = ((await s.call('POST', '/attributes/restSearch', { value: VICTIM[0] })).json as J).response.Attribute as J[];
+    expect(own).toHaveLength(1);
+    const partnerJson = await s.call('POST', '/attributes/restSearch', { value: VICTIM[0] }, partner.key);
+    expect(((partnerJson.json as J).response.Attribute as J[])).toHaveLength(0);
+    const csv = await s.call('POST', '/attributes/restSearch', { returnFormat: 'csv', eventid: eventId }, partner.key);
+    for (const v of VICTIM) expect(csv.text).not.toContain(v);
+    expect((await s.call('GET', `/attributes/view/${String(own[0]?.id)}`, undefined, partner.key)).status).toBe(404);
+    expect((await s.call('GET', `/attributes/view/${String(own[0]?.id)}`, undefined, colleague.key)).status).toBe(200);
+  });
+
   it('exports feeds anonymised for the feed, and never anonymises twice', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'waggle-anon-feed-'));
     dirs.push(dir);
@@ -116,7 +127,7 @@ describe.each(testEngines())('outbound anonymisation on %s', (engine) => {
     // An anonymised event posted back through the anonymizer passes unchanged.
     const first = await s.call('POST', '/anonymizer/anonymize', { event: JSON.parse(text), recipient: 'default' });
     expect(first.status).toBe(200);
-    expect((first.json as J).report.alreadyAnonymised).toBe(true);
+    expect((first.json as J).report, JSON.stringify((first.json as J).report).slice(0, 600)).toMatchObject({ alreadyAnonymised: true });
   });
 
   it('anonymises and previews on request, and refuses a recipient nothing is written for', async () => {

@@ -92,9 +92,11 @@ export function createOutboundPrivacy(deps: OutboundPrivacyDeps): OutboundPrivac
       const orgc = bare(event).Orgc;
       const producer = isObj(orgc) ? String(orgc.uuid ?? '') : '';
       if (producer !== '' && producer === p.org.uuid) return undefined;
-      if (!p.role.perm_sync && p.org.local) return undefined;
+      // A sync user is another instance (MISP's site-admin role has perm_sync too, and is local).
+      const syncUser = p.role.perm_sync && !p.role.perm_site_admin;
+      if (!syncUser && p.org.local) return undefined;
       const organisation = { name: p.org.name, uuid: p.org.uuid };
-      return p.role.perm_sync ? { organisation, server: organisation } : { organisation };
+      return syncUser ? { organisation, server: organisation } : { organisation };
     },
   };
 }

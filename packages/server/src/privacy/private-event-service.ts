@@ -1,5 +1,5 @@
 import { NotFoundError } from '@waggle/errors';
-import type { EventService, MispJson, Principal } from '@waggle/core';
+import type { AttributeService, EventService, MispJson, ObjectService, Principal, SearchFilters } from '@waggle/core';
 import type { OutboundPrivacy } from './outbound-privacy.js';
 
 /**
@@ -39,6 +39,66 @@ export function withOutboundPrivacy(events: EventService, privacy: OutboundPriva
         if (shaped !== undefined) out.push(shaped === row ? row : { ...row, info: shaped.info });
       }
       return out;
+    },
+  };
+}
+
+/** Ids of the organisations local to this instance (their events are "produced here"). */
+export type LocalOrganisationIds = () => Promise<readonly number[]>;
+
+function withoutLocal(filters: SearchFilters, local: readonly number[]): SearchFilters {
+  const org = filters.org ?? { include: [], exclude: [] };
+  return { ...filters, org: { include: org.include, exclude: [...org.exclude, ...local.map(String)] } };
+}
+
+/**
+ * Attribute- and object-level reads carry single values without the event
+ * context a policy decides on. While a policy is on, readers who are
+ * recipients get none of those produced here (fail closed): searches leave
+ * out events of local organisations, single views answer as absent. They
+ * get the anonymised values through the event-level paths (views, restSearch
+ * on events, STIX, TAXII, sync).
+ */
+export function withAttributePrivacy(
+  services: { attributes: AttributeService; objects: ObjectService; rawEvents: EventService },
+  privacy: OutboundPrivacy,
+  localOrgIds: LocalOrganisationIds,
+): { attributes: AttributeService; objects: ObjectService } {
+  const { attributes, objects, rawEvents } = services;
+  if (!privacy.enabled) return { attributes, objects };
+  const isRecipient = (p: Principal): boolean => privacy.recipientOf(p, {}) !== undefined;
+  const guardView = async (p: Principal, json: MispJson): Promise<MispJson> => {
+    if (!isRecipient(p)) return json;
+    const head = await rawEvents.view(p, String(json.event_id), { metadata: true, includeCorrelations: false });
+    const orgc = head.Orgc as { local?: unknown } | undefined;
+    // Produced here (or unknown): withheld from a recipient at this level.
+    if (orgc === undefined || orgc.local === true || orgc.local === 1 || orgc.local === '1') throw new NotFoundError('Invalid attribute', { field: 'id' });
+    return json;
+  };
+  return {
+    attributes: {
+      ...attributes,
+      async view(p, ref) {
+        return guardView(p, await attributes.view(p, ref));
+      },
+      async *search(p, filters, opts) {
+        yield* attributes.search(p, isRecipient(p) ? withoutLocal(filters, await localOrgIds()) : filters, opts);
+      },
+      async *searchRecords(p, filters, batchSize) {
+        yield* attributes.searchRecords(p, isRecipient(p) ? withoutLocal(filters, await localOrgIds()) : filters, batchSize);
+      },
+      async count(p, filters) {
+        return attributes.count(p, isRecipient(p) ? withoutLocal(filters, await localOrgIds()) : filters);
+      },
+    },
+    objects: {
+      ...objects,
+      async view(p, ref) {
+        return guardView(p, await objects.view(p, ref));
+      },
+      async search(p, filters) {
+        return objects.search(p, isRecipient(p) ? withoutLocal(filters, await localOrgIds()) : filters);
+      },
     },
   };
 }
