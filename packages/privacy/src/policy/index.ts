@@ -1,2 +1,27 @@
-// Re-exports of this area; filled in by its owner.
-export {};
+// The anonymiser's policy language and engine.
+export { POLICY_FIELDS, TIME_UNITS, actionSchema, policySchema } from './policy-schema.js';
+export type { Action, KeepSection, Policy, PolicyField, Recipient, RecipientMatch, Rule, RuleMatch, TechniqueName } from './policy-schema.js';
+export { parsePolicy } from './parse-policy.js';
+export type { PolicyFormat, PolicyProblem } from './parse-policy.js';
+export { loadPolicyFile } from './load-policy-file.js';
+export { defaultPolicy, defaultPolicyPath } from './default-policy.js';
+export type { DefaultPolicyOptions } from './default-policy.js';
+export { selectRecipient } from './recipient.js';
+export type { RecipientDescription, RecipientFacets, RecipientKind, RecipientRef } from './recipient.js';
+export { matchRule } from './match-rule.js';
+export type { Subject } from './subject.js';
+export { KEY_BYTES, keyVersion } from './key-store.js';
+export type { KeyInfo, KeyStore, KeyVersion } from './key-store.js';
+export { createMemoryKeyStore } from './memory-key-store.js';
+export type { KeyStoreDeps } from './memory-key-store.js';
+export { createJsonFileKeyStore } from './json-file-key-store.js';
+export { createAnonymizer } from './anonymize-event.js';
+export type { AnonymisationResult, Anonymizer, AnonymizerDeps } from './anonymize-event.js';
+export { ANONYMISATION_TEMPLATE_UUID, anonymisedTag, isWaggleAnonymisationObject } from './anonymisation-object.js';
+export { WITHHELD_INFO } from './event-fields.js';
+export type { AnonymisationReport, OutcomeCounts, RemovedObject, SuppressedItem } from './report.js';
+export type { AnonymisationPreview, PreviewEntry } from './preview.js';
+export type { JsonObject, MispEventJson } from './misp-event-json.js';
+export { utilityReport } from './utility-report.js';
+export type { Share, UtilityReport } from './utility-report.js';
+export { formatUtilityTable } from './utility-table.js';
