@@ -1,2 +1,27 @@
-// Re-exports of this area; filled in by its owner.
-export {};
+// Public API of the APT update-strategy model (Di Tizio, Armellini, Massacci, IEEE TSE 2022).
+export { parseCsv, parseCsvTable } from './csv.js';
+export type { CsvTable } from './csv.js';
+export { APT_PERIOD, formatMonth, monthIndex, parseMonth } from './months.js';
+export { APT_PRODUCTS, isWindowsRow } from './products.js';
+export type { AptProductSpec } from './products.js';
+export { compareVersionKeys, majorLine, normalizeUpdate, normalizeVersion, versionKey } from './versions.js';
+export { normalizeCveId } from './parse-campaigns.js';
+export { APT_FILES, REQUIRED_APT_FILES, parseAptDatabase } from './parse-apt-database.js';
+export type { AptPeriod } from './parse-apt-database.js';
+export { loadAptDatabase } from './load-apt-database.js';
+export type { AptCampaign, AptCve, AptDatabase, AptDatabaseStats, AptProduct, AptProductVersion } from './types.js';
+export { addMonth, createMonthSet, hasMonth, hasMonthFrom, isEmptyMonthSet, monthsOf } from './month-set.js';
+export type { MonthSet } from './month-set.js';
+export { APT_CASES, APT_STRATEGIES, DEFAULT_DELAYS, strategyName } from './strategy.js';
+export type { AptCase, AptStrategy, StrategySpec } from './strategy.js';
+export { installedSchedule, startVersion } from './strategy-schedule.js';
+export type { StartVersion } from './strategy-schedule.js';
+export { campaignMatrix, campaignSucceeds, countUpdates, strategyMatrices } from './strategy-matrix.js';
+export type { CampaignMatrix, StrategyMatrix } from './strategy-matrix.js';
+export { campaignMatrices, campaignOutcomes, computeStrategyTable, evaluateStrategy, rowOddsRatio, strategyAgreement, strategySpecs } from './strategy-table.js';
+export type { StrategyAgreement, StrategyRow, StrategyTableOptions } from './strategy-table.js';
+export { agrestiCoull, oddsRatio } from './stats.js';
+export type { Proportion } from './stats.js';
+export { formatStrategyTable } from './format-strategy-table.js';
+export { linkAptGalaxies } from './galaxy-link.js';
+export type { AptGalaxyLinks, GalaxyLink, GalaxyLookup, LinkedName } from './galaxy-link.js';

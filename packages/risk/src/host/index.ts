@@ -1,2 +1,22 @@
-// Re-exports of this area; filled in by its owner.
-export {};
+// Re-exports of the host-risk area.
+export { assessHost } from './assess-host.js';
+export type { HostRisk, HostRiskInput, HostRiskOptions, PatchAdvice, RiskContribution } from './assess-host.js';
+export { assessVulnerability, groupByVulnerability } from './vulnerability-risk.js';
+export type { VulnerabilityRisk, RiskFactor, VulnerabilityGroup, VulnerabilityContext } from './vulnerability-risk.js';
+export { noisyOr } from './noisy-or.js';
+export { DEFAULT_RISK_PARAMETERS } from './risk-parameters.js';
+export type { RiskParameters, ExposureLevel } from './risk-parameters.js';
+export { createExposureMap } from './exposure.js';
+export type { ExposureMap, PackageExposure } from './exposure.js';
+export { isLoopbackAddress, parseListeningServices } from './listening-service.js';
+export type { ListeningService } from './listening-service.js';
+export { parseProcNetTcp, readProcListeners } from './proc-net.js';
+export type { ProcFs, ProcListeners } from './proc-net.js';
+export { parseEvidence } from './evidence.js';
+export type { Evidence, CveSighting, HostAlert, SectorActor } from './evidence.js';
+export { actorEvidence, actorOfTag, alertEvidence, evidenceFromMisp, HOST_RISK_TAG, hostTag, mergeEvidence, sectorTag, sightingEvidence, techniquesOfTag } from './waggle-evidence.js';
+export type { ActorEvidenceOptions, AlertEvidenceOptions, IgnoreOptions, MappedEvidence, MispEvidenceAnswers, MispEvidenceOptions, SightingEvidenceOptions } from './waggle-evidence.js';
+export { attributesOfAnswer, cvesIn, eventsOfAnswer, sightingsOfAnswer } from './misp-json.js';
+export type { MispAttributeJson, MispEventJson, MispSightingJson, MispTagJson } from './misp-json.js';
+export { intelTrigger } from './intel-trigger.js';
+export type { IntelWatch } from './intel-trigger.js';
