@@ -73,6 +73,6 @@ export function createServices(deps: CoreDeps, adapters: ServiceAdapters): Servi
     privacy,
     privacyKeys: keys,
     feeds: createFeedService({ privacy, feedStore: createFeedStore(adapters.db), store: deps.store, events, auth, clock: deps.clock, db: adapters.db, ...(adapters.fetch !== undefined ? { fetch: adapters.fetch } : {}) }),
-    sync: createSyncService({ core: deps, db: adapters.db, events, sharingGroups, sightings, galaxyClusters, ...(adapters.fetch !== undefined ? { fetch: adapters.fetch } : {}) }),
+    sync: createSyncService({ privacy, core: deps, db: adapters.db, events, sharingGroups, sightings, galaxyClusters, ...(adapters.fetch !== undefined ? { fetch: adapters.fetch } : {}) }),
   };
 }

@@ -3,6 +3,7 @@ import { ConflictError, ForbiddenError } from '@waggle/errors';
 import { parseEvent, type EventService, type MispJson, type Principal, type SharingGroupService } from '@waggle/core';
 import type { Blocklists, Database } from '@waggle/store';
 import type { LocalSide, MispEventJson, SyncCursor, SyncServer } from '@waggle/sync';
+import { embedSharingGroups } from './sharing-group-blocks.js';
 
 /** What the local side of a sync works with. */
 export interface LocalSideDeps {
@@ -16,11 +17,29 @@ export interface LocalSideDeps {
   readonly capture: (p: Principal, event: Record<string, unknown>) => Promise<{ event: Record<string, unknown>; principal: Principal }>;
   /** Stores the sightings carried inside the event's attributes (after the event is saved). */
   readonly sightings: (p: Principal, event: Record<string, unknown>) => Promise<number>;
+  /**
+   * The event as `server` may receive it (outbound anonymisation), or undefined
+   * when it must not leave for that server. Absent: events are pushed as stored.
+   */
+  readonly outbound?: (server: SyncServer, event: Record<string, unknown>) => Record<string, unknown> | undefined;
 }
 
 type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const eventOf = (json: MispEventJson): Json => (isObj((json as Json).Event) ? ((json as Json).Event as Json) : (json as Json));
+
+/**
+ * Leaves in a pushed event only the sightings the remote organisation may see
+ * (MISP pushes as a "fake sync user" of that organisation): all of them on an
+ * event it owns, else its own; none when the remote organisation is unknown.
+ */
+function keepSightingsFor(view: MispJson, remoteOrgUuid: string | undefined): void {
+  const owner = isObj(view.Org) ? String(view.Org.uuid ?? '').toLowerCase() : '';
+  if (remoteOrgUuid !== undefined && owner === remoteOrgUuid) return;
+  const keep = (s: unknown): boolean => remoteOrgUuid !== undefined && isObj(s) && isObj(s.Organisation) && String(s.Organisation.uuid ?? '').toLowerCase() === remoteOrgUuid;
+  const attributes = [...((view.Attribute as Json[] | undefined) ?? []), ...((view.Object as Json[] | undefined) ?? []).flatMap((o) => (o.Attribute as Json[] | undefined) ?? [])];
+  for (const a of attributes) if (Array.isArray(a.Sighting)) a.Sighting = a.Sighting.filter(keep);
+}
 
 /**
  * The sync engines' port over this instance: timestamps from the events table,
@@ -34,36 +53,7 @@ export function createLocalSide(deps: LocalSideDeps): LocalSide {
   // (not for site admins, who edit as users). The viewer keeps the actor's sight.
   const syncActor: Principal = { ...actor, role: { ...actor.role, perm_sync: true, perm_site_admin: false } };
 
-  async function sharingGroupBlocks(ids: Iterable<number>): Promise<Map<number, Json>> {
-    const out = new Map<number, Json>();
-    for (const id of new Set(ids)) {
-      if (id === 0) continue;
-      const view = (await deps.sharingGroups.view(actor, id)) as Json;
-      const head = isObj(view.SharingGroup) ? view.SharingGroup : {};
-      out.set(id, { ...head, Organisation: view.Organisation, SharingGroupOrg: view.SharingGroupOrg, SharingGroupServer: view.SharingGroupServer });
-    }
-    return out;
-  }
-
-  /** Embeds `SharingGroup` blocks on the event and on its distribution-4 elements; returns the bare event. */
-  async function withSharingGroups(json: MispJson): Promise<MispJson> {
-    const ev = eventOf(json as MispEventJson);
-    const elements: Json[] = [ev];
-    for (const a of (ev.Attribute as Json[] | undefined) ?? []) elements.push(a);
-    for (const o of (ev.Object as Json[] | undefined) ?? []) {
-      elements.push(o);
-      for (const a of (o.Attribute as Json[] | undefined) ?? []) elements.push(a);
-    }
-    const wanted = elements.filter((e) => String(e.distribution) === '4').map((e) => Number(e.sharing_group_id));
-    if (wanted.length === 0) return ev;
-    const blocks = await sharingGroupBlocks(wanted);
-    for (const e of elements) {
-      if (String(e.distribution) !== '4') continue;
-      const block = blocks.get(Number(e.sharing_group_id));
-      if (block !== undefined) e.SharingGroup = block;
-    }
-    return ev;
-  }
+  const withSharingGroups = (json: MispJson): Promise<MispJson> => embedSharingGroups(deps.sharingGroups, actor, json);
 
   return {
     async eventTimestamps(uuids) {
@@ -103,7 +93,7 @@ export function createLocalSide(deps: LocalSideDeps): LocalSide {
       return 'updated';
     },
 
-    async eventsForPush(_server: SyncServer, after: SyncCursor | undefined, limit: number) {
+    async eventsForPush(server: SyncServer, after: SyncCursor | undefined, limit: number) {
       let q = db.selectFrom('events').select(['id', 'uuid', 'timestamp']).where('published', '=', true);
       if (after !== undefined) {
         q = q.where((eb) => eb.or([eb('timestamp', '>', after.timestamp), eb.and([eb('timestamp', '=', after.timestamp), eb('uuid', '>', after.uuid)])]));
@@ -112,8 +102,12 @@ export function createLocalSide(deps: LocalSideDeps): LocalSide {
       const out: MispEventJson[] = [];
       for (const r of rows) {
         const view = await events.view(actor, Number(r.id), { includeDeleted: true, includeSightings: true });
+        keepSightingsFor(view, server.remoteOrgUuid);
+        // Anonymised for this server before anything else is added; a withheld event goes as
+        // organisation-only, which the push rules never send (the cursor still moves past it).
+        const shaped = deps.outbound === undefined ? view : (deps.outbound(server, view) ?? { ...view, distribution: '0' });
         // The engines take bare events (no `Event` wrapper).
-        out.push((await withSharingGroups({ Event: view })) as MispEventJson);
+        out.push((await withSharingGroups({ Event: shaped })) as MispEventJson);
       }
       return out;
     },

@@ -1,10 +1,18 @@
+import type { OutboundPrivacy } from '../privacy/outbound-privacy.js';
 import type { Kysely } from 'kysely';
 import { NotFoundError } from '@waggle/errors';
-import { captureSharingGroups, captureSightings, requireSiteAdmin, type CoreDeps, type EventService, type MispJson, type OrganisationRecord, type Principal, type ServerRecord, type SharingGroupService } from '@waggle/core';
+import { captureSharingGroups, captureSightings, requireSiteAdmin, type CoreDeps, type EventService, type MispJson, type OrganisationRecord, type Principal, type ServerRecord, type SharingGroupService, type SightingService, type GalaxyClusterService } from '@waggle/core';
 import { createBlocklists, createSqlSyncState, type Blocklists, type Database, type SqlSyncState, type SyncLogRecord } from '@waggle/store';
-import { createMispRemote, pull, push, type SyncReport } from '@waggle/sync';
+import { createMispRemote, pull, pullGalaxyClusters, pullSightings, push, pushGalaxyClusters, pushSightings, type ChannelReport, type SyncReport, type SyncServer } from '@waggle/sync';
+import { createClusterSide } from './cluster-side.js';
 import { createLocalSide } from './local-side.js';
+import { createSightingSide } from './sighting-side.js';
 import { parseServerInput, serverJson, toSyncServer } from './server-json.js';
+
+/** Pushed events shaped for the server they go to: recipient `{server, organisation}` of the policy. */
+function outboundFor(privacy: OutboundPrivacy): (server: SyncServer, event: Record<string, unknown>) => Record<string, unknown> | undefined {
+  return (server, event) => privacy.forRecipient(event, { server: { name: server.name }, ...(server.remoteOrgUuid !== undefined ? { organisation: { uuid: server.remoteOrgUuid } } : {}) });
+}
 
 /** What the sync service needs. */
 export interface SyncServiceDeps {
@@ -12,11 +20,17 @@ export interface SyncServiceDeps {
   readonly db: Kysely<Database>;
   readonly events: EventService;
   readonly sharingGroups: SharingGroupService;
+  /** Sightings synced on their own (added after their event was synced). */
+  readonly sightings: SightingService;
+  /** Custom galaxy clusters synced on their own. */
+  readonly galaxyClusters: GalaxyClusterService;
   readonly fetch?: typeof fetch;
   /** Per-request timeout towards remote servers (default 60 s). */
   readonly timeoutMs?: number;
   /** This instance's public URL, announced in sharing groups it pushes. */
   readonly baseUrl?: string;
+  /** Outbound anonymisation of pushed events (recipient: the server and its organisation). */
+  readonly privacy?: OutboundPrivacy;
 }
 
 /** Result of `servers/testConnection`. */
@@ -25,6 +39,18 @@ export interface ConnectionTest {
   readonly message: string;
   readonly version?: string;
   readonly perm_sync?: boolean;
+}
+
+/** The sighting part of a run's log line. */
+function sightingSummary(direction: 'pull' | 'push', r: ChannelReport | undefined): string {
+  if (r === undefined || r.disabled) return '';
+  return `; sightings: ${String(r.saved)} ${direction === 'pull' ? 'saved' : 'saved remotely'} of ${String(r.sent)} ${direction === 'pull' ? 'received' : 'sent'} on ${String(r.candidates)} events, ${String(r.failed)} events failed`;
+}
+
+/** The galaxy cluster part of a run's log line. */
+function clusterSummary(r: ChannelReport | undefined): string {
+  if (r === undefined || r.disabled) return '';
+  return `; galaxy clusters: ${String(r.saved)} saved, ${String(r.unchanged)} unchanged, ${String(r.skipped)} skipped, ${String(r.failed)} failed`;
 }
 
 /**
@@ -64,14 +90,23 @@ export function createSyncService(deps: SyncServiceDeps) {
     if (current !== undefined) return current;
     const task = (async () => {
       const server = await syncServer(await mustServer(id));
-      const local = createLocalSide({ db, events: deps.events, sharingGroups: deps.sharingGroups, blocklists, actor: p, capture: (actor, ev) => captureSharingGroups(core, actor, ev), sightings: (actor, ev) => captureSightings(core, actor, ev) });
+      const local = createLocalSide({ db, events: deps.events, sharingGroups: deps.sharingGroups, blocklists, actor: p, capture: (actor, ev) => captureSharingGroups(core, actor, ev), sightings: (actor, ev) => captureSightings(core, actor, ev), ...(deps.privacy?.enabled === true ? { outbound: outboundFor(deps.privacy) } : {}) });
       const common = { local, state, remoteOptions: remoteOptions(), clock: () => core.clock.now() * 1000 };
-      const report = direction === 'pull'
-        ? await pull(server, common)
-        : await push(server, { ...common, ...(deps.baseUrl !== undefined ? { context: { localBaseUrl: deps.baseUrl } } : {}) });
+      const context = deps.baseUrl !== undefined ? { context: { localBaseUrl: deps.baseUrl } } : {};
+      const events = direction === 'pull' ? await pull(server, common) : await push(server, { ...common, ...context });
+      // Sightings after events: an event that just arrived brought its sightings inside it.
+      const sightingSide = createSightingSide({ db, events: deps.events, sharingGroups: deps.sharingGroups, sightings: deps.sightings, actor: p });
+      const sightings = events.aborted
+        ? undefined
+        : direction === 'pull'
+          ? await pullSightings(server, { ...common, local: sightingSide })
+          : await pushSightings(server, { ...common, ...context, local: sightingSide });
+      const clusterSide = createClusterSide({ db, clusters: deps.galaxyClusters, sharingGroups: deps.sharingGroups, actor: p });
+      const galaxyClusters = events.aborted ? undefined : direction === 'pull' ? await pullGalaxyClusters(server, { ...common, local: clusterSide }) : await pushGalaxyClusters(server, { ...common, local: clusterSide });
+      const report: SyncReport = { ...events, ...(sightings !== undefined ? { sightings } : {}), ...(galaxyClusters !== undefined ? { galaxyClusters } : {}) };
       await state.log({
-        at: core.clock.now(), serverId: String(id), direction, level: report.aborted || report.failed > 0 ? 'warn' : 'info',
-        message: `${direction}: ${String(report.created)} created, ${String(report.updated)} updated, ${String(report.unchanged)} unchanged, ${String(report.skipped)} skipped, ${String(report.failed)} failed in ${String(report.durationMs)} ms`,
+        at: core.clock.now(), serverId: String(id), direction, level: report.aborted || report.failed > 0 || (sightings?.failed ?? 0) > 0 || sightings?.aborted === true ? 'warn' : 'info',
+        message: `${direction}: ${String(report.created)} created, ${String(report.updated)} updated, ${String(report.unchanged)} unchanged, ${String(report.skipped)} skipped, ${String(report.failed)} failed in ${String(report.durationMs)} ms${sightingSummary(direction, sightings)}${clusterSummary(galaxyClusters)}`,
       });
       return report;
     })();
