@@ -17,6 +17,7 @@ const AREAS: Readonly<Record<string, () => Promise<AreaRunner>>> = {
   privacy: async () => (await import('./privacy/privacy-bench.js')).runPrivacyBench,
   apt: async () => (await import('./risk/apt-bench.js')).runAptBench,
   inventory: async () => (await import('./inventory/inventory-bench.js')).runInventoryBench,
+  abe: async () => (await import('./abe/abe-bench.js')).runAbeBench,
   agent: async () => (await import('./agent/agent-bench.js')).runAgentBench,
   'privacy-release': async () => (await import('./privacy/release-bench.js')).runReleaseBench,
 };

@@ -13,6 +13,15 @@ import { registerDataCommands } from './commands/data.js';
 import { registerServerCommands } from './commands/servers.js';
 import { adminPrincipal } from './commands/principal.js';
 import { registerStixCommands } from './commands/stix.js';
+import { registerAnonymizeCommands } from './commands/anonymize.js';
+import { registerPrivacyReleaseCommands } from './commands/privacy-release.js';
+import { registerRiskAptCommands } from './commands/risk-apt.js';
+import { registerRiskHostCommands } from './commands/risk-host.js';
+import { registerRiskWatchCommand } from './commands/risk-watch.js';
+import { registerPrivacyCommands } from './commands/privacy.js';
+import { registerHoneypotCommands } from './commands/honeypot.js';
+import { registerAbeCommands } from './commands/abe.js';
+import { registerAgentCommands } from './commands/agent.js';
 
 /** waggle's own version, from the CLI package's package.json. */
 export function waggleVersion(): string {
@@ -76,7 +85,16 @@ export function buildProgram(): Command {
   registerFeedCommands(program, withStore);
   registerDataCommands(program, withStore);
   registerStixCommands(program, withStore);
+  registerAnonymizeCommands(program, withStore);
+  registerRiskAptCommands(program);
+  registerRiskHostCommands(program, withStore);
+  registerRiskWatchCommand(program);
   registerServerCommands(program, withStore);
+  registerPrivacyReleaseCommands(program);
+  registerPrivacyCommands(program);
+  registerHoneypotCommands(program);
+  registerAbeCommands(program);
+  registerAgentCommands(program);
   return program;
 }
 

@@ -11,6 +11,7 @@ import { eventRepository } from './repos/events.js';
 import { organisationRepository } from './repos/organisations.js';
 import { sharingGroupRepository } from './repos/sharing-groups.js';
 import { sightingRepository } from './repos/sightings.js';
+import { galaxyClusterRepository } from './repos/galaxy-clusters.js';
 import { tagRepository } from './repos/tags.js';
 import { userRepository } from './repos/users.js';
 
@@ -24,6 +25,7 @@ export function createRepositories(ctx: RepoContext): Repositories {
     ...attributeRepository(ctx),
     ...tagRepository(ctx),
     ...sightingRepository(ctx),
+    ...galaxyClusterRepository(ctx),
     ...correlationRepository(ctx),
     ...auditRepository(ctx),
   };

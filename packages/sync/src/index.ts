@@ -3,7 +3,9 @@ export { parseSyncRules, emptySyncRules, serializeSyncRules } from './model/sync
 export type { SyncRules, OrNotRule, NotRule } from './model/sync-rules.js';
 export { parseSyncServer } from './model/sync-server.js';
 export type { SyncServer } from './model/sync-server.js';
-export type { SyncCursor, SyncDirection, SyncFailure, SyncLogEntry, SyncReport } from './model/sync-report.js';
+export type { ChannelReport, SyncChannel, SyncCursor, SyncDirection, SyncFailure, SyncLogEntry, SyncReport } from './model/sync-report.js';
+export { parseRemoteSighting, remoteSightingJson } from './model/remote-sighting.js';
+export type { RemoteSighting } from './model/remote-sighting.js';
 
 export { Distribution } from './rules/distribution.js';
 export { prepareEventForPush } from './rules/prepare-event-for-push.js';
@@ -13,6 +15,7 @@ export type { PullVerdict } from './rules/downgrade-on-receive.js';
 export { applyPullRules, pullRulesToIndexFilters } from './rules/apply-pull-rules.js';
 export type { PullRuleVerdict } from './rules/apply-pull-rules.js';
 export { checkPushRules } from './rules/push-rules.js';
+export { pushGateRefusal } from './rules/push-gate.js';
 export { isServerInSharingGroup, canPushSharingGroupEvent } from './rules/sharing-group-membership.js';
 export type { SharingGroupMembership } from './rules/sharing-group-membership.js';
 
@@ -28,3 +31,12 @@ export { push } from './engine/push.js';
 export type { PushDeps } from './engine/push.js';
 export type { LocalSide, SyncStateStore } from './engine/ports.js';
 export { compareCursor } from './engine/cursor.js';
+export { pullSightings } from './engine/pull-sightings.js';
+export type { SightingPullDeps } from './engine/pull-sightings.js';
+export { pushSightings } from './engine/push-sightings.js';
+export type { SightingPushDeps } from './engine/push-sightings.js';
+export type { SightingLocalSide, SightingPushCandidate } from './engine/sighting-ports.js';
+export { pullGalaxyClusters, pushGalaxyClusters } from './engine/cluster-sync.js';
+export type { ClusterLocalSide, ClusterSyncDeps } from './engine/cluster-sync.js';
+export { prepareClusterForPush, prepareClusterForPull } from './rules/galaxy-cluster-rules.js';
+export type { RemoteClusterEntry } from './remote/misp-remote.js';

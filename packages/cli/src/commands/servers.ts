@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { NotFoundError } from '@waggle/errors';
-import type { SyncReport } from '@waggle/sync';
+import type { ChannelReport, SyncReport } from '@waggle/sync';
 import type { ConfigInput } from '../config.js';
 import type { Output } from '../output.js';
 import type { Runtime } from '../runtime.js';
@@ -14,6 +14,15 @@ function printReport(out: Output, r: SyncReport): void {
   out.print(`${r.direction}: ${String(r.listed)} listed, ${String(r.fetched)} ${r.direction === 'pull' ? 'fetched' : 'sent'}, ${String(r.created)} created, ${String(r.updated)} updated, ${String(r.unchanged)} unchanged, ${String(r.skipped)} skipped, ${String(r.failed)} failed (${String(r.durationMs)} ms)\n`);
   for (const e of r.errors.slice(0, 20)) out.print(`  ${e.eventUuid ?? '-'}\t${e.code}\t${e.message}\n`);
   if (r.aborted || r.failed > 0) process.exitCode = 1;
+  printChannel(out, r.direction, 'sightings', r.sightings);
+  printChannel(out, r.direction, 'galaxy clusters', r.galaxyClusters);
+}
+
+function printChannel(out: Output, direction: string, name: string, c: ChannelReport | undefined): void {
+  if (c === undefined || c.disabled) return;
+  out.print(`${direction} ${name}: ${String(c.candidates)} candidates, ${String(c.sent)} ${direction === 'pull' ? 'received' : 'sent'}, ${String(c.saved)} saved, ${String(c.unchanged)} unchanged, ${String(c.skipped)} skipped, ${String(c.failed)} failed (${String(c.durationMs)} ms)\n`);
+  for (const e of c.errors.slice(0, 20)) out.print(`  ${e.eventUuid ?? '-'}\t${e.code}\t${e.message}\n`);
+  if (c.aborted || c.failed > 0) process.exitCode = 1;
 }
 
 async function serverId(rt: Runtime, ref: string): Promise<number> {
@@ -34,9 +43,9 @@ export function registerServerCommands(program: Command, withStore: WithStore): 
     servers.command('add').argument('<name>').requiredOption('--url <url>', 'base URL of the remote instance').requiredOption('--key <authkey>', 'API key of a sync user on the remote instance')
       .option('--remote-org <name|id|uuid>', 'this instance\'s record of the organisation running the remote (created if missing with --remote-org-uuid)')
       .option('--remote-org-uuid <uuid>', 'UUID of the remote organisation, to create its record here')
-      .option('--pull', 'pull from it').option('--push', 'push to it').option('--pull-rules <json>', 'MISP pull rules').option('--push-rules <json>', 'MISP push rules')
+      .option('--pull', 'pull from it').option('--push', 'push to it').option('--push-sightings', 'also push sightings (MISP push_sightings)').option('--pull-galaxy-clusters', 'also pull custom galaxy clusters').option('--push-galaxy-clusters', 'also push custom galaxy clusters').option('--pull-rules <json>', 'MISP pull rules').option('--push-rules <json>', 'MISP push rules')
       .description('add a server connection'),
-  ).action(async (name: string, opts: ConfigInput & { url: string; key: string; remoteOrg?: string; remoteOrgUuid?: string; pull?: boolean; push?: boolean; pullRules?: string; pushRules?: string }) =>
+  ).action(async (name: string, opts: ConfigInput & { url: string; key: string; remoteOrg?: string; remoteOrgUuid?: string; pull?: boolean; push?: boolean; pushSightings?: boolean; pullGalaxyClusters?: boolean; pushGalaxyClusters?: boolean; pullRules?: string; pushRules?: string }) =>
     withRuntime(opts, async (rt, out) => {
       const p = await adminPrincipal(rt);
       let remoteOrgId = 0;
@@ -50,7 +59,7 @@ export function registerServerCommands(program: Command, withStore: WithStore): 
         remoteOrgId = org.id;
       }
       const s = await rt.services.sync.add(p, {
-        Server: { name, url: opts.url, authkey: opts.key, remote_org_id: remoteOrgId, pull: opts.pull === true, push: opts.push === true, ...(opts.pullRules !== undefined ? { pull_rules: opts.pullRules } : {}), ...(opts.pushRules !== undefined ? { push_rules: opts.pushRules } : {}) },
+        Server: { name, url: opts.url, authkey: opts.key, remote_org_id: remoteOrgId, pull: opts.pull === true, push: opts.push === true, push_sightings: opts.pushSightings === true, pull_galaxy_clusters: opts.pullGalaxyClusters === true, push_galaxy_clusters: opts.pushGalaxyClusters === true, ...(opts.pullRules !== undefined ? { pull_rules: opts.pullRules } : {}), ...(opts.pushRules !== undefined ? { push_rules: opts.pushRules } : {}) },
       });
       const server = s.Server as { id: string; name: string };
       out.print(`${server.id}\t${server.name}\n`);

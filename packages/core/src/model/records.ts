@@ -296,3 +296,54 @@ export interface AuditLogRecord {
   model_title: string;
   change: string;
 }
+
+/** A galaxy cluster an organisation created (MISP's custom clusters; data-set clusters live elsewhere). */
+export interface GalaxyClusterRecord {
+  id: number;
+  uuid: string;
+  collection_uuid: string;
+  /** The galaxy's type, e.g. `threat-actor`: the tag is `misp-galaxy:<type>="<value>"`. */
+  type: string;
+  galaxy_uuid: string;
+  value: string;
+  tag_name: string;
+  description: string;
+  source: string;
+  /** JSON array of author names. */
+  authors: string;
+  /** Bumped on every edit; a sync keeps the newer one. */
+  version: number;
+  distribution: number;
+  sharing_group_id: number;
+  org_id: number;
+  orgc_id: number;
+  /** Always false for custom clusters (true means "from the shared galaxy files"). */
+  default: boolean;
+  locked: boolean;
+  extends_uuid: string;
+  extends_version: number;
+  published: boolean;
+  deleted: boolean;
+  timestamp: number;
+  created: number;
+}
+
+/** A key/value of a custom cluster (synonyms, refs, country…). */
+export interface GalaxyElementRecord {
+  id: number;
+  galaxy_cluster_id: number;
+  key: string;
+  value: string;
+}
+
+/** A relation from a custom cluster to another cluster. */
+export interface GalaxyClusterRelationRecord {
+  id: number;
+  galaxy_cluster_id: number;
+  galaxy_cluster_uuid: string;
+  referenced_galaxy_cluster_uuid: string;
+  referenced_galaxy_cluster_type: string;
+  distribution: number;
+  sharing_group_id: number;
+  default: boolean;
+}

@@ -58,6 +58,8 @@ export interface EventIndexFilters extends SearchFilters {
   readonly threatLevelIds?: readonly number[];
   readonly analysis?: readonly number[];
   readonly distribution?: readonly number[];
-  readonly sort?: 'id' | 'timestamp' | 'date' | 'publish_timestamp';
+  /** Only events whose sightings changed at or after this (MISP's `sighting_timestamp` index filter; a sighting sync asks for it). */
+  readonly sightingTimestampFrom?: number;
+  readonly sort?: 'id' | 'timestamp' | 'date' | 'publish_timestamp' | 'sighting_timestamp';
   readonly direction?: 'asc' | 'desc';
 }

@@ -12,6 +12,9 @@ import type {
   SharingGroupRecord,
   SharingGroupServerRecord,
   SightingRecord,
+  GalaxyClusterRecord,
+  GalaxyElementRecord,
+  GalaxyClusterRelationRecord,
   TagRecord,
   UserRecord,
 } from '../model/records.js';
@@ -145,11 +148,62 @@ export interface TagRepository {
   attachAttributeTags(rows: readonly { attribute_id: number; event_id: number; tag_id: number; local: boolean }[]): Promise<void>;
 }
 
+/** Which sightings to list; every given field narrows the list. */
+export interface SightingFilter {
+  readonly attributeIds?: readonly number[];
+  readonly eventIds?: readonly number[];
+  readonly orgId?: number;
+  /** Reporting organisations to keep (`include`) or leave out (`exclude`). */
+  readonly orgIds?: { readonly include?: readonly number[]; readonly exclude?: readonly number[] };
+  readonly types?: readonly number[];
+  readonly sources?: readonly string[];
+  readonly uuids?: readonly string[];
+  /** `date_sighting` at or after / at or before (Unix seconds). */
+  readonly from?: number;
+  readonly to?: number;
+  readonly limit?: number;
+}
+
 export interface SightingRepository {
-  insertSighting(sighting: New<SightingRecord>): Promise<SightingRecord>;
-  listSightings(filter: { attributeIds?: readonly number[]; eventIds?: readonly number[]; orgId?: number }): Promise<SightingRecord[]>;
+  /**
+   * Inserts a sighting and moves its event's `sighting_timestamp` forward to
+   * `recordedAt` (default: the sighting's date) when that is later: the sighting
+   * sync reads it as "this event's sightings changed then".
+   */
+  insertSighting(sighting: New<SightingRecord>, recordedAt?: number): Promise<SightingRecord>;
+  listSightings(filter: SightingFilter): Promise<SightingRecord[]>;
   deleteSighting(id: number): Promise<void>;
   getSighting(ref: Ref): Promise<SightingRecord | undefined>;
+}
+
+/** Which custom galaxy clusters to list (visibility is applied by the core). */
+export interface GalaxyClusterFilter {
+  readonly type?: string;
+  readonly uuids?: readonly string[];
+  readonly tagNames?: readonly string[];
+  /** `timestamp` at or after (Unix seconds). */
+  readonly timestampFrom?: number;
+  readonly published?: boolean;
+  readonly includeDeleted?: boolean;
+  readonly orgId?: number;
+  /** Case-insensitive substring of the value or description. */
+  readonly search?: string;
+  readonly limit?: number;
+}
+
+export interface GalaxyClusterRepository {
+  insertGalaxyCluster(cluster: New<GalaxyClusterRecord>): Promise<GalaxyClusterRecord>;
+  updateGalaxyCluster(id: number, patch: Patch<GalaxyClusterRecord>): Promise<GalaxyClusterRecord>;
+  /** By id or UUID. */
+  getGalaxyCluster(ref: Ref): Promise<GalaxyClusterRecord | undefined>;
+  listGalaxyClusters(filter: GalaxyClusterFilter): Promise<GalaxyClusterRecord[]>;
+  /** Replaces a cluster's elements (MISP edits them as a whole). */
+  replaceGalaxyElements(clusterId: number, elements: readonly { key: string; value: string }[]): Promise<void>;
+  listGalaxyElements(clusterIds: readonly number[]): Promise<GalaxyElementRecord[]>;
+  replaceGalaxyClusterRelations(clusterId: number, relations: readonly Omit<GalaxyClusterRelationRecord, 'id' | 'galaxy_cluster_id'>[]): Promise<void>;
+  listGalaxyClusterRelations(clusterIds: readonly number[]): Promise<GalaxyClusterRelationRecord[]>;
+  /** Removes a cluster with its elements and relations (MISP's hard delete). */
+  deleteGalaxyCluster(id: number): Promise<void>;
 }
 
 export interface CorrelationRepository {
@@ -176,6 +230,7 @@ export interface Repositories
     AttributeRepository,
     TagRepository,
     SightingRepository,
+    GalaxyClusterRepository,
     CorrelationRepository,
     AuditRepository {}
 

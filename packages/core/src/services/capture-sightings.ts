@@ -11,7 +11,8 @@ function attributesOf(ev: Json): Json[] {
   return [...list(ev.Attribute), ...list(ev.Object).flatMap((o) => list(o.Attribute))];
 }
 
-async function sightingOrg(repos: Repositories, deps: Pick<CoreDeps, 'clock'>, p: Principal, s: Json): Promise<OrganisationRecord> {
+/** The local organisation a received sighting names (recorded when new), or the receiver's own when it names none. */
+export async function sightingOrg(repos: Repositories, deps: Pick<CoreDeps, 'clock'>, p: Principal, s: Json): Promise<OrganisationRecord> {
   const block = isObj(s.Organisation) ? s.Organisation : undefined;
   const uuid = text(block?.uuid) ?? text(s.org_uuid);
   const name = text(block?.name);
@@ -44,7 +45,7 @@ export async function captureSightings(deps: Pick<CoreDeps, 'store' | 'clock'>, 
           uuid: uuid.toLowerCase(), attribute_id: attribute.id, event_id: attribute.event_id, org_id: org.id,
           date_sighting: Number.isFinite(date) && date > 0 ? Math.floor(date) : deps.clock.now(), source: text(s.source) ?? '',
           type: type === 1 || type === 2 ? type : 0,
-        });
+        }, deps.clock.now());
         added++;
       }
     }

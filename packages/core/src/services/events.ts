@@ -118,15 +118,16 @@ export function createEventService(deps: CoreDeps) {
       const outgoing: Outgoing[] = [];
       const json = await store.write(async (repos) => {
         const event = await visibleEvent(repos, p, ref);
-        requireModifyEvent(p, event);
-        if (input.uuid !== undefined && input.uuid !== event.uuid) throw new InputError('Event.uuid does not match the event being edited', { field: 'Event.uuid' });
         // A sync user sends the remote copy with its own timestamp: MISP keeps that
         // timestamp and refuses a copy that is not newer, so both sides agree.
         // (Site admins hold every permission, perm_sync included, but edit as users.)
         const fromSync = p.role.perm_sync && !p.role.perm_site_admin && input.timestamp !== undefined;
+        // Checked before the permission: an event bounced back to its origin is "not newer", not a forbidden edit.
         if (fromSync && (input.timestamp ?? 0) <= event.timestamp) {
           throw new ForbiddenError('Event could not be saved: Event in the request not newer than the local copy.', { id: event.id, uuid: event.uuid });
         }
+        requireModifyEvent(p, event);
+        if (input.uuid !== undefined && input.uuid !== event.uuid) throw new InputError('Event.uuid does not match the event being edited', { field: 'Event.uuid' });
         const now = fromSync ? (input.timestamp ?? 0) : Math.max(clock.now(), event.timestamp + 1);
         const ctx: WriteContext = { deps, repos, principal: p, event, now, resolveTag: createTagResolver(repos, p) };
         for (const t of input.tags) await repos.attachEventTag(event.id, (await ctx.resolveTag(t)).id, t.local ?? false);

@@ -1,10 +1,12 @@
 import { InputError, NotFoundError } from '@waggle/errors';
 import type { Principal } from '../access/principal.js';
 import { requirePermission } from '../access/permissions.js';
+import { canSeeSighting } from '../access/sighting-policy.js';
 import type { SightingRecord } from '../model/records.js';
 import type { Ref } from '../ports/store.js';
 import { sightingJson, type MispJson } from '../views/misp-json.js';
 import { audit } from './audit.js';
+import { createSightingExchange } from './sighting-exchange.js';
 import { publishAll, type CoreDeps, type Outgoing } from './deps.js';
 import { visibleAttribute, visibleEvent } from './visible.js';
 
@@ -24,9 +26,10 @@ export interface SightingInput {
  */
 export function createSightingService(deps: CoreDeps) {
   const { store, clock } = deps;
-  const visibleTo = (p: Principal, s: SightingRecord, eventOrg: number): boolean => p.viewer.siteAdmin || s.org_id === p.org.id || eventOrg === p.org.id;
+  const visibleTo = (p: Principal, s: SightingRecord, eventOrg: number): boolean => canSeeSighting(p.viewer, s, { org_id: eventOrg });
 
   return {
+    ...createSightingExchange(deps),
     /** Records a sighting of one attribute, or of every visible attribute with the given value. */
     async add(p: Principal, input: SightingInput): Promise<MispJson[]> {
       requirePermission(p, 'perm_sighting', 'add sightings');
@@ -48,7 +51,7 @@ export function createSightingService(deps: CoreDeps) {
           const s = await repos.insertSighting({
             uuid: i === 0 && input.uuid !== undefined ? input.uuid : deps.ids.uuid(),
             attribute_id: a.id, event_id: a.event_id, org_id: p.org.id, date_sighting: when, source: input.source ?? '', type,
-          });
+          }, now);
           const json = sightingJson(s, p.org);
           created.push(json);
           outgoing.push({ topic: 'misp_json_sighting', payload: { Sighting: { ...json, attribute_uuid: a.uuid }, action: 'add' } });

@@ -1,3 +1,4 @@
+import { canSeeSighting } from '../access/sighting-policy.js';
 import { canSeeElement } from '../access/visibility.js';
 import type { AttributeRecord, EventRecord, ObjectRecord, OrganisationRecord } from '../model/records.js';
 import type { Viewer } from '../ports/queries.js';
@@ -75,7 +76,8 @@ export async function buildEventView(repos: Repositories, event: EventRecord, vi
   );
   const attrIds = attributes.map((a) => a.id);
   const attrTags = groupTags(await repos.listAttributeTags(attrIds));
-  const sightings = opts.includeSightings === true ? await repos.listSightings({ eventIds: [event.id] }) : [];
+  // MISP's sighting policy applies inside the event too (Sighting::attachToEvent): its reporter and the event's owner.
+  const sightings = opts.includeSightings === true ? (await repos.listSightings({ eventIds: [event.id] })).filter((s) => canSeeSighting(viewer, s, event)) : [];
   const sightingsByAttr = new Map<number, MispJson[]>();
   // Each sighting names its organisation (by UUID), so a sync can keep who reported it.
   const sightingOrgs = sightings.length === 0 ? new Map<number, OrganisationRecord>() : await orgMap(repos, sightings.map((s) => s.org_id));

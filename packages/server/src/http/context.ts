@@ -6,6 +6,7 @@ import type {
   ObjectService,
   Principal,
   SightingService,
+  GalaxyClusterService,
   TagService,
 } from '@waggle/core';
 import type { AdminServices } from './admin-services.js';
@@ -26,6 +27,7 @@ export interface Services {
   readonly objects: ObjectService;
   readonly tags: TagService;
   readonly sightings: SightingService;
+  readonly galaxyClusters: GalaxyClusterService;
   readonly admin: AdminServices;
   /** Server connections, pull/push and blocklists. */
   readonly sync: SyncService;

@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { parseEvent, type MispJson, type Principal } from '@waggle/core';
+import { optTimestamp, parseEvent, type MispJson, type Principal } from '@waggle/core';
 import { downgradeOnReceive, type MispEventJson } from '@waggle/sync';
 import { bodyOf, isTruthy, paramsOf, saved, type RouteContext } from '../http/context.js';
 import { parseSearch } from '../search/parse-filters.js';
 import { sendSearch } from '../search/send-search.js';
 import { decorateEventView } from '../intel/index.js';
+import { addCustomClusterGalaxies } from '../intel/custom-galaxies.js';
 
 /** MISP's `deleted` view option: 1/true = live and deleted attributes. */
 function includeDeleted(v: unknown): boolean {
@@ -55,6 +56,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: RouteContext): vo
       const correlations = o.includeEventCorrelations === undefined || isTruthy(o.includeEventCorrelations);
       const event = await events.view(p, String(o.id), { includeDeleted: includeDeleted(o.deleted), includeSightings: isTruthy(o.includeSightings), includeCorrelations: correlations });
       await decorateEventView(ctx.services.intel, event, isTruthy(o.includeWarninglistHits));
+      if (!isTruthy(o.excludeGalaxy)) await addCustomClusterGalaxies(ctx.services.galaxyClusters, p, event);
       if (isTruthy(o.includeFeedCorrelations)) await ctx.services.feeds.attachFeedHits(p, event);
       return { Event: event };
     },
@@ -117,9 +119,11 @@ export function registerEventRoutes(app: FastifyInstance, ctx: RouteContext): vo
         eventid: body.eventid ?? body.id,
       };
       const { filters } = parseSearch(mapped, Math.floor(Date.now() / 1000));
+      const sightingFrom = optTimestamp(body.sighting_timestamp, 'sighting_timestamp');
       const rows: MispJson[] = await events.index(p, {
         ...filters,
-        ...(['id', 'timestamp', 'date', 'publish_timestamp'].includes(String(body.sort)) ? { sort: String(body.sort) as 'timestamp' } : {}),
+        ...(sightingFrom !== undefined ? { sightingTimestampFrom: sightingFrom } : {}),
+        ...(['id', 'timestamp', 'date', 'publish_timestamp', 'sighting_timestamp'].includes(String(body.sort)) ? { sort: String(body.sort) as 'timestamp' } : {}),
         ...(body.direction !== undefined ? { direction: String(body.direction).toLowerCase() === 'asc' ? 'asc' : 'desc' } : {}),
       });
       void reply.header('x-result-count', String(rows.length));

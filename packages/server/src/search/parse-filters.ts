@@ -64,8 +64,8 @@ export function duration(v: string, field: string): number {
   return Number(m[1]) * (UNITS[m[2] === '' ? 's' : (m[2] as string)] ?? 1);
 }
 
-/** A timestamp filter: seconds, a date, a duration ('1d' = since one day ago), or [from, to]. */
-function timeRange(v: unknown, field: string, now: number): { from?: number; to?: number } | undefined {
+/** A timestamp filter (exported for sightings/restSearch): seconds, a date, a duration ('1d' = since one day ago), or [from, to]. */
+export function timeRange(v: unknown, field: string, now: number): { from?: number; to?: number } | undefined {
   if (v === undefined || v === null || v === '') return undefined;
   const one = (x: unknown): number => {
     const s = String(x).trim();

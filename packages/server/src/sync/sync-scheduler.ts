@@ -31,6 +31,11 @@ export function startSyncScheduler(deps: SyncSchedulerDeps): () => Promise<void>
           if (r.aborted || r.failed > 0 || r.created + r.updated > 0) {
             deps.log(`sync ${direction} ${s.name}: ${String(r.created)} created, ${String(r.updated)} updated, ${String(r.failed)} failed${r.aborted ? `, aborted: ${r.errors[0]?.message ?? ''}` : ''}`);
           }
+          for (const [name, c] of [['sightings', r.sightings], ['galaxy clusters', r.galaxyClusters]] as const) {
+            if (c !== undefined && (c.aborted || c.failed > 0 || c.saved > 0)) {
+              deps.log(`sync ${direction} ${s.name} ${name}: ${String(c.saved)} saved, ${String(c.failed)} failed${c.aborted ? `, aborted: ${c.errors[0]?.message ?? ''}` : ''}`);
+            }
+          }
         } catch (error) {
           deps.log(`sync ${direction} ${s.name} failed: ${error instanceof Error ? error.message : String(error)}`);
         }

@@ -1,46 +1,8 @@
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addOrgUser, startTestServer, testEngines, type TestServer } from '../test-support/test-server.js';
+import { startRelay } from '../test-support/relay.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-/** A TCP relay to `port` that, while `cut` is set, drops each connection after `cut` response bytes. */
-async function startRelay(port: number): Promise<{ port: number; cut: number | undefined; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const relay = {
-    port: 0,
-    cut: undefined as number | undefined,
-    close: async (): Promise<void> => {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((done) => server.close(() => done()));
-    },
-  };
-  const server: Server = createServer((client) => {
-    const upstream = connect(port, '127.0.0.1');
-    sockets.add(client).add(upstream);
-    let sent = 0;
-    client.on('data', (d) => upstream.write(d));
-    upstream.on('data', (d: Buffer) => {
-      if (relay.cut !== undefined && sent + d.length > relay.cut) {
-        client.write(d.subarray(0, Math.max(0, relay.cut - sent)));
-        client.destroy();
-        upstream.destroy();
-        return;
-      }
-      sent += d.length;
-      client.write(d);
-    });
-    const end = (): void => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', end).on('close', end);
-    upstream.on('error', end).on('close', end);
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
-  relay.port = (server.address() as { port: number }).port;
-  return relay;
-}
 
 async function listen(s: TestServer): Promise<string> {
   await s.app.listen({ host: '127.0.0.1', port: 0 });
@@ -54,7 +16,7 @@ describe.each(testEngines())('MISP sync between two waggle instances (%s)', (eng
   let bUrl: string;
   let relay: Awaited<ReturnType<typeof startRelay>>;
   const ids: Record<string, string> = {};
-  let partnerB: { orgId: number };
+  let partnerB: { orgId: number; key: string };
 
   async function addEvent(s: TestServer, info: string, distribution: number, extra: J = {}): Promise<J> {
     const r = await s.call('POST', '/events/add', { info, distribution: String(distribution), Attribute: [{ type: 'ip-dst', value: `198.51.100.${String(distribution + 10)}` }, { type: 'domain', value: `${info.replace(/\W+/g, '-').toLowerCase()}.example` }], ...extra });
@@ -183,15 +145,17 @@ describe.each(testEngines())('MISP sync between two waggle instances (%s)', (eng
   it('carries sightings with their organisation, on pull and on push', async () => {
     const ev = await addEvent(a, 'sighted', 3);
     const attr = ((await a.call('GET', `/events/view/${String(ev.id)}`)).json as J).Event.Attribute[0];
-    const sight = await a.call('POST', '/sightings/add', { id: attr.id, source: 'honeypot-7' });
+    // MISP's sighting policy: B's sync user sees its own organisation's sightings on A's event (not A's own).
+    const sight = await a.call('POST', '/sightings/add', { id: attr.id, source: 'honeypot-7' }, partnerB.key);
     expect(sight.status, sight.text).toBe(200);
+    expect((await a.call('POST', '/sightings/add', { id: attr.id, source: 'a-internal' })).status).toBe(200);
     const r = (await b.call('POST', `/servers/pull/${ids.aOnB}`)).json as J;
     expect(r.success, JSON.stringify(r)).toBe(true);
     const copy = (await infosOn(b)).get('sighted');
     const view = ((await b.call('POST', `/events/view/${String(copy?.id)}`, { includeSightings: 1 })).json as J).Event;
     const sightings = view.Attribute.flatMap((x: J) => x.Sighting ?? []);
     expect(sightings).toHaveLength(1);
-    expect(sightings[0]).toMatchObject({ source: 'honeypot-7', Organisation: { name: 'ORGNAME' } });
+    expect(sightings[0]).toMatchObject({ source: 'honeypot-7', Organisation: { name: `PartnerB${engine}` } });
     // A second pull does not duplicate it.
     await b.call('POST', `/servers/pull/${ids.aOnB}`);
     const again = ((await b.call('POST', `/events/view/${String(copy?.id)}`, { includeSightings: 1 })).json as J).Event;

@@ -4,6 +4,7 @@ import type { SqlEngine } from '../db/engine.js';
 import { coreSchemaMigration } from './001-core-schema.js';
 import { readTimeCorrelationMigration } from './002-read-time-correlation.js';
 import { sharingMigration } from './003-sharing.js';
+import { galaxyClustersMigration } from './004-galaxy-clusters.js';
 
 class InCodeMigrations implements MigrationProvider {
   readonly #engine: SqlEngine;
@@ -15,6 +16,7 @@ class InCodeMigrations implements MigrationProvider {
       '001-core-schema': coreSchemaMigration(this.#engine),
       '002-read-time-correlation': readTimeCorrelationMigration(),
       '003-sharing': sharingMigration(this.#engine),
+      '004-galaxy-clusters': galaxyClustersMigration(this.#engine),
     });
   }
 }

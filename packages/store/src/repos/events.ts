@@ -63,6 +63,7 @@ export function eventRepository(ctx: RepoContext): EventRepository {
       if (filters.threatLevelIds !== undefined) q = q.where('events.threat_level_id', 'in', [...filters.threatLevelIds]);
       if (filters.analysis !== undefined) q = q.where('events.analysis', 'in', [...filters.analysis]);
       if (filters.distribution !== undefined) q = q.where('events.distribution', 'in', filters.distribution.map(Number) as never[]);
+      if (filters.sightingTimestampFrom !== undefined) q = q.where('events.sighting_timestamp', '>=', filters.sightingTimestampFrom);
       q = q.orderBy(`events.${sort}`, direction).orderBy('events.id', direction);
       if (filters.limit !== undefined) {
         q = q.limit(filters.limit).offset(((filters.page ?? 1) - 1) * filters.limit);

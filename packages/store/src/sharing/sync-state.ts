@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { SyncCursor, SyncDirection, SyncLogEntry, SyncStateStore } from '@waggle/sync';
+import type { SyncChannel, SyncCursor, SyncLogEntry, SyncStateStore } from '@waggle/sync';
 import type { Database } from '../db/schema.js';
 import type { SyncLogRecord } from './records.js';
 
@@ -25,11 +25,11 @@ const serverNumber = (serverId: string): number => {
 /** Creates the SQL sync state over an open database. */
 export function createSqlSyncState(db: Kysely<Database>, clock: () => number = () => Math.floor(Date.now() / 1000)): SqlSyncState {
   return {
-    async get(serverId: string, direction: SyncDirection): Promise<SyncCursor | undefined> {
+    async get(serverId: string, direction: SyncChannel): Promise<SyncCursor | undefined> {
       const row = await db.selectFrom('sync_cursors').select(['timestamp', 'uuid']).where('server_id', '=', serverNumber(serverId)).where('direction', '=', direction).executeTakeFirst();
       return row === undefined ? undefined : { timestamp: Number(row.timestamp), uuid: row.uuid };
     },
-    async set(serverId: string, direction: SyncDirection, cursor: SyncCursor): Promise<void> {
+    async set(serverId: string, direction: SyncChannel, cursor: SyncCursor): Promise<void> {
       await db
         .insertInto('sync_cursors')
         .values({ server_id: serverNumber(serverId), direction, timestamp: cursor.timestamp, uuid: cursor.uuid, updated: clock() })

@@ -26,3 +26,17 @@ export function contiguousDone<T extends SyncCursor>(items: readonly T[], isDone
   }
   return last;
 }
+
+/**
+ * Where a pull's cursor goes after a run over `entries` (sorted), given which
+ * are done: the end of the contiguous done prefix, never past the first
+ * failure, never back before `previous` unless a failure lies before it.
+ */
+export function nextCursor(entries: readonly SyncCursor[], done: ReadonlySet<string>, previous: SyncCursor | undefined): SyncCursor | undefined {
+  const prefix = contiguousDone(entries, (e) => done.has(e.uuid));
+  const firstFailure = entries.find((e) => !done.has(e.uuid));
+  if (firstFailure === undefined) return laterCursor(previous, prefix);
+  if (prefix !== undefined) return previous !== undefined && compareCursor(previous, prefix) > 0 && compareCursor(previous, firstFailure) < 0 ? previous : prefix;
+  if (previous !== undefined && compareCursor(previous, firstFailure) < 0) return previous;
+  return { timestamp: firstFailure.timestamp - 1, uuid: 'ffffffff-ffff-ffff-ffff-ffffffffffff' };
+}

@@ -1,5 +1,5 @@
 import type { MispEventJson } from '../model/misp-json.js';
-import type { SyncCursor, SyncDirection, SyncLogEntry } from '../model/sync-report.js';
+import type { SyncChannel, SyncCursor, SyncLogEntry } from '../model/sync-report.js';
 import type { SyncServer } from '../model/sync-server.js';
 
 /** What the engines need from the local instance; the integrator implements it over the core. */
@@ -26,7 +26,7 @@ export interface LocalSide {
 
 /** Where sync cursors and the sync log live. */
 export interface SyncStateStore {
-  get(serverId: string, direction: SyncDirection): Promise<SyncCursor | undefined>;
-  set(serverId: string, direction: SyncDirection, cursor: SyncCursor): Promise<void>;
+  get(serverId: string, channel: SyncChannel): Promise<SyncCursor | undefined>;
+  set(serverId: string, channel: SyncChannel, cursor: SyncCursor): Promise<void>;
   log(entry: SyncLogEntry): Promise<void>;
 }

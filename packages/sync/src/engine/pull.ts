@@ -1,12 +1,12 @@
 import { UnavailableError, AuthenticationError } from '@waggle/errors';
 import { isJsonObject, toText } from '../model/misp-json.js';
-import type { SyncCursor, SyncLogEntry, SyncReport } from '../model/sync-report.js';
+import type { SyncLogEntry, SyncReport } from '../model/sync-report.js';
 import type { SyncServer } from '../model/sync-server.js';
 import { createMispRemote, type MispRemote, type MispRemoteOptions } from '../remote/misp-remote.js';
 import type { RemoteIndexEntry } from '../remote/parse-index.js';
 import { applyPullRules, pullRulesToIndexFilters } from '../rules/apply-pull-rules.js';
 import { prepareEventForPull } from '../rules/downgrade-on-receive.js';
-import { compareCursor, contiguousDone, laterCursor } from './cursor.js';
+import { compareCursor, nextCursor } from './cursor.js';
 import { mapConcurrent } from './map-concurrent.js';
 import type { LocalSide, SyncStateStore } from './ports.js';
 import { createReportBuilder, type ReportBuilder } from './report-builder.js';
@@ -59,16 +59,6 @@ async function localTimestamps(local: LocalSide, uuids: readonly string[]): Prom
     for (const [uuid, ts] of part) out.set(uuid.toLowerCase(), ts);
   }
   return out;
-}
-
-/** Where the cursor goes after a run over `entries` (sorted), given which are done. */
-function nextCursor(entries: readonly RemoteIndexEntry[], done: ReadonlySet<string>, previous: SyncCursor | undefined): SyncCursor | undefined {
-  const prefix = contiguousDone(entries, (e) => done.has(e.uuid));
-  const firstFailure = entries.find((e) => !done.has(e.uuid));
-  if (firstFailure === undefined) return laterCursor(previous, prefix);
-  if (prefix !== undefined) return previous !== undefined && compareCursor(previous, prefix) > 0 && compareCursor(previous, firstFailure) < 0 ? previous : prefix;
-  if (previous !== undefined && compareCursor(previous, firstFailure) < 0) return previous;
-  return { timestamp: firstFailure.timestamp - 1, uuid: 'ffffffff-ffff-ffff-ffff-ffffffffffff' };
 }
 
 function orgcUuidOf(event: Record<string, unknown>): string | undefined {

@@ -4,6 +4,12 @@ import type { ErrorCode } from '@waggle/errors';
 export type SyncDirection = 'pull' | 'push';
 
 /**
+ * What a saved cursor tracks: events (`pull`, `push`), and the channels MISP
+ * syncs on their own, sightings and custom galaxy clusters, each per direction.
+ */
+export type SyncChannel = SyncDirection | 'pull_sightings' | 'push_sightings' | 'pull_galaxy_clusters' | 'push_galaxy_clusters';
+
+/**
  * Resume point of a sync run: everything at or before `(timestamp, uuid)`, in
  * that order, has been handled. UUIDs break ties between events changed in
  * the same second.
@@ -42,6 +48,30 @@ export interface SyncReport {
   readonly failed: number;
   readonly errors: readonly SyncFailure[];
   /** The cursor saved at the end of the run. */
+  readonly cursor?: SyncCursor;
+  readonly durationMs: number;
+  /** The sightings channel of the same run (sightings added after their event was synced). */
+  readonly sightings?: ChannelReport;
+  /** The custom galaxy clusters channel of the same run. */
+  readonly galaxyClusters?: ChannelReport;
+}
+
+/**
+ * Outcome of one run of a separate channel (sightings, galaxy clusters).
+ * `candidates` counts what was looked at (events with new sightings,
+ * clusters listed), `sent` what travelled, `saved` what was added or changed
+ * on the receiving side.
+ */
+export interface ChannelReport {
+  readonly disabled: boolean;
+  readonly aborted: boolean;
+  readonly candidates: number;
+  readonly sent: number;
+  readonly saved: number;
+  readonly unchanged: number;
+  readonly skipped: number;
+  readonly failed: number;
+  readonly errors: readonly SyncFailure[];
   readonly cursor?: SyncCursor;
   readonly durationMs: number;
 }

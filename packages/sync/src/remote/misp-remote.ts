@@ -58,6 +58,24 @@ export interface MispRemote {
   addSighting(attributeUuid: string, sighting: RemoteSightingInput): Promise<void>;
   /** `sightings/restSearch/event` for these events (as MISP's sighting pull asks). */
   restSearchSightings(eventUuids: readonly string[]): Promise<JsonObject[]>;
+  /** `sightings/filterSightingUuidsForPush/<event>`: which of these sighting UUIDs the remote already has; {@link NotFoundError} when it does not have (or may not see) the event. */
+  filterSightingUuidsForPush(eventUuid: string, sightingUuids: readonly string[]): Promise<string[]>;
+  /** `sightings/bulkSaveSightings/<event>`: adds sightings (MISP sighting JSON with UUIDs); returns how many the remote saved. */
+  bulkSaveSightings(eventUuid: string, sightings: readonly JsonObject[]): Promise<number>;
+  /** `galaxy_clusters/restSearch` minimal index of published custom clusters (MISP's cluster pull). */
+  galaxyClusterIndex(query: { timestamp?: number; page?: number; limit?: number }): Promise<RemoteClusterEntry[]>;
+  /** `galaxy_clusters/view/<uuid>`: the bare cluster with elements and relations. */
+  viewGalaxyCluster(uuid: string): Promise<JsonObject>;
+  /** `galaxies/pushCluster`: MISP's cluster push. */
+  pushGalaxyCluster(cluster: JsonObject): Promise<void>;
+}
+
+/** One row of a remote custom cluster index. */
+export interface RemoteClusterEntry {
+  readonly uuid: string;
+  readonly version: number;
+  /** Last change (Unix seconds); the version when the remote does not say. */
+  readonly timestamp: number;
 }
 
 /** Options of {@link createMispRemote}; everything has a production default. */
@@ -222,6 +240,52 @@ export function createMispRemote(server: SyncServer, options: MispRemoteOptions 
       const list = isJsonObject(reply) && 'response' in reply ? reply.response : reply;
       if (!Array.isArray(list)) throw new RemoteProtocolError(`POST ${server.url}/sightings/restSearch/event did not answer with a list`, { url: `${server.url}/sightings/restSearch/event` });
       return list.filter(isJsonObject).map((row) => (isJsonObject(row.Sighting) ? row.Sighting : row));
+    },
+
+    async filterSightingUuidsForPush(eventUuid, sightingUuids) {
+      const path = `/sightings/filterSightingUuidsForPush/${checkUuid(eventUuid)}`;
+      const reply = await json('POST', path, [...sightingUuids]);
+      if (!Array.isArray(reply) || !reply.every((u) => typeof u === 'string')) throw new RemoteProtocolError(`POST ${server.url + path} did not answer with a list of UUIDs`, { url: server.url + path });
+      return reply.map((u: string) => u.toLowerCase());
+    },
+
+    async galaxyClusterIndex(query) {
+      const path = '/galaxy_clusters/restSearch';
+      const body: JsonObject = { published: 1, minimal: 1, custom: 1, ...(query.timestamp !== undefined ? { timestamp: query.timestamp } : {}), ...(query.page !== undefined ? { page: query.page } : {}), ...(query.limit !== undefined ? { limit: query.limit } : {}) };
+      const reply = await json('POST', path, body);
+      const list = isJsonObject(reply) && Array.isArray(reply.response) ? reply.response : reply;
+      if (!Array.isArray(list)) throw new RemoteProtocolError(`POST ${server.url + path} did not answer with a list`, { url: server.url + path });
+      return list.map((row: unknown, i) => {
+        const c = isJsonObject(row) && isJsonObject(row.GalaxyCluster) ? row.GalaxyCluster : row;
+        const uuid = isJsonObject(c) ? toText(c.uuid) : undefined;
+        const version = isJsonObject(c) ? Number(toText(c.version)) : Number.NaN;
+        if (uuid === undefined || !UUID.test(uuid) || !Number.isSafeInteger(version)) throw new RemoteProtocolError(`POST ${server.url + path}: row ${String(i)} has no valid uuid and version`, { url: server.url + path });
+        const ts = isJsonObject(c) ? Number(toText(c.timestamp)) : Number.NaN;
+        return { uuid: uuid.toLowerCase(), version, timestamp: Number.isSafeInteger(ts) ? ts : version };
+      });
+    },
+
+    async viewGalaxyCluster(uuid) {
+      const path = `/galaxy_clusters/view/${checkUuid(uuid)}`;
+      const reply = await json('GET', path);
+      const c = isJsonObject(reply) && isJsonObject(reply.GalaxyCluster) ? reply.GalaxyCluster : undefined;
+      if (c === undefined || String(c.uuid).toLowerCase() !== uuid.toLowerCase()) throw new RemoteProtocolError(`GET ${server.url + path} did not answer with that cluster`, { url: server.url + path });
+      return c;
+    },
+
+    async pushGalaxyCluster(cluster) {
+      await json('POST', '/galaxies/pushCluster', { GalaxyCluster: cluster });
+    },
+
+    async bulkSaveSightings(eventUuid, sightings) {
+      const path = `/sightings/bulkSaveSightings/${checkUuid(eventUuid)}`;
+      const reply = await json('POST', path, [...sightings]);
+      if (!isJsonObject(reply)) throw new RemoteProtocolError(`POST ${server.url + path} did not answer with an object`, { url: server.url + path });
+      // waggle answers a count; MISP only a sentence ("3 sightings added.") or saved: false.
+      const count = typeof reply.count === 'number' ? reply.count : /^(\d+) sightings? added/.exec(String(reply.success ?? ''))?.[1];
+      if (count !== undefined) return Number(count);
+      if (reply.saved === false) return 0;
+      throw new RemoteProtocolError(`POST ${server.url + path} did not say how many sightings it saved`, { url: server.url + path });
     },
   };
   return remote;

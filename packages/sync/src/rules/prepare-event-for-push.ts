@@ -1,8 +1,9 @@
 import { cloneJson, isJsonObject, objectsIn, toBool, toInt, type JsonObject, type MispEventJson } from '../model/misp-json.js';
 import type { SyncServer } from '../model/sync-server.js';
 import { Distribution } from './distribution.js';
-import { checkPushRules, hasBlockedTag, isBlockedAttributeType, isBlockedObjectType } from './push-rules.js';
-import { canPushSharingGroupEvent, isServerInSharingGroup, type SharingGroupMembership } from './sharing-group-membership.js';
+import { hasBlockedTag, isBlockedAttributeType, isBlockedObjectType } from './push-rules.js';
+import { isServerInSharingGroup, type SharingGroupMembership } from './sharing-group-membership.js';
+import { pushGateRefusal } from './push-gate.js';
 import { stripUnshareableTags } from './tags.js';
 import { unwrapEvent } from './unwrap-event.js';
 
@@ -17,7 +18,6 @@ export interface PushContext {
 /** Either the document to send, or why the event stays here. */
 export type PushVerdict = { readonly event: MispEventJson } | { readonly skip: string };
 
-const DISTRIBUTION_BLOCKS = 'The distribution level of this event blocks it from being pushed.';
 // Read-only parts of a view that MISP leaves out of what it pushes (or fetches with excludeGalaxy).
 const EVENT_DROP = ['Org', 'org_id', 'orgc_id', 'proposal_email_lock', 'Galaxy', 'RelatedEvent', 'ShadowAttribute', 'attribute_count', 'id', 'user_id', 'event_creator_email'];
 const ELEMENT_DROP = ['id', 'event_id', 'object_id', 'value1', 'value2', 'Galaxy', 'ShadowAttribute', 'RelatedAttribute'];
@@ -106,20 +106,10 @@ export function prepareEventForPush(eventJson: unknown, server: SyncServer, ctx:
   const source = unwrapEvent(eventJson);
   if (source === undefined) return { skip: 'Not a MISP event (no uuid).' };
   const event = cloneJson(source);
-  if (!toBool(event.published)) return { skip: 'The event is not published.' };
-  const d = toInt(event.distribution);
-  if (d === undefined || d < Distribution.ORG_ONLY || d > Distribution.SHARING_GROUP) return { skip: 'The event has no valid distribution (0-4).' };
-  if (d < Distribution.CONNECTED) return { skip: DISTRIBUTION_BLOCKS };
+  const refusal = pushGateRefusal(event, server, ctx);
+  if (refusal !== undefined) return { skip: refusal };
   const w: Walk = { server, ctx };
-  if (d === Distribution.SHARING_GROUP) {
-    const sg = event.SharingGroup;
-    if (!isJsonObject(sg)) return { skip: 'The event is shared with a sharing group whose membership is unknown.' };
-    const member = ctx.sharingGroupMembership?.(sg, server, 'event') ?? canPushSharingGroupEvent(sg, server);
-    if (!member) return { skip: `${DISTRIBUTION_BLOCKS} (server or remote organisation not in the sharing group)` };
-    announceLocalServer(event, w);
-  }
-  const ruleRefusal = checkPushRules(event, server.pushRules);
-  if (ruleRefusal !== undefined) return { skip: ruleRefusal };
+  if (toInt(event.distribution) === Distribution.SHARING_GROUP) announceLocalServer(event, w);
   if (!hasLiveContent(event)) return { skip: 'The event has no attributes or event reports.' };
 
   for (const key of EVENT_DROP) delete event[key];
@@ -133,7 +123,7 @@ export function prepareEventForPush(eventJson: unknown, server: SyncServer, ctx:
       return true;
     });
   }
-  if (d === Distribution.CONNECTED) event.distribution = String(Distribution.THIS_COMMUNITY);
+  if (toInt(event.distribution) === Distribution.CONNECTED) event.distribution = String(Distribution.THIS_COMMUNITY);
   // Server::push marks what it sends as locked: the receiver must not let local users edit it.
   event.locked = true;
   return { event };

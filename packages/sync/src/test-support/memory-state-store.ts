@@ -1,4 +1,4 @@
-import type { SyncCursor, SyncDirection, SyncLogEntry } from '../model/sync-report.js';
+import type { SyncChannel, SyncCursor, SyncLogEntry } from '../model/sync-report.js';
 import type { SyncStateStore } from '../engine/ports.js';
 
 /** An in-memory {@link SyncStateStore} exposing its cursors and log. */
@@ -11,7 +11,7 @@ export interface MemoryStateStore extends SyncStateStore {
 export function createMemoryStateStore(): MemoryStateStore {
   const cursors = new Map<string, SyncCursor>();
   const entries: SyncLogEntry[] = [];
-  const key = (serverId: string, direction: SyncDirection): string => `${serverId}:${direction}`;
+  const key = (serverId: string, channel: SyncChannel): string => `${serverId}:${channel}`;
   return {
     cursors,
     entries,

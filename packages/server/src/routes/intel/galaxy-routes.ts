@@ -38,24 +38,33 @@ export function registerGalaxyRoutes(app: FastifyInstance, ctx: RouteContext, in
     return { Galaxy: galaxyJson(item), GalaxyCluster: galaxies.clustersOf(item).map((c) => clusterJson(galaxies, c)) };
   });
 
-  app.get('/galaxy_clusters/index/:galaxyId', async (request) => {
-    await ctx.principal(request);
-    const q = paramsOf(request);
+  const clusterIndex = async (request: FastifyRequest) => {
+    const p = await ctx.principal(request);
+    const q = { ...paramsOf(request), ...(bodyOf(request) as Record<string, string>) };
     const context = q.context ?? 'all';
     if (!CONTEXTS.has(context)) throw new InputError(`context must be one of ${[...CONTEXTS].join(', ')}`, { field: 'context' });
     const galaxies = await intel.galaxies();
     const galaxy = galaxies.galaxy(q.galaxyId ?? '');
     if (galaxy === undefined) throw new NotFoundError('Invalid galaxy.');
-    // Every cluster here comes from the shared galaxy files: "default" ones; none is custom, org-owned or deleted.
-    if (context !== 'all' && context !== 'default') return [];
-    const needle = (q.searchall ?? '').trim().toLowerCase();
-    return galaxies.clustersOf(galaxy).filter((c) => needle === '' || matchesSearch(c, needle)).map((c) => ({ GalaxyCluster: clusterJson(galaxies, c) }));
-  });
+    const needle = String(q.searchall ?? '').trim().toLowerCase();
+    // Data-set clusters are the "default" ones; organisations' own clusters are "custom" (and "org" for the caller's, "deleted" for soft-deleted ones).
+    const fromFiles = context === 'all' || context === 'default' ? galaxies.clustersOf(galaxy).filter((c) => needle === '' || matchesSearch(c, needle)).map((c) => ({ GalaxyCluster: clusterJson(galaxies, c) })) : [];
+    if (context === 'default') return fromFiles;
+    const custom = (await ctx.services.galaxyClusters.search(p, { type: galaxy.value.type, ...(needle !== '' ? { search: needle } : {}), ...(context === 'deleted' ? { includeDeleted: true } : {}), ...(context === 'org' ? { orgId: p.org.id } : {}) }))
+      .filter((r) => context !== 'deleted' || (r.GalaxyCluster as { deleted?: boolean }).deleted === true);
+    return [...fromFiles, ...custom];
+  };
+  app.get('/galaxy_clusters/index/:galaxyId', clusterIndex);
+  app.post('/galaxy_clusters/index/:galaxyId', clusterIndex);
 
   app.get('/galaxy_clusters/view/:id', async (request) => {
-    await ctx.principal(request);
+    const p = await ctx.principal(request);
     const galaxies = await intel.galaxies();
-    return clusterViewJson(galaxies, clusterOf(galaxies, (request.params as { id: string }).id));
+    const ref = (request.params as { id: string }).id;
+    const item = galaxies.cluster(ref);
+    // Not from the data sets: an organisation's own cluster, if the caller may see it.
+    if (item === undefined) return ctx.services.galaxyClusters.view(p, /^[0-9]+$/.test(ref) ? Number(ref) : ref);
+    return clusterViewJson(galaxies, item);
   });
 
   // PyMISP: galaxies/attachCluster/<target id>/<event|attribute>/local:<0|1> with {"Galaxy": {"target_id": <cluster id>}}.

@@ -17,7 +17,11 @@ function runAnswer(direction: 'pull' | 'push', r: SyncReport): Record<string, un
     : direction === 'pull'
       ? `Pull completed. ${String(moved)} events pulled, ${String(r.failed)} events could not be pulled, ${String(r.unchanged)} events were unchanged.`
       : `Push complete. ${String(moved)} events pushed, ${String(r.failed)} events could not be pushed.`;
-  return { success: !r.aborted, message, report: r };
+  const s = r.sightings;
+  const sightings = s === undefined || s.disabled ? '' : ` ${String(s.saved)} sightings ${direction === 'pull' ? 'pulled' : 'pushed'}${s.failed > 0 ? `, sightings of ${String(s.failed)} events failed` : ''}.`;
+  const g = r.galaxyClusters;
+  const clusters = g === undefined || g.disabled ? '' : ` ${String(g.saved)} galaxy clusters ${direction === 'pull' ? 'pulled' : 'pushed'}${g.failed > 0 ? `, ${String(g.failed)} clusters failed` : ''}.`;
+  return { success: !r.aborted, message: message + sightings + clusters, report: r };
 }
 
 /**
