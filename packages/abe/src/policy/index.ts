@@ -1,0 +1,10 @@
+export { ATTRIBUTE_PATTERN, POLICY_LIMITS } from './policy.js';
+export type { PolicyNode, AttributeNode, AndNode, OrNode, ThresholdNode } from './policy.js';
+export { parsePolicy } from './parse-policy.js';
+export { printPolicy } from './print-policy.js';
+export { satisfies, policyAttributes } from './satisfies.js';
+export { compileLsss } from './compile-lsss.js';
+export type { Lsss, LsssRow } from './compile-lsss.js';
+export { reconstructionCoefficients } from './reconstruct.js';
+export type { ReconstructionTerm } from './reconstruct.js';
+export { Fr, modR } from './field.js';
