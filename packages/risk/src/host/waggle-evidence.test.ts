@@ -103,13 +103,14 @@ describe('sightingEvidence', () => {
         ],
       },
     ]);
-    expect(r.notes).toEqual(['1 vulnerability attribute(s) in host risk reports ignored (a report is not evidence)', '1 sighting(s) older than the evidence window ignored']);
+    expect(r.notes).toEqual(['1 vulnerability attribute(s) in host risk reports ignored (a report is not evidence)', '1 sighting(s) or exploitation report(s) older than the evidence window ignored']);
   });
 
   it('reads sightings inlined in the attributes (MISP includeSightings) and says when none were inlined', () => {
     const inline = { response: { Attribute: [{ ...vulnerabilityAnswer.response.Attribute[1], Sighting: [{ uuid: 'x', type: '0', date_sighting: String(now), Organisation: { name: 'ORG-B' } }, { uuid: 'y', type: '2', date_sighting: String(now) }] }] } };
     const r = sightingEvidence(inline, { cves: ['CVE-2023-38408'] });
     expect(r.items).toEqual([{ cve: 'CVE-2023-38408', count: 1, sources: ['sighting on CVE-2023-38408 in event "OpenSSH advisory digest" (d2d2d2d2-1111-5222-8333-444455556666) by ORG-B'] }]);
+    expect(sightingEvidence(vulnerabilityAnswer, { cves: ['CVE-2024-6387'], since: now }).items).toEqual([]);
     expect(sightingEvidence(vulnerabilityAnswer, { cves: ['CVE-2023-38408'] }).notes).toContain('the server inlined no sightings in its attribute search; exploitation sightings may be missing');
   });
 

@@ -68,7 +68,7 @@ function exploitationSign(a: MispAttributeJson): string | undefined {
 export interface SightingEvidenceOptions extends IgnoreOptions {
   /** The host's CVE ids; attributes naming others are ignored. */
   readonly cves: readonly string[];
-  /** Only sightings from this time on (epoch seconds); all when undefined. */
+  /** Only sightings and exploitation reports (by attribute timestamp) from this time on (epoch seconds); all when undefined. */
   readonly since?: number;
   /** A `sightings/restSearch` answer, for servers whose attribute search does not inline `Sighting` arrays. */
   readonly sightingsAnswer?: unknown;
@@ -125,7 +125,9 @@ export function sightingEvidence(attributesAnswer: unknown, options: SightingEvi
     for (const s of a.Sighting ?? []) addSighting(cve, s, label, key);
     const sign = exploitationSign(a);
     const eventKey = ev.uuid ?? String(ev.id ?? key);
-    if (sign !== undefined) entry(cve).events.set(eventKey, `exploitation of ${cve} reported in ${label} (${sign})`);
+    const stamp = num(a.timestamp);
+    if (sign !== undefined && options.since !== undefined && stamp !== undefined && stamp < options.since) tooOld += 1;
+    else if (sign !== undefined) entry(cve).events.set(eventKey, `exploitation of ${cve} reported in ${label} (${sign})`);
   }
   if (options.sightingsAnswer !== undefined) {
     for (const s of sightingsOfAnswer(options.sightingsAnswer)) {
@@ -136,7 +138,7 @@ export function sightingEvidence(attributesAnswer: unknown, options: SightingEvi
     }
   } else if (!inlineSightings) notes.push('the server inlined no sightings in its attribute search; exploitation sightings may be missing');
   if (skippedOwn > 0) notes.push(`${skippedOwn} vulnerability attribute(s) in host risk reports ignored (a report is not evidence)`);
-  if (tooOld > 0) notes.push(`${tooOld} sighting(s) older than the evidence window ignored`);
+  if (tooOld > 0) notes.push(`${tooOld} sighting(s) or exploitation report(s) older than the evidence window ignored`);
   const items = [...seen]
     .map(([cve, e]) => ({ cve, count: e.sightings.size + e.events.size, sources: summarise([...e.sightings.values(), ...e.events.values()]) }))
     .filter((s) => s.count > 0)
