@@ -19,10 +19,8 @@ const clusters = {
 };
 
 describe('loadGalaxiesFromDir', () => {
-  it('loads the full upstream galaxy set (all MITRE ATT&CK clusters) fast and without errors', () => {
-    const t0 = performance.now();
+  it('loads the full upstream galaxy set (all MITRE ATT&CK clusters) without errors', () => {
     const loaded = loadGalaxiesFromDir(sharedData('misp-galaxy'));
-    const ms = performance.now() - t0;
     expect(loaded.errors).toEqual([]);
     expect(loaded.galaxies).toHaveLength(131);
     // 43 cluster files, 11975 values; upstream repeats a value in a few files (reported as warnings).
@@ -33,8 +31,6 @@ describe('loadGalaxiesFromDir', () => {
       { file: sharedData('misp-galaxy/clusters/ransomware.json'), message: expect.stringContaining('"prepending (enc) ransomware" (Not an official name)') as unknown },
     ]);
     expect(loaded.clusters.filter((c) => c.type === 'mitre-attack-pattern').length).toBeGreaterThan(1000);
-    // Generous bound for a shared 2-core machine; typically well under a second.
-    expect(ms).toBeLessThan(5000);
   });
 
   it('reports bad and orphan files by name and loads the rest', () => {

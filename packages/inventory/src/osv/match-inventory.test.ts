@@ -99,23 +99,20 @@ describe('OSV range evaluation', () => {
   });
 });
 
-describe('matching speed', () => {
-  it('matches 3,000 packages against 50,000 records in well under a second', () => {
+// Matching speed is measured by the benchmark (npm run bench -- inventory), not here.
+describe('matching at scale', () => {
+  it('matches 3,000 packages against 50,000 records with exactly the expected findings', () => {
     const records: OsvRecord[] = [];
     for (let i = 0; i < 50_000; i++) {
       records.push({ id: `DSA-${i}`, modified: 'm', aliases: [`CVE-2024-${10000 + i}`], related: [], severity: [], references: [], affected: [{ ecosystem: 'Debian:12', name: `src${i % 6000}`, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: `1.${i % 50}-1` }] }], versions: [], severity: [] }] });
     }
     const idx = createOsvIndex(records);
     const pkgs = Array.from({ length: 3000 }, (_, i) => ({ ecosystem: 'Debian', name: `bin${i}`, source: `src${i * 2}`, version: '1.20-1', sourceVersion: '1.20-1' }));
-    // Best of three: the first run pays for JIT warm-up, and the test machine is shared.
-    let ms = Infinity;
-    let found: unknown[] = [];
-    for (let k = 0; k < 3; k++) {
-      const t0 = performance.now();
-      found = matchInventory(pkgs, idx, { release: 'Debian:12' });
-      ms = Math.min(ms, performance.now() - t0);
-    }
-    expect(found.length).toBeGreaterThan(0);
-    expect(ms).toBeLessThan(1000);
+    const found = matchInventory(pkgs, idx, { release: 'Debian:12' });
+    // Installed 1.20-1 is affected when the fix is 1.21-1 … 1.49-1 (Debian orders 1.21 after 1.20),
+    // for records of the even source packages the host has.
+    let expected = 0;
+    for (let i = 0; i < 50_000; i++) if ((i % 6000) % 2 === 0 && i % 50 > 20) expected++;
+    expect(found).toHaveLength(expected);
   });
 });

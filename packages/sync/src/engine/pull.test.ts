@@ -179,7 +179,8 @@ describe('pull', () => {
     expect(fake.requests).toHaveLength(0);
   });
 
-  it('a no-op pull over 10,000 events costs two requests and well under 2 s', async () => {
+  // Its duration is measured by the sync benchmark (npm run bench -- sync), not here.
+  it('a no-op pull over 10,000 events costs two requests and downloads nothing', async () => {
     for (let n = 1; n <= 10_000; n++) {
       const e = remoteEvent(n, 1_000_000 + n);
       fake.put(e);
@@ -187,21 +188,16 @@ describe('pull', () => {
     }
     await state.set('7', 'pull', { timestamp: 1_010_000, uuid: uuidFor(10_000, 1) });
     fake.requests.length = 0;
-    const started = performance.now();
     const report = await run();
-    const elapsed = performance.now() - started;
     expect(report).toMatchObject({ fetched: 0, created: 0, failed: 0 });
     expect(fake.requests.map((r) => r.path)).toEqual(['/servers/getVersion', '/events/index']);
-    expect(elapsed).toBeLessThan(2000);
 
     // Without a cursor the whole index is paged, and still nothing is downloaded.
     state.cursors.clear();
     fake.requests.length = 0;
-    const fullStart = performance.now();
     const full = await run();
     expect(full).toMatchObject({ listed: 10_000, unchanged: 10_000, fetched: 0 });
     expect(fake.count('/events/view')).toBe(0);
     expect(fake.count('/events/index')).toBe(11);
-    expect(performance.now() - fullStart).toBeLessThan(2000);
   });
 });
