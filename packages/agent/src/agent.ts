@@ -10,6 +10,7 @@ import { packageChanges } from './rules/package-changes.js';
 import { createRuleEngine } from './rules/rule-engine.js';
 import { parseJournalLine, parseSyslogLine, type HostEvent } from './sources/auth-line.js';
 import { diffBaselines, scanPaths, type Baseline } from './sources/file-integrity.js';
+import { scanProcesses } from './sources/processes.js';
 import { tailFile, type FileTail, type TailPosition, type TailStatus } from './sources/file-tail.js';
 
 /** What the agent is wired with (the CLI builds it). */
@@ -121,6 +122,11 @@ export function createAgent(deps: AgentDeps): Agent {
     for (const n of scan.notes) limitations.add(n);
     sources.sockets = `${String(scan.services.length)} listening`;
     pending.push(...rules.onSockets(scan.services, now));
+    // Processes are looked at on the same schedule: what runs from /tmp or a deleted file.
+    const procs = scanProcesses(config.sockets.procRoot);
+    if (procs.hidden > 0) limitations.add(`${String(procs.hidden)} processes' executables are not readable without privileges`);
+    sources.processes = `${String(procs.processes.length)} running`;
+    pending.push(...rules.onProcesses(procs.processes, now));
   }
 
   function scanFiles(now: Date): void {

@@ -20,3 +20,5 @@ export { createAlertReporter } from './report/alert-reporter.js';
 export type { AlertReporter, AlertReporterDeps, FlushResult } from './report/alert-reporter.js';
 export { createDecoyResponder, DEFAULT_DECOY_SETTINGS, redirectRule } from './response/decoy-responder.js';
 export type { Decoy, DecoyResponder, DecoyResponderDeps, DecoySettings, ResponseAction } from './response/decoy-responder.js';
+export { scanProcesses, suspiciousProcess } from './sources/processes.js';
+export type { ProcessInfo, ProcessScan } from './sources/processes.js';

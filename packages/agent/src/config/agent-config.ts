@@ -36,6 +36,7 @@ const schema = z.strictObject({
     redirect_port: z.number().int().min(1).max(65535).default(DEFAULT_DECOY_SETTINGS.redirectPort),
     profiles_dir: z.string().optional(),
   }).optional(),
+  risk: z.strictObject({ osv: z.string().min(1), kev: z.string().optional(), epss: z.string().optional(), release: z.string().optional(), sector: z.string().optional(), interval_seconds: z.number().int().min(60).default(3600) }).optional(),
   poll_interval_ms: z.number().int().min(50).default(1000),
   report_interval_seconds: z.number().int().min(1).default(10),
 });
@@ -53,6 +54,8 @@ export interface AgentConfig {
   readonly inventory?: { readonly dpkgStatus: string; readonly intervalSeconds: number };
   readonly rules: RuleSettings;
   readonly decoys: DecoySettings & { readonly profilesDir?: string };
+  /** The host's compromise probability, reported to waggle as a risk event (needs `inventory` and `waggle`). */
+  readonly risk?: { readonly osv: string; readonly kev?: string; readonly epss?: string; readonly release?: string; readonly sector?: string; readonly intervalSeconds: number };
   readonly pollIntervalMs: number;
   readonly reportIntervalSeconds: number;
 }
@@ -92,6 +95,8 @@ export function parseAgentConfig(text: string, file: string): AgentConfig {
   const r = c.rules ?? {};
   const d = c.responses;
   if (c.waggle !== undefined && c.waggle.key === undefined && c.waggle.key_file === undefined) throw new InputError(`${file}: waggle needs key or key_file`, { field: 'waggle.key' });
+  if (c.risk !== undefined && (c.inventory === undefined || c.waggle === undefined)) throw new InputError(`${file}: risk needs the inventory and waggle sections`, { field: 'risk' });
+  const rk = c.risk;
   return {
     host: c.host ?? hostname(),
     stateDir: abs(c.state_dir),
@@ -122,6 +127,9 @@ export function parseAgentConfig(text: string, file: string): AgentConfig {
           ...(d.fallback_profile !== undefined ? { fallbackProfile: d.fallback_profile } : {}),
           ...(d.profiles_dir !== undefined ? { profilesDir: abs(d.profiles_dir) } : {}),
         },
+    ...(rk !== undefined
+      ? { risk: { osv: abs(rk.osv), intervalSeconds: rk.interval_seconds, ...(rk.kev !== undefined ? { kev: abs(rk.kev) } : {}), ...(rk.epss !== undefined ? { epss: abs(rk.epss) } : {}), ...(rk.release !== undefined ? { release: rk.release } : {}), ...(rk.sector !== undefined ? { sector: rk.sector } : {}) } }
+      : {}),
     pollIntervalMs: c.poll_interval_ms,
     reportIntervalSeconds: c.report_interval_seconds,
   };

@@ -12,6 +12,7 @@ export const RULE_IDS = [
   'watched-file-changed',
   'port-probe',
   'package-changed',
+  'suspicious-process',
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 
@@ -43,4 +44,5 @@ export const RULE_TECHNIQUE: Readonly<Partial<Record<RuleId, string>>> = {
   'cron-changed': 'Cron - T1053.003',
   'watched-file-changed': 'Account Manipulation - T1098',
   'port-probe': 'Network Service Discovery - T1046',
+  'suspicious-process': 'Masquerading - T1036',
 };

@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import type { HostEvent } from '../sources/auth-line.js';
 import type { FileChange } from '../sources/file-integrity.js';
+import { suspiciousProcess, type ProcessInfo } from '../sources/processes.js';
 import { isLoopbackAddress, type ListeningService } from '@waggle/risk';
 import type { Alert } from './alert.js';
 
@@ -30,6 +31,8 @@ export interface RuleEngine {
   /** The first scan is the baseline; later scans alert on sockets not seen before. */
   onSockets(sockets: readonly ListeningService[], time: Date): Alert[];
   onFileChanges(changes: readonly FileChange[], time: Date): Alert[];
+  /** Processes that run from world-writable folders or deleted files, once per process. */
+  onProcesses(processes: readonly ProcessInfo[], time: Date): Alert[];
 }
 
 const ACCOUNT_FILES = new Set(['/etc/passwd', '/etc/shadow', '/etc/group', '/etc/gshadow', '/etc/sudoers']);
@@ -116,6 +119,16 @@ export function createRuleEngine(settings: RuleSettings = DEFAULT_RULE_SETTINGS)
         alerts.push({ rule: 'new-listening-port', severity: isLoopbackAddress(s.address) ? 'medium' : 'high', time, port: s.port, message: `new listening ${s.protocol} socket ${s.address}:${String(s.port)} opened by ${who}`, evidence: [key(s)] });
       }
       knownSockets = current;
+      return alerts;
+    },
+
+    onProcesses(processes, time) {
+      const alerts: Alert[] = [];
+      for (const p of processes) {
+        const why = suspiciousProcess(p);
+        if (why === undefined || !fresh(`proc:${String(p.pid)}:${p.exe ?? ''}`, time.getTime())) continue;
+        alerts.push({ rule: 'suspicious-process', severity: 'high', time, path: (p.exe ?? '').replace(/ \(deleted\)$/, ''), message: `process ${p.name} (pid ${String(p.pid)}) ${why}: ${p.cmdline.slice(0, 200)}`, evidence: [JSON.stringify(p)] });
+      }
       return alerts;
     },
 

@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestServer, type TestServer } from '../../../server/src/test-support/test-server.js';
+import { fileURLToPath } from 'node:url';
 import { main } from '../main.js';
+import { uuidV5 } from './risk-host.js';
+
+const FIX = fileURLToPath(new URL('../../../inventory/data/fixtures/', import.meta.url));
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -129,5 +133,23 @@ describe('waggle agent (against a running waggle server)', () => {
     // Nothing is resent.
     await waggle('agent', 'run', '--config', cfg, '--once');
     expect((((await s.call('POST', '/attributes/restSearch', { value: 'new local account evil' })).json as J).response.Attribute as J[])).toHaveLength(1);
+  });
+
+  it('reports the inventory to the risk engine: the risk event of the host with its vulnerability objects', async () => {
+    const path = join(tmp, 'agent-risk.yaml');
+    writeFileSync(path, [
+      'host: test-host-02',
+      `state_dir: ${join(tmp, 'state-risk')}`,
+      `waggle: { url: "${url}", key: "${s.adminKey}" }`,
+      `inventory: { dpkg_status: ${join(FIX, 'dpkg-status')} }`,
+      `risk: { osv: ${join(FIX, 'osv')}, kev: ${join(FIX, 'kev.json')}, epss: ${join(FIX, 'epss.csv')} }`,
+      '',
+    ].join('\n'));
+    const r = await waggle('agent', 'run', '--config', path, '--once');
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/risk: compromise probability 0\.\d+ reported \(created event/);
+    const ev = await s.call('GET', `/events/view/${uuidV5('waggle:risk-host:test-host-02')}`);
+    expect(ev.status).toBe(200);
+    expect(((ev.json as J).Event.Object as J[]).filter((o) => o.name === 'vulnerability').length).toBeGreaterThan(0);
   });
 });

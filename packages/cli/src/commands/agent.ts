@@ -7,8 +7,38 @@ import { Secret } from '@waggle/errors';
 import { createAgent, createAlertReporter, createDecoyResponder, parseAgentConfig, privilegeLimitations, type AgentConfig, type DecoyResponder } from '@waggle/agent';
 import { createCatalogue, createJsonLinesSink, createMispClient, DEFAULT_LIMITS, loadProfiles, startProfile } from '@waggle/honeypot';
 import { randomBytes } from 'node:crypto';
+import { computeRisk, hostRiskEvent, reportHostRisk, type HostOptions } from './risk-host.js';
 
 const run = promisify(execFile);
+
+/**
+ * The host's compromise probability from its inventory (the risk engine, with
+ * evidence from the same server), stored as the host's risk event. Failures are
+ * logged and tried again at the next interval: the report is recomputed anyway.
+ */
+async function reportRisk(config: AgentConfig, key: Secret, log: (m: string) => void): Promise<void> {
+  const risk = config.risk;
+  const url = config.waggle?.url;
+  if (risk === undefined || url === undefined || config.inventory === undefined) return;
+  try {
+    const opts: HostOptions = {
+      osv: risk.osv,
+      dpkgStatus: config.inventory.dpkgStatus,
+      proc: true,
+      host: config.host,
+      evidenceFrom: url,
+      ...(risk.kev !== undefined ? { kev: risk.kev } : {}),
+      ...(risk.epss !== undefined ? { epss: risk.epss } : {}),
+      ...(risk.release !== undefined ? { release: risk.release } : {}),
+      ...(risk.sector !== undefined ? { sector: risk.sector } : {}),
+    };
+    const computed = await computeRisk(opts, (m) => log(`risk: ${m}`), undefined, key.reveal());
+    const done = await reportHostRisk(url, key.reveal(), hostRiskEvent(config.host, computed.risk, new Date().toISOString().slice(0, 10)));
+    log(`risk: compromise probability ${computed.risk.probability.toFixed(4)} reported (${done.action} event ${done.uuid})`);
+  } catch (e) {
+    log(`risk report failed: ${(e as Error).message}`);
+  }
+}
 
 function loadConfig(file: string): AgentConfig {
   return parseAgentConfig(readFileSync(file, 'utf8'), file);
@@ -97,6 +127,7 @@ export function registerAgentCommands(program: Command): void {
       });
       for (const l of a.status().limitations) log(`limitation: ${l}`);
       if (opts.once === true) {
+        if (key !== undefined) await reportRisk(config, key, log);
         await a.tick();
         await a.stop();
         const s = a.status();
@@ -104,12 +135,15 @@ export function registerAgentCommands(program: Command): void {
         return;
       }
       a.start();
+      const riskTimer = key === undefined || config.risk === undefined ? undefined : setInterval(() => void reportRisk(config, key, log), config.risk.intervalSeconds * 1000);
+      if (key !== undefined) void reportRisk(config, key, log);
       log(`watching ${config.host} (${[...config.authLogs, ...config.journalFiles, ...config.firewallLogs].length} logs${config.fileIntegrity !== undefined ? ', file integrity' : ''}${config.sockets !== undefined ? ', sockets' : ''}${config.inventory !== undefined ? ', inventory' : ''})`);
       await new Promise<void>((resolve) => {
         const done = (): void => resolve();
         process.once('SIGINT', done);
         process.once('SIGTERM', done);
       });
+      if (riskTimer !== undefined) clearInterval(riskTimer);
       await a.stop();
     });
 }
