@@ -32,6 +32,8 @@ const MESSAGES: MessageOf = {
   'waggle.ftp.login.success': (f) => `login attempt [${f.username}/${f.password}] succeeded`,
   'waggle.ftp.login.failed': (f) => `login attempt [${f.username}/${f.password}] failed`,
   'waggle.http.request': (f) => `${f.method} ${f.url}`,
+  'waggle.http.exploit': (f) => `Exploit attempt ${f.cve} (${f.detector}) on ${f.profile}: ${f.method} ${f.url.slice(0, 200)}`,
+  'waggle.ssh.exploit': (f) => `Exploit attempt ${f.cve} (${f.detector}): ${f.evidence.join('; ')}`,
 };
 
 /** Every event id with a builder, for documentation and validation. */

@@ -14,6 +14,32 @@ export interface EventEnvelope {
   protocol: string;
 }
 
+/** Fields of a `waggle.http.exploit` event: which CVE the request tried, and the proof. */
+export interface HttpExploitFields {
+  cve: string;
+  /** The lure profile that served the request. */
+  profile: string;
+  /** The detector's `id` in the profile. */
+  detector: string;
+  /** ATT&CK technique id (e.g. `T1190`). */
+  technique: string;
+  /** What matched, `target: excerpt` per condition. */
+  evidence: string[];
+  method: string;
+  url: string;
+}
+
+/** Fields of a `waggle.ssh.exploit` event: an SSH detector fired on a client's message. */
+export interface SshExploitFields {
+  cve: string;
+  /** ATT&CK technique id from the detector (e.g. `T1190`). */
+  technique: string;
+  /** The detector's `id` in the profile. */
+  detector: string;
+  /** What the client did: the message it sent and the authentication state it sent it in. */
+  evidence: string[];
+}
+
 /** Event-specific fields, per event id. Cowrie's own ids keep Cowrie's field names. */
 export interface EventFields {
   'cowrie.session.connect': Record<string, never>;
@@ -49,6 +75,8 @@ export interface EventFields {
   'waggle.ftp.login.success': { username: string; password: string };
   'waggle.ftp.login.failed': { username: string; password: string };
   'waggle.http.request': { method: string; url: string; headers: Record<string, string>; [extra: string]: unknown };
+  'waggle.http.exploit': HttpExploitFields;
+  'waggle.ssh.exploit': SshExploitFields;
 }
 
 /** Every event id waggle's services write. */

@@ -37,9 +37,20 @@ describe('Cowrie event envelope', () => {
     expect(e).toMatchObject({ dst_ip: '8.8.8.8', dst_port: 53, src_ip: '127.0.0.1', session: envelope.session });
   });
 
+  it('builds the typed exploit events of the HTTP lures and the SSH service', () => {
+    const http = buildEvent('waggle.http.exploit', { ...envelope, protocol: 'http' }, at, {
+      cve: 'CVE-2021-41773', profile: 'apache-traversal', detector: 'path-traversal', technique: 'T1190', evidence: ['path: /cgi-bin/.%2e/'], method: 'GET', url: '/cgi-bin/.%2e/.%2e/etc/passwd',
+    });
+    expect(http).toMatchObject({ eventid: 'waggle.http.exploit', protocol: 'http', cve: 'CVE-2021-41773', evidence: ['path: /cgi-bin/.%2e/'] });
+    expect(http.message).toBe('Exploit attempt CVE-2021-41773 (path-traversal) on apache-traversal: GET /cgi-bin/.%2e/.%2e/etc/passwd');
+    const ssh = buildEvent('waggle.ssh.exploit', envelope, at, { cve: 'CVE-2018-10933', technique: 'T1190', detector: 'libssh-bypass', evidence: ['a', 'b'] });
+    expect(ssh).toEqual({ eventid: 'waggle.ssh.exploit', timestamp: '2026-12-02T15:25:43.123000Z', ...envelope, message: 'Exploit attempt CVE-2018-10933 (libssh-bypass): a; b', cve: 'CVE-2018-10933', technique: 'T1190', detector: 'libssh-bypass', evidence: ['a', 'b'] });
+  });
+
   it('has a message for every documented event id', () => {
     expect(EVENT_IDS).toContain('cowrie.client.kex');
     expect(EVENT_IDS).toContain('waggle.redis.command');
+    expect(EVENT_IDS).toEqual(expect.arrayContaining(['waggle.http.exploit', 'waggle.ssh.exploit']));
     expect(new Set(EVENT_IDS).size).toBe(EVENT_IDS.length);
   });
 });

@@ -44,7 +44,7 @@ const defined = <T extends object>(o: T): Defined<T> => Object.fromEntries(Objec
 /**
  * The factories of every service in this package, mapping each profile's
  * `options` onto its service's configuration (`version`, `userdb`, `hostname`,
- * `banner`, …).
+ * `banner`, …); an SSH profile's `ssh_detectors` become the SSH service's `detectors`.
  */
 export function defaultFactories(options: FactoryOptions): ServiceFactories {
   return {
@@ -52,7 +52,7 @@ export function defaultFactories(options: FactoryOptions): ServiceFactories {
     ssh: (profile, listen, deps) => {
       const r = optionReader(profile);
       const hostname = r.string('hostname');
-      return startSshService(defined({ ...listen, hostKeyDir: options.hostKeyDir, version: r.string('version'), userdb: r.strings('userdb'), acceptPublicKeys: r.bool('acceptPublicKeys'), maxAuthAttempts: r.int('maxAuthAttempts'), system: hostname === undefined ? undefined : { ...DEFAULT_SYSTEM, hostname } }), deps);
+      return startSshService(defined({ ...listen, hostKeyDir: options.hostKeyDir, version: r.string('version'), userdb: r.strings('userdb'), acceptPublicKeys: r.bool('acceptPublicKeys'), maxAuthAttempts: r.int('maxAuthAttempts'), system: hostname === undefined ? undefined : { ...DEFAULT_SYSTEM, hostname }, detectors: profile.ssh_detectors.length === 0 ? undefined : profile.ssh_detectors }), deps);
     },
     telnet: (profile, listen, deps) => {
       const r = optionReader(profile);

@@ -1,4 +1,5 @@
 import { InputError } from '@waggle/errors';
+import { OBSERVABLE_CLIENT_MESSAGES } from '../ssh/client-message-hook.js';
 import type { DetectorCondition, HttpDetector, HttpLureOptions, HttpRoute, Profile, ProfileService, SshDetector } from './profile-types.js';
 
 const SERVICES: readonly ProfileService[] = ['ssh', 'telnet', 'redis', 'ftp', 'http'];
@@ -133,8 +134,18 @@ function parseSshDetector(c: Checker, v: unknown, field: string): SshDetector {
     cve: c.str(o, 'cve', f, { re: CVE }),
     technique: c.str(o, 'technique', f, { re: TECHNIQUE, def: 'T1190' }),
     description: c.str(o, 'description', f, { def: '' }),
-    client_message: c.int(o, 'client_message', f, 1, 255),
+    client_message: clientMessage(c, o, f),
   };
+}
+
+/** The SSH service can only watch for messages ssh2 reports (see `ssh/client-message-hook.ts`). */
+function clientMessage(c: Checker, o: Obj, f: string): number {
+  const n = c.int(o, 'client_message', f, 1, 255);
+  // `int` already reported a value out of range (and returned a stand-in, which differs from it).
+  if (n === o.client_message && !OBSERVABLE_CLIENT_MESSAGES.has(n)) {
+    c.fail(`${f}client_message`, `${String(n)} is not a message the SSH service can see from a client (one of ${[...OBSERVABLE_CLIENT_MESSAGES.keys()].join(', ')})`);
+  }
+  return n;
 }
 
 /**

@@ -61,6 +61,16 @@ describe('profile files', () => {
     expect(() => parseProfile([], 'arr.json')).toThrow(/\(root\) must be an object/);
   });
 
+  it('accepts only SSH detector messages the SSH service can see from a client', () => {
+    const ssh = { ...minimal, service: 'ssh', services: ['ssh'] };
+    const detector = { id: 'd', cve: 'CVE-2018-10933', client_message: 52 };
+    expect(parseProfile({ ...ssh, ssh_detectors: [detector] }, 'ok.json').ssh_detectors).toEqual([{ ...detector, technique: 'T1190', description: '' }]);
+    const e = errorOf(() => parseProfile({ ...ssh, ssh_detectors: [{ ...detector, client_message: 50 }, { ...detector, client_message: 300 }] }, 'mem.json'));
+    expect(e.message).toContain('ssh_detectors[0].client_message 50 is not a message the SSH service can see from a client (one of 6, 51, 52, 53)');
+    expect(e.message).toContain('ssh_detectors[1].client_message must be an integer from 1 to 255');
+    expect(e.details.problems).toHaveLength(2);
+  });
+
   it('lets a folder of extra profiles add and replace shipped ones', () => {
     const dir = join(tmp, 'extra');
     mkdirSync(dir);

@@ -33,8 +33,12 @@ function headline(s: SessionSummary): { eventid: string; message: string; userna
   const ok = s.logins.find((l) => l.success);
   if (ok !== undefined) return { eventid: 'cowrie.login.success', message: `login attempt [${ok.username}/${ok.password}] succeeded`, username: ok.username };
   const last = s.logins.at(-1);
+  // An exploit says more than the failed logins that may precede it (libssh scanners try both).
+  if (s.cves.length > 0) {
+    const eventid = s.protocol === 'ssh' ? 'waggle.ssh.exploit' : 'waggle.http.exploit';
+    return { eventid, message: `Exploit attempt ${s.cves.join(', ')}`, ...(last === undefined ? {} : { username: last.username }) };
+  }
   if (last !== undefined) return { eventid: 'cowrie.login.failed', message: `login attempt [${last.username}/${last.password}] failed (${String(s.logins.length)} attempts)`, username: last.username };
-  if (s.cves.length > 0) return { eventid: 'waggle.http.exploit', message: `Exploit attempt ${s.cves.join(', ')}` };
   return { eventid: 'cowrie.session.connect', message: `New connection: ${s.src_ip}:${String(s.src_port)} (${s.dst_ip}:${String(s.dst_port)}) [session: ${s.session}]` };
 }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { builtinTemplatesDir } from '@waggle/misp';
-import { COWRIE_RELATION_TYPES } from './cowrie-object.js';
+import { COWRIE_RELATION_TYPES, cowrieObject } from './cowrie-object.js';
 import { parseCowrieLine, type CowrieRecord } from './cowrie-record.js';
 import { createSessionAggregator } from './session-aggregator.js';
 import { stableUuid } from './stable-uuid.js';
@@ -59,6 +59,22 @@ describe('session aggregation', () => {
     expect(agg.pending()).toBe(1);
     expect(agg.takeReady(new Date('2026-12-02T11:20:00Z'))[0]?.sessions.map((s) => s.session)).toEqual(['c']);
     expect(() => createSessionAggregator({ windowMs: 0, idleMs: 1 })).toThrow(RangeError);
+  });
+});
+
+describe('SSH exploit sessions', () => {
+  it('carry the CVE and technique and are headed by the exploit, keeping the passwords tried', () => {
+    const agg = createSessionAggregator({ windowMs: 3_600_000, idleMs: 600_000 });
+    agg.add(rec('cowrie.session.connect', 'x', '198.51.100.4', '2026-12-02T10:00:00.000000Z'));
+    agg.add(rec('cowrie.login.failed', 'x', '198.51.100.4', '2026-12-02T10:00:01.000000Z', { username: 'root', password: 'toor' }));
+    agg.add(rec('waggle.ssh.exploit', 'x', '198.51.100.4', '2026-12-02T10:00:02.000000Z', { cve: 'CVE-2018-10933', technique: 'T1190', detector: 'libssh-userauth-success-from-client', evidence: ['client sent SSH_MSG_USERAUTH_SUCCESS (52)'] }));
+    agg.add(rec('cowrie.session.closed', 'x', '198.51.100.4', '2026-12-02T10:00:03.000000Z'));
+    const session = agg.takeReady(new Date('2026-12-02T11:00:00Z'))[0]?.sessions[0];
+    if (session === undefined) throw new Error('no session');
+    expect(session.cves).toEqual(['CVE-2018-10933']);
+    expect(session.techniques).toEqual(expect.arrayContaining(['T1190', 'T1110.001']));
+    const relations = Object.fromEntries(cowrieObject(session).Attribute.map((a) => [a.object_relation, a.value]));
+    expect(relations).toMatchObject({ eventid: 'waggle.ssh.exploit', message: 'Exploit attempt CVE-2018-10933', username: 'root', password: 'toor', protocol: 'ssh' });
   });
 });
 

@@ -6,6 +6,7 @@ import type { RunningService, ServiceDeps } from '../service.js';
 import { DEFAULT_SYSTEM, type SystemProfile } from '../shell/system-profile.js';
 import { loadOrCreateHostKey } from './host-key.js';
 import { createKexInitTap, hassh } from './kexinit.js';
+import { validateSshDetectors, watchSshDetectors, type SshDetectorRule } from './ssh-detectors.js';
 import { handleSshConnection } from './ssh-session.js';
 import { DEFAULT_USERDB, parseUserDb } from './userdb.js';
 
@@ -23,6 +24,11 @@ export interface SshServiceConfig extends ListenConfig {
   maxAuthAttempts?: number | undefined;
   /** What the emulated machine claims to be. */
   system?: SystemProfile | undefined;
+  /**
+   * Exploit detectors on client messages (a profile's `ssh_detectors`): a client sending one of
+   * them is logged as `waggle.ssh.exploit` and disconnected.
+   */
+  detectors?: readonly SshDetectorRule[] | undefined;
 }
 
 /** The banner of Debian 11's OpenSSH, common on real servers. */
@@ -44,12 +50,21 @@ export async function startSshService(config: SshServiceConfig, deps: ServiceDep
     throw new InputError('invalid ssh configuration: version must be printable ASCII without leading space');
   }
   const rules = parseUserDb(config.userdb ?? DEFAULT_USERDB);
+  const detectors = config.detectors ?? [];
+  validateSshDetectors(detectors);
   const hostKey = loadOrCreateHostKey(config.hostKeyDir);
   const pending = new Map<string, SessionLog>();
   const sshServer = new ssh2.Server({ hostKeys: [hostKey], ident: version }, (client, info) => {
     const key = `${info.ip}:${info.port}`;
     const log = pending.get(key);
     if (log === undefined) {
+      client.end();
+      return;
+    }
+    // Installed at the client's identification, before key exchange, so no encrypted packet is missed.
+    if (!watchSshDetectors(client, detectors, log)) {
+      // The configured detectors cannot run with this ssh2 (see client-message-hook.ts): serving
+      // the profile without them would look like "no exploit attempts", so refuse instead.
       client.end();
       return;
     }
