@@ -10,6 +10,12 @@ export interface CryptoPan {
   anonymizeIPv4(ip: string): string;
   /** Anonymises an IPv6 address (an IPv4-mapped one is treated as 128 bits); refuses IPv4. */
   anonymizeIPv6(ip: string): string;
+  /**
+   * Anonymises many addresses at once: the same results as `anonymize` on each,
+   * but the AES blocks of up to 512 IPv4 addresses go to OpenSSL in one call,
+   * which is where the per-address cost lies. Throws on the first bad address.
+   */
+  anonymizeMany(ips: readonly string[]): string[];
 }
 
 /** Options of {@link createCryptoPan}. */
@@ -191,6 +197,62 @@ export function createCryptoPan(key: Uint8Array, options: CryptoPanOptions = {})
     return `${out >>> 24}.${(out >>> 16) & 0xff}.${(out >>> 8) & 0xff}.${out & 0xff}`;
   };
 
+  // Batches: every block an IPv4 address needs depends only on the address and the pad,
+  // so the blocks of many addresses can be encrypted together.
+  const CHUNK = 512;
+  const batchBlocks = Buffer.alloc(CHUNK * 32 * BLOCK);
+  for (let i = 0; i < CHUNK * 32; i++) batchBlocks.set(pad, i * BLOCK);
+
+  /** The anonymised words of `words` (unsigned 32-bit), in order. */
+  const v4Batch = (words: readonly number[]): number[] => {
+    const out = new Array<number>(words.length);
+    for (let start = 0; start < words.length; start += CHUNK) {
+      const end = Math.min(words.length, start + CHUNK);
+      // Per pending address: its index, first bit to compute, and where its blocks start.
+      const pending: { at: number; from: number; slot: number; hi: number; mid: number }[] = [];
+      let slots = 0;
+      for (let k = start; k < end; k++) {
+        const addr = words[k] as number;
+        const hit = whole?.get(addr) ?? -1;
+        if (hit !== -1) {
+          out[k] = hit;
+          continue;
+        }
+        const hi = high16 === undefined ? -1 : (high16[addr >>> 16] as number);
+        const mid = mid8 === undefined ? -1 : mid8.get(addr >>> 8);
+        const from = hi !== -1 && mid !== -1 ? 24 : hi !== -1 ? 16 : 0;
+        pending.push({ at: k, from, slot: slots, hi, mid });
+        for (let i = from; i < 32; i++) {
+          const mask = i === 0 ? 0 : (0xffffffff << (32 - i)) >>> 0;
+          batchBlocks.writeUInt32BE(((addr & mask) | (padWord & ~mask)) >>> 0, (slots + i - from) * BLOCK);
+        }
+        slots += 32 - from;
+      }
+      if (slots === 0) continue;
+      const enc = ecb.update(batchBlocks.subarray(0, slots * BLOCK));
+      for (const p of pending) {
+        const addr = words[p.at] as number;
+        let bits = 0;
+        for (let i = p.from; i < 32; i++) bits |= ((enc[(p.slot + i - p.from) * BLOCK] as number) >> 7) << (31 - i);
+        bits >>>= 0;
+        // The memoised parts read when the address was queued (a later address of
+        // the chunk may have overwritten a direct-mapped slot since), then the
+        // memos are updated exactly as the one-address path does.
+        let otp = bits;
+        if (p.from >= 16) otp = (otp | p.hi) >>> 0;
+        if (p.from === 24) otp = (otp | p.mid) >>> 0;
+        if (high16 !== undefined && mid8 !== undefined) {
+          if (p.from === 0 && high16[addr >>> 16] === -1) high16[addr >>> 16] = bits & 0xffff0000;
+          if (p.from < 24) mid8.set(addr >>> 8, bits & 0xff00);
+        }
+        const result = (addr ^ otp) >>> 0;
+        whole?.set(addr, result);
+        out[p.at] = result;
+      }
+    }
+    return out;
+  };
+
   const v6 = (bytes: Uint8Array): string => {
     const otp = otpV6(bytes);
     for (let i = 0; i < 16; i++) otp[i] = (otp[i] as number) ^ (bytes[i] as number);
@@ -219,6 +281,24 @@ export function createCryptoPan(key: Uint8Array, options: CryptoPanOptions = {})
     },
     anonymizeIPv6(ip) {
       return v6(parseV6(ip));
+    },
+    anonymizeMany(ips) {
+      const words: number[] = [];
+      const at: number[] = [];
+      const out = new Array<string>(ips.length);
+      ips.forEach((ip, k) => {
+        const word = typeof ip === 'string' ? parseIpv4Word(ip) : -1;
+        if (word === -1) out[k] = v6(parseV6(ip));
+        else {
+          words.push(word);
+          at.push(k);
+        }
+      });
+      const done = v4Batch(words);
+      done.forEach((w, j) => {
+        out[at[j] as number] = `${w >>> 24}.${(w >>> 16) & 0xff}.${(w >>> 8) & 0xff}.${w & 0xff}`;
+      });
+      return out;
     },
   };
 }
