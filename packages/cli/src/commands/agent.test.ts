@@ -1,11 +1,11 @@
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../../server/src/test-support/test-server.js';
 import { fileURLToPath } from 'node:url';
-import { main } from '../main.js';
 import { uuidV5 } from './risk-host.js';
+import { runCli as waggle } from '../test-support/run-cli.js';
 
 const FIX = fileURLToPath(new URL('../../../inventory/data/fixtures/', import.meta.url));
 
@@ -13,21 +13,6 @@ type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-expli
 
 const tmp = mkdtempSync(join(tmpdir(), 'cli-agent-'));
 
-/** Runs the CLI in-process: exit code, stdout, stderr. */
-async function waggle(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => out.push(String(c)) > 0);
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => err.push(String(c)) > 0);
-  process.exitCode = 0;
-  try {
-    return { code: await main(['node', 'waggle', ...args]), out: out.join(''), err: err.join('') };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-    process.exitCode = 0;
-  }
-}
 
 const stamp = (s: number): string => {
   const d = new Date(Date.now() - 120_000 + s * 1000);

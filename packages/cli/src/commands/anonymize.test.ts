@@ -3,9 +3,9 @@ import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ATTACKER_STRINGS, VICTIM_STRINGS, aPhishingEvent } from '../../../privacy/src/policy/test-support/realistic-event.js';
-import { main } from '../main.js';
+import { runCli as waggle } from '../test-support/run-cli.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -33,22 +33,6 @@ function spawnWaggle(input: string, ...args: string[]): Promise<Run> {
   });
 }
 
-/** Runs the CLI in-process (input from `--input` files); returns exit code, stdout and stderr. */
-async function waggle(...args: string[]): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => out.push(String(c)) > 0);
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => err.push(String(c)) > 0);
-  process.exitCode = 0;
-  try {
-    const code = await main(['node', 'waggle', ...args]);
-    return { code, out: out.join(''), err: err.join('') };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-    process.exitCode = 0;
-  }
-}
 
 const dirs: string[] = [];
 const tmp = (): string => {

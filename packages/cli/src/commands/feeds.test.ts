@@ -2,26 +2,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../main.js';
+import { runCli as waggle } from '../test-support/run-cli.js';
 
 const KEY = 'FeedCliTestKey0123456789abcdefghijklmnop'.slice(0, 40);
 
-/** Runs the CLI in-process; returns its exit code and what it wrote. */
-async function waggle(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => out.push(String(c)) > 0);
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => err.push(String(c)) > 0);
-  process.exitCode = 0;
-  try {
-    const code = await main(['node', 'waggle', ...args]);
-    return { code, out: out.join(''), err: err.join('') };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-    process.exitCode = 0;
-  }
-}
 
 describe('waggle feeds / export feed', () => {
   const root = mkdtempSync(join(tmpdir(), 'waggle-feeds-cli-'));

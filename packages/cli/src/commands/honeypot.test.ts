@@ -4,10 +4,10 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { writeDeployState } from '@waggle/honeypot';
 import { startTestServer, type TestServer } from '../../../server/src/test-support/test-server.js';
-import { main } from '../main.js';
+import { runCli as inProcess } from '../test-support/run-cli.js';
 
 const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
 const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
@@ -32,21 +32,6 @@ function waggle(...args: string[]): Promise<{ code: number | null; out: string; 
   });
 }
 
-/** Runs the CLI in-process (fast, for the many small cases): exit code, stdout, stderr. */
-async function inProcess(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => out.push(String(c)) > 0);
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => err.push(String(c)) > 0);
-  process.exitCode = 0;
-  try {
-    return { code: await main(['node', 'waggle', ...args]), out: out.join(''), err: err.join('') };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-    process.exitCode = 0;
-  }
-}
 
 // Each child process compiles the CLI through tsx, which takes a while on a busy machine.
 const SLOW = 180_000;

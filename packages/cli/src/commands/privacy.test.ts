@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it, vi } from 'vitest';
-import { main } from '../main.js';
+import { describe, expect, it } from 'vitest';
 import { filterLines, hexFlag, intFlag } from './privacy.js';
+import { runCli as inProcess } from '../test-support/run-cli.js';
 
 const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
 const VECTORS = fileURLToPath(new URL('../../../privacy/src/techniques/test-support/crypto-pan-vectors.json', import.meta.url));
@@ -60,22 +60,6 @@ describe('waggle privacy (real process)', () => {
 });
 
 describe('waggle privacy: bad flags', () => {
-  /** Runs the CLI in-process (bad flags are refused before stdin is touched). */
-  async function inProcess(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const o = vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => out.push(String(c)) > 0);
-    const e = vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => err.push(String(c)) > 0);
-    process.exitCode = 0;
-    try {
-      const code = await main(['node', 'waggle', ...args]);
-      return { code, out: out.join(''), err: err.join('') };
-    } finally {
-      o.mockRestore();
-      e.mockRestore();
-      process.exitCode = 0;
-    }
-  }
 
   it.each([
     [['cryptopan', '--key', 'abcd'], '--key must be 64 hex characters (32 bytes), got 4'],

@@ -7,6 +7,7 @@ import { startTestServer, type TestServer } from '../../../server/src/test-suppo
 import { main } from '../main.js';
 import { uuidV5 } from './risk-host.js';
 import { watchHostRisk } from './risk-watch.js';
+import { runCli as waggle } from '../test-support/run-cli.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -17,21 +18,6 @@ const tmp = mkdtempSync(join(tmpdir(), 'cli-risk-evidence-'));
 const WINDOW = ['--evidence-days', '3650'];
 const FILES = ['--dpkg-status', `${FIX}dpkg-status`, '--osv', `${FIX}osv`, '--kev', `${FIX}kev.json`, '--epss', `${FIX}epss.csv`, '--listening', `${FIX}listening.json`, '--host', HOST];
 
-/** Runs the CLI in-process: exit code, stdout, stderr. */
-async function waggle(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => out.push(String(c)) > 0);
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => err.push(String(c)) > 0);
-  process.exitCode = 0;
-  try {
-    return { code: await main(['node', 'waggle', ...args]), out: out.join(''), err: err.join('') };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-    process.exitCode = 0;
-  }
-}
 
 interface Vuln { id: string; probability: number; factors: { name: string; reason: string }[] }
 const riskJson = (out: string): { probability: number; vulnerabilities: Vuln[]; notes: string[] } => JSON.parse(out) as never;
