@@ -5,7 +5,9 @@ import type { AttributeInput } from '../input/inputs.js';
 import type { AttributeRecord, EventRecord } from '../model/records.js';
 import type { SearchFilters } from '../ports/queries.js';
 import type { Ref, Repositories } from '../ports/store.js';
-import { attributeJson, attributeValue, groupByTarget, groupTags, tagJson, type MispJson } from '../views/misp-json.js';
+import { attributeJson, attributeValue, groupByTarget, groupTags, sightingJson, tagJson, type MispJson } from '../views/misp-json.js';
+import { orgMap } from '../views/event-view.js';
+import { canSeeSighting } from '../access/sighting-policy.js';
 import { audit } from './audit.js';
 import { publishAll, type CoreDeps, type Outgoing } from './deps.js';
 import { updateAttributeFrom } from './event-sync.js';
@@ -171,6 +173,16 @@ async function decorate(repos: Repositories, p: Principal, batch: readonly Attri
       corr.set(c.attribute_id, [...(corr.get(c.attribute_id) ?? []), { id: String(c.other_attribute_id), event_id: String(c.other_event_id), value: c.value, Event: { id: String(c.other_event.id), uuid: c.other_event.uuid, info: c.other_event.info } }]);
     }
   }
+  // PyMISP's search(include_sightings=True): each attribute's sightings, under MISP's sighting policy.
+  const sightingsBy = new Map<number, MispJson[]>();
+  if (opts.includeSightings === true && ids.length > 0) {
+    const visible = (await repos.listSightings({ attributeIds: ids })).filter((s) => {
+      const e = events.get(s.event_id);
+      return e !== undefined && canSeeSighting(p.viewer, s, e);
+    });
+    const orgs = await orgMap(repos, visible.map((s) => s.org_id));
+    for (const s of visible) sightingsBy.set(s.attribute_id, [...(sightingsBy.get(s.attribute_id) ?? []), sightingJson(s, orgs.get(s.org_id))]);
+  }
   return batch.map((a) => {
     const e = events.get(a.event_id);
     const extra: MispJson = {
@@ -179,6 +191,7 @@ async function decorate(repos: Repositories, p: Principal, batch: readonly Attri
     };
     if (opts.includeEventUuid === true) extra.event_uuid = e?.uuid ?? '';
     if (opts.includeCorrelations === true) extra.RelatedAttribute = corr.get(a.id) ?? [];
+    if (opts.includeSightings === true) extra.Sighting = sightingsBy.get(a.id) ?? [];
     return attributeJson(a, extra);
   });
 }

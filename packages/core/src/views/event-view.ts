@@ -20,7 +20,8 @@ export interface EventViewOptions {
   readonly written?: { readonly attributes: readonly AttributeRecord[]; readonly objects: readonly ObjectRecord[] };
 }
 
-async function orgMap(repos: Repositories, ids: readonly number[]): Promise<Map<number, OrganisationRecord>> {
+/** The organisations with these ids, loaded once each. */
+export async function orgMap(repos: Repositories, ids: readonly number[]): Promise<Map<number, OrganisationRecord>> {
   const out = new Map<number, OrganisationRecord>();
   for (const id of new Set(ids)) {
     const org = await repos.getOrganisation(id);

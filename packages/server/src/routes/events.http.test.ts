@@ -224,6 +224,17 @@ describe.each(testEngines())('MISP event API on %s', (engine) => {
     expect((await s.call('POST', `/sightings/delete/${sid}`)).status).toBe(404);
     expect(((await s.call('POST', '/sightings/listSightings', { context: 'attribute', id: a.id })).json as J[]).length).toBe(1);
     expect(s.messages.filter((m) => m.topic === 'misp_json_sighting').length).toBeGreaterThanOrEqual(2);
+
+    // PyMISP's search(controller='attributes', include_sightings=True) sends includeSightings.
+    const withSightings = ((await s.call('POST', '/attributes/restSearch', { value: '198.18.0.77', includeSightings: 1 })).json as J).response.Attribute as J[];
+    expect(withSightings[0]?.Sighting).toHaveLength(1);
+    expect(withSightings[0]?.Sighting[0]).toMatchObject({ attribute_id: String(a.id), type: '1', Organisation: { name: 'ORGNAME' } });
+    const without = ((await s.call('POST', '/attributes/restSearch', { value: '198.18.0.77' })).json as J).response.Attribute as J[];
+    expect(without[0]?.Sighting).toBeUndefined();
+    // Another organisation sees the attribute but not the owner's sighting (MISP's default sighting policy).
+    const other = await addOrgUser(s, `Sighting viewer ${engine}`);
+    const theirs = ((await s.call('POST', '/attributes/restSearch', { value: '198.18.0.77', includeSightings: 1 }, other.key)).json as J).response.Attribute as J[];
+    expect(theirs[0]?.Sighting).toEqual([]);
   });
 
   it('correlates equal values and CIDR containment across events', async () => {
