@@ -31,8 +31,6 @@ function seconds(v: string | undefined): number | undefined {
   return Number.isNaN(t) ? undefined : Math.floor(t / 1000);
 }
 
-/** The store's paging for one page of the answer. */
-const window = (q: Required<PageQuery>): { limit: number; page: number } => ({ limit: q.limit, page: q.page });
 /** The first row after the page (the store pages by `limit`, so a limit of 1 makes `page` an offset + 1). */
 const peek = (q: Required<PageQuery>): { limit: number; page: number } => ({ limit: 1, page: q.page * q.limit + 1 });
 
@@ -135,7 +133,7 @@ function nativeRoutes(app: FastifyInstance, ctx: RouteContext, openapi: () => un
       ...(q.info !== undefined ? { eventInfo: `%${q.info}%` } : {}),
       ...(since !== undefined ? { eventTimestampFrom: since } : {}),
     };
-    const rows = await events.index(p, { ...filters, ...window(page) });
+    const rows = await events.index(p, { ...filters, ...page });
     const more = rows.length === page.limit && (await events.index(p, { ...filters, ...peek(page) })).length > 0;
     return paged(rows.map(nativeEventSummary), page, more);
   });
@@ -220,7 +218,7 @@ function nativeRoutes(app: FastifyInstance, ctx: RouteContext, openapi: () => un
       ...(q.to_ids !== undefined ? { toIds: q.to_ids } : {}),
       ...(since !== undefined ? { timestampFrom: since } : {}),
     };
-    const rows = await collect(attributes.search(p, { ...filters, ...window(page) }, { includeEventTags: false }));
+    const rows = await collect(attributes.search(p, { ...filters, ...page }, { includeEventTags: false }));
     const more = rows.length === page.limit && (await collect(attributes.searchRecords(p, { ...filters, ...peek(page) }, 1))).length > 0;
     return paged(rows.map(nativeAttribute), page, more);
   });

@@ -1,6 +1,6 @@
 import { NotFoundError } from '@waggle/errors';
 import type { MispJson, Principal } from '@waggle/core';
-import { createAnonymizer, selectRecipient, type AnonymisationReport, type Anonymizer, type KeyStore, type Policy, type RecipientRef } from '@waggle/privacy';
+import { createAnonymizer, selectRecipient, type Anonymizer, type KeyStore, type Policy, type RecipientRef } from '@waggle/privacy';
 
 /** What outbound anonymisation needs: the operator's policy (none = off), the key store and the clock. */
 export interface OutboundPrivacyDeps {
@@ -29,8 +29,6 @@ export interface OutboundPrivacy {
   readonly anonymizer: Anonymizer;
   /** A bare MISP event as `recipient` may receive it, or `undefined` when it must be withheld. */
   forRecipient(event: MispJson, recipient: RecipientRef): MispJson | undefined;
-  /** The same, with the report of what was done (undefined report: passed unchanged). */
-  withReport(event: MispJson, recipient: RecipientRef): { event: MispJson; report?: AnonymisationReport } | undefined;
   /**
    * Who an API reader is, as a recipient: sync users (other instances pulling)
    * and users of organisations that are not local are recipients; the
@@ -46,7 +44,7 @@ const isObj = (v: unknown): v is J => typeof v === 'object' && v !== null && !Ar
 const bare = (e: MispJson): J => (isObj(e.Event) ? e.Event : e);
 
 /** Whether the event was produced by an organisation of this instance. */
-function producedHere(event: MispJson): boolean {
+export function producedHere(event: MispJson): boolean {
   const orgc = bare(event).Orgc;
   // Event views always carry Orgc; without it (a bare index row) treat it as ours: fail closed.
   return !isObj(orgc) || orgc.local === undefined || orgc.local === true || orgc.local === 1 || orgc.local === '1';
@@ -57,11 +55,10 @@ export function createOutboundPrivacy(deps: OutboundPrivacyDeps): OutboundPrivac
   const anonymizer = createAnonymizer({ keys: deps.keys, now: deps.now });
   const policy = deps.policy;
 
-  function withReport(event: MispJson, recipient: RecipientRef): { event: MispJson; report?: AnonymisationReport } | undefined {
-    if (policy === undefined || !producedHere(event)) return { event };
+  function forRecipient(event: MispJson, recipient: RecipientRef): MispJson | undefined {
+    if (policy === undefined || !producedHere(event)) return event;
     try {
-      const result = anonymizer.anonymizeEvent(bare(event), policy, recipient);
-      return { event: result.event as MispJson, report: result.report };
+      return anonymizer.anonymizeEvent(bare(event), policy, recipient).event as MispJson;
     } catch (error) {
       if (error instanceof NotFoundError) {
         deps.onWithheld?.(String(bare(event).uuid ?? ''), recipient, error.message);
@@ -75,8 +72,7 @@ export function createOutboundPrivacy(deps: OutboundPrivacyDeps): OutboundPrivac
     enabled: policy !== undefined,
     policy,
     anonymizer,
-    withReport,
-    forRecipient: (event, recipient) => withReport(event, recipient)?.event,
+    forRecipient,
     covers(recipient) {
       if (policy === undefined) return true;
       try {
@@ -101,7 +97,3 @@ export function createOutboundPrivacy(deps: OutboundPrivacyDeps): OutboundPrivac
   };
 }
 
-/** No policy: every outbound path sends events as they are. */
-export function noOutboundPrivacy(keys: KeyStore): OutboundPrivacy {
-  return createOutboundPrivacy({ policy: undefined, keys, now: () => new Date() });
-}

@@ -1,6 +1,6 @@
 import { NotFoundError } from '@waggle/errors';
 import type { AttributeService, EventService, MispJson, ObjectService, Principal, SearchFilters } from '@waggle/core';
-import type { OutboundPrivacy } from './outbound-privacy.js';
+import { producedHere, type OutboundPrivacy } from './outbound-privacy.js';
 
 /**
  * The event service as API readers see it when an anonymisation policy is
@@ -70,9 +70,8 @@ export function withAttributePrivacy(
   const guardView = async (p: Principal, json: MispJson): Promise<MispJson> => {
     if (!isRecipient(p)) return json;
     const head = await rawEvents.view(p, String(json.event_id), { metadata: true, includeCorrelations: false });
-    const orgc = head.Orgc as { local?: unknown } | undefined;
     // Produced here (or unknown): withheld from a recipient at this level.
-    if (orgc === undefined || orgc.local === true || orgc.local === 1 || orgc.local === '1') throw new NotFoundError('Invalid attribute', { field: 'id' });
+    if (producedHere(head)) throw new NotFoundError('Invalid attribute', { field: 'id' });
     return json;
   };
   return {
