@@ -93,6 +93,8 @@ export function createAgent(deps: AgentDeps): Agent {
   // Where each log was left at the last round: a restart resumes there, so no line is missed.
   const positionsPath = join(config.stateDir, 'log-positions.json');
   const saved = readJson<Record<string, TailPosition>>(positionsPath) ?? {};
+  // What the file holds now: rounds run every second, the file is rewritten only when a log moved.
+  let savedText = JSON.stringify(saved);
   const follow = (f: string, parse: (line: string) => HostEvent | undefined): [string, FileTail] => [
     f,
     tailFile(f, (line) => {
@@ -178,7 +180,11 @@ export function createAgent(deps: AgentDeps): Agent {
     }
     // Spooled first, positions saved second: a crash in between repeats alerts (same UUIDs, no duplicates), never loses them.
     if (alerts.length > 0) reporter.add(alerts);
-    writeJsonAtomic(positionsPath, positions);
+    const text = JSON.stringify(positions);
+    if (text !== savedText) {
+      writeJsonAtomic(positionsPath, positions);
+      savedText = text;
+    }
     alertCount += alerts.length;
     await deps.responder?.expire();
     if (now.getTime() >= nextReport) {
