@@ -11,7 +11,7 @@ import { createReporter } from '../report/reporter.js';
 import { createCatalogue } from '../profiles/catalogue.js';
 import { loadProfiles } from '../profiles/load-profiles.js';
 import { httpFactory } from '../profiles/default-factories.js';
-import { createMispClient } from '../report/misp-client.js';
+import { createMispClient } from '@waggle/client';
 import { DEFAULT_LIMITS } from '../service.js';
 import { startListeningServer, type ListeningServer } from '../test-support/listening-server.js';
 import { decideInstance, readDeployState } from './deploy-state.js';

@@ -2,7 +2,7 @@ import type { Secret } from '@waggle/errors';
 import type { Catalogue } from '../profiles/catalogue.js';
 import type { ListenAddress } from '../profiles/service-factory.js';
 import type { Profile } from '../profiles/profile-types.js';
-import type { MispClient } from '../report/misp-client.js';
+import type { MispClient } from '@waggle/client';
 import type { Reporter } from '../report/reporter.js';
 import { stableUuid } from '../report/stable-uuid.js';
 import { sensorTag } from '../report/batch-to-event.js';

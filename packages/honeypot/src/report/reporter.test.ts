@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Secret } from '@waggle/errors';
 import { freePort, startListeningServer, type ListeningServer } from '../test-support/listening-server.js';
 import type { CowrieRecord } from './cowrie-record.js';
-import { createMispClient } from './misp-client.js';
+import { createMispClient } from '@waggle/client';
 import { createReporter } from './reporter.js';
 
 type J = Record<string, unknown>;

@@ -5,7 +5,7 @@ import type { HoneypotEvent } from '../log/event.js';
 import type { EventSink } from '../service.js';
 import { batchToEvent } from './batch-to-event.js';
 import type { CowrieRecord } from './cowrie-record.js';
-import type { MispClient } from './misp-client.js';
+import type { MispClient } from '@waggle/client';
 import { sendBatch } from './send-batch.js';
 import { createSessionAggregator } from './session-aggregator.js';
 import { createSpool, type Spool } from './spool.js';

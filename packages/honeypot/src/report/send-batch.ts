@@ -1,5 +1,5 @@
 import { NotFoundError } from '@waggle/errors';
-import type { MispClient } from './misp-client.js';
+import type { MispClient } from '@waggle/client';
 import type { MispAttributePayload, MispObjectPayload } from './misp-payload.js';
 import type { SpooledBatch } from './spool.js';
 

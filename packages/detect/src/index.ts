@@ -1,0 +1,2 @@
+// Public API of @waggle/detect (filled in by its builder).
+export {};

@@ -1,0 +1,2 @@
+// Public API of @waggle/enrich (filled in by its builder).
+export {};

@@ -1,0 +1,2 @@
+// Public API of @waggle/findings (filled in by its builder).
+export {};

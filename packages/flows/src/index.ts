@@ -1,0 +1,2 @@
+// Public API of @waggle/flows (filled in by its builder).
+export {};

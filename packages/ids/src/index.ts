@@ -1,0 +1,2 @@
+// Public API of @waggle/ids (filled in by its builder).
+export {};

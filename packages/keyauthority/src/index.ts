@@ -1,0 +1,2 @@
+// Public API of @waggle/keyauthority (filled in by its builder).
+export {};

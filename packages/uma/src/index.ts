@@ -1,0 +1,2 @@
+// Public API of @waggle/uma (filled in by its builder).
+export {};
