@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
 import { InputError, Secret } from '@waggle/errors';
-import { subscribeEventStream, type SseSubscription } from '@waggle/honeypot';
+import { subscribeEventStream, type SseSubscription } from '@waggle/client';
 import { intelTrigger, type IntelWatch } from '@waggle/risk';
 import { checkServerOptions, computeRisk, hostRiskEvent, loadKnowledge, reportHostRisk, uuidV5, type HostOptions, type RiskKnowledge } from './risk-host.js';
 

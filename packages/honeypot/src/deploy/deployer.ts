@@ -10,7 +10,7 @@ import type { RunningService } from '../service.js';
 import { readDeployState, writeDeployState, type DeployedInstance, type DeployState } from './deploy-state.js';
 import { unwrapEvent } from './misp-event-json.js';
 import { planDeployment, type DeploymentCaps, type Plan } from './plan-deployment.js';
-import { subscribeEventStream, type SseSubscription } from './sse-stream.js';
+import { subscribeEventStream, type SseSubscription } from '@waggle/client';
 
 /** Dependencies of {@link createDeployer}. */
 export interface DeployerDeps {
