@@ -13,7 +13,7 @@ import { loadProfiles } from '../profiles/load-profiles.js';
 import { httpFactory } from '../profiles/default-factories.js';
 import { createMispClient } from '@waggle/client';
 import { DEFAULT_LIMITS } from '../service.js';
-import { startListeningServer, type ListeningServer } from '../test-support/listening-server.js';
+import { startListeningServer, type ListeningServer } from '../../../server/src/test-support/listening-server.js';
 import { decideInstance, readDeployState } from './deploy-state.js';
 import { createDeployer, type Deployer } from './deployer.js';
 import { DEFAULT_CAPS } from './plan-deployment.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Secret } from '@waggle/errors';
-import { freePort, startListeningServer, type ListeningServer } from '../test-support/listening-server.js';
+import { freePort, startListeningServer, type ListeningServer } from '../../../server/src/test-support/listening-server.js';
 import type { CowrieRecord } from './cowrie-record.js';
 import { createMispClient } from '@waggle/client';
 import { createReporter } from './reporter.js';

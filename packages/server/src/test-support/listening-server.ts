@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { startTestServer, type TestServer } from '../../../server/src/test-support/test-server.js';
+import { startTestServer, type TestServer } from './test-server.js';
 
 /** A real waggle server (SQLite store, in-memory bus) listening on 127.0.0.1. */
 export interface ListeningServer {
