@@ -13,13 +13,21 @@ const AREAS: Readonly<Record<string, () => Promise<AreaRunner>>> = {
   intel: async () => (await import('./intel/intel-bench.js')).runIntelBench,
   sync: async () => (await import('./sync/sync-bench.js')).runSyncBench,
   honeypot: async () => (await import('./honeypot/honeypot-bench.js')).runHoneypotBench,
+  flows: async () => (await import('./flows/flows-bench.js')).runFlowsBench,
+  ingest: async () => (await import('./ingest/ingest-bench.js')).runIngestBench,
   anonymizer: async () => (await import('./privacy/event-anonymisation.js')).runAnonymizerBench,
   privacy: async () => (await import('./privacy/privacy-bench.js')).runPrivacyBench,
   apt: async () => (await import('./risk/apt-bench.js')).runAptBench,
   inventory: async () => (await import('./inventory/inventory-bench.js')).runInventoryBench,
   abe: async () => (await import('./abe/abe-bench.js')).runAbeBench,
+  keyauthority: async () => (await import('./keyauthority/keyauthority-bench.js')).runKeyauthorityBench,
+  protect: async () => (await import('./abe/protect-bench.js')).runProtectBench,
   agent: async () => (await import('./agent/agent-bench.js')).runAgentBench,
+  detect: async () => (await import('./detect/detect-bench.js')).runDetectBench,
   'privacy-release': async () => (await import('./privacy/release-bench.js')).runReleaseBench,
+  uma: async () => (await import('./uma/uma-bench.js')).runUmaBench,
+  cooperative: async () => (await import('./cooperative/cooperative-bench.js')).runCooperativeBench,
+  enrich: async () => (await import('./enrich/enrich-bench.js')).runEnrichBench,
 };
 
 function explain(error: unknown): string {

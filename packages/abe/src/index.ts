@@ -7,3 +7,4 @@ export type { RandomSource } from './random/random.js';
 export { ed25519KeyFromSeed } from './envelope/ed25519-seed.js';
 export { createAbeWorkerPool } from './worker/pool.js';
 export type { AbeWorkerPool, AbeWorkerPoolOptions } from './worker/pool.js';
+export * from './misp/index.js';

@@ -27,6 +27,8 @@ export interface Config {
   readonly privacyPolicy: string | undefined;
   /** The key store the policy names keys in (JSON file, mode 0600). */
   readonly privacyKeys: string;
+  /** UMA 2.0 configuration file (JSON, see ADR 0013); undefined = MISP auth keys only. */
+  readonly umaConfig: string | undefined;
 }
 
 /** Raw options (flags win over environment variables). */
@@ -67,6 +69,9 @@ export function readConfig(input: ConfigInput, env: Env): Config {
   const policyPath = env.WAGGLE_PRIVACY_POLICY;
   const privacyPolicy = policyPath === undefined || policyPath === '' ? (existsSync(join(home, 'privacy-policy.yaml')) ? join(home, 'privacy-policy.yaml') : undefined) : resolve(policyPath);
   if (privacyPolicy !== undefined && !existsSync(privacyPolicy)) problems.push(`WAGGLE_PRIVACY_POLICY: no such file ${privacyPolicy}`);
+  const umaPath = env.WAGGLE_UMA_CONFIG;
+  const umaConfig = umaPath === undefined || umaPath === '' ? undefined : resolve(umaPath);
+  if (umaConfig !== undefined && !existsSync(umaConfig)) problems.push(`WAGGLE_UMA_CONFIG: no such file ${umaConfig}`);
   if (problems.length > 0) throw new InputError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   return {
     home,
@@ -85,5 +90,6 @@ export function readConfig(input: ConfigInput, env: Env): Config {
     sqliteCacheMiB: cacheMb,
     privacyPolicy,
     privacyKeys: resolve(env.WAGGLE_PRIVACY_KEYS ?? join(home, 'privacy-keys.json')),
+    umaConfig,
   };
 }

@@ -20,8 +20,15 @@ import { registerRiskHostCommands } from './commands/risk-host.js';
 import { registerRiskWatchCommand } from './commands/risk-watch.js';
 import { registerPrivacyCommands } from './commands/privacy.js';
 import { registerHoneypotCommands } from './commands/honeypot.js';
+import { registerIngestCommands } from './commands/ingest.js';
 import { registerAbeCommands } from './commands/abe.js';
+import { registerKeyAuthorityCommands } from './commands/keyauthority.js';
 import { registerAgentCommands } from './commands/agent.js';
+import { registerEnrichCommands } from './commands/enrich.js';
+import { registerDetectCommands } from './commands/detect.js';
+import { registerProtectCommands } from './commands/protect.js';
+import { registerUmaCommands } from './commands/uma.js';
+import { registerFindingCommands } from './commands/finding.js';
 
 /** waggle's own version, from the CLI package's package.json. */
 export function waggleVersion(): string {
@@ -93,8 +100,15 @@ export function buildProgram(): Command {
   registerPrivacyReleaseCommands(program);
   registerPrivacyCommands(program);
   registerHoneypotCommands(program);
+  registerIngestCommands(program);
   registerAbeCommands(program);
+  registerKeyAuthorityCommands(program);
   registerAgentCommands(program);
+  registerEnrichCommands(program);
+  registerDetectCommands(program);
+  registerProtectCommands(program);
+  registerUmaCommands(program);
+  registerFindingCommands(program);
   return program;
 }
 

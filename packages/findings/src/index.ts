@@ -1,2 +1,28 @@
-// Public API of @waggle/findings (filled in by its builder).
-export {};
+// Public API of @waggle/findings.
+export type { AttackEntry, AttackTypeRecord, DetectorEntry, Finding } from './finding.js';
+export { BENIGN, mergeDetectorEntry, parseAttackTypeRecord, serializeAttackTypeRecord, validateAttackTypeRecord, validateDetectorEntry, validateDetectorName } from './record/attack-type-record.js';
+export { combinedConfidence, topAttackType } from './record/combined-confidence.js';
+export type { MispObjectAttributeJson, MispObjectJson } from './object/misp-object-json.js';
+export { SECURITY_EVENT, securityEventTemplate } from './object/security-event-template.js';
+export { FINDING_PROTOCOLS, validateFinding } from './object/validate-finding.js';
+export { destinationPorts, findingToObject } from './object/finding-to-object.js';
+export type { FindingToObjectOptions } from './object/finding-to-object.js';
+export { objectToFinding, readFindingObject } from './object/object-to-finding.js';
+export type { FindingObject } from './object/object-to-finding.js';
+export { findFindings } from './object/find-findings.js';
+export type { FindFindingsOptions, FindingProblem } from './object/find-findings.js';
+export { createFindingReporter } from './report/finding-reporter.js';
+export type { FindingReporter, FindingReporterOptions, ReportCounts } from './report/finding-reporter.js';
+export { findingDay, findingEventUuid, findingUuid } from './report/finding-key.js';
+export { parseRuleSet, validateRuleSet } from './cooperative/rule-set.js';
+export type { PortRange, Rule, RuleConditions, RuleSet } from './cooperative/rule-set.js';
+export { defaultRulesPath, defaultRuleSet } from './cooperative/default-rules.js';
+export { evaluateRules, matchingRules, ruleMatches } from './cooperative/evaluate-rules.js';
+export { processEvent, runCooperativeOnEvent } from './cooperative/process-event.js';
+export type { CooperativeDeps, CooperativeOutcome } from './cooperative/process-event.js';
+export { createCooperativeDetector } from './cooperative/cooperative-detector.js';
+export type { CooperativeDetector, CooperativeDetectorOptions, CooperativeStats } from './cooperative/cooperative-detector.js';
+export { fetchFindingObject, setVerdict, validateObjectRef, VERDICT_TAGS } from './feedback/set-verdict.js';
+export type { VerdictOptions, VerdictResult } from './feedback/set-verdict.js';
+export { exportFeedback, feedbackRecord } from './feedback/export-feedback.js';
+export type { ExportFeedbackOptions } from './feedback/export-feedback.js';

@@ -28,6 +28,10 @@ export interface FlowRecord {
   readonly label?: 0 | 1;
   /** The attack class name where known (e.g. "PortScan", "SSH-Patator"); "benign" for benign flows. */
   readonly attackType?: string;
+  /** Application protocol where the source names it (e.g. "http", "dns", "ssh"); absent when unknown. */
+  readonly service?: string;
+  /** Connection state or flag summary where the source gives one (UNSW-NB15 `state`, NSL-KDD `flag`). */
+  readonly state?: string;
   /** The source's own flow id, kept exact as a string (Suricata flow_id exceeds 2^53). */
   readonly flowId?: string;
 }

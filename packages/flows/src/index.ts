@@ -1,2 +1,29 @@
-// Public API of @waggle/flows (filled in by its builder).
-export {};
+// Public API of @waggle/flows.
+export type { FlowProtocol, FlowRecord } from './flow-record.js';
+export { labelOf, attackTypeOf } from './label.js';
+export { loadFlows, loadFlowsArray } from './load/load-flows.js';
+export type { BadRow, FlowInput, FlowLoader, LoadFlowsOptions, LoadReport } from './load/load-flows.js';
+export { FLOW_FORMATS } from './load/preset.js';
+export type { FlowFormat } from './load/preset.js';
+export { bindPreset, PRESETS } from './load/detect-format.js';
+export { COLUMN_ALIASES, normaliseColumn } from './load/columns.js';
+export type { ColumnField } from './load/columns.js';
+export { UNSW_NB15_COLUMNS } from './load/unsw-nb15.js';
+export { NSL_KDD_COLUMNS, NSL_KDD_SERVICE_PORTS } from './load/nsl-kdd.js';
+export { parseTimestamp } from './load/values.js';
+export { generateFlows, iterateFlows, GENERATOR_BLOCK } from './generate/generate-flows.js';
+export type { GenerateFlowsOptions } from './generate/generate-flows.js';
+export { ATTACK_TYPES, BASE_ATTACK_MIX, CAMPAIGN_SIZE } from './generate/attacks.js';
+export type { AttackType } from './generate/attacks.js';
+export { BENIGN_KINDS, BASE_BENIGN_MIX } from './generate/benign.js';
+export type { BenignKind } from './generate/benign.js';
+export { createRng } from './generate/rng.js';
+export type { Rng } from './generate/rng.js';
+export { honeypotSessionsToFlows, readHoneypotFlows, createSessionFolder } from './honeypot/honeypot-flows.js';
+export type { HoneypotFlows, SessionFolder } from './honeypot/honeypot-flows.js';
+export { sessionAttackType, sessionToFlow } from './honeypot/session-flow.js';
+export type { SessionTally } from './honeypot/session-summary.js';
+export { computeMetrics, rocAuc, averagePrecision, ratesOf } from './metrics/metrics.js';
+export type { DetectionMetrics, Labels, Scores } from './metrics/metrics.js';
+export { chooseThresholdByF1 } from './metrics/threshold.js';
+export type { ThresholdChoice } from './metrics/threshold.js';

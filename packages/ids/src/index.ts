@@ -1,2 +1,33 @@
-// Public API of @waggle/ids (filled in by its builder).
-export {};
+// Public API of @waggle/ids: IDS log parsers, aggregation into findings, file following.
+export { protocolOf, portOf } from './observation.js';
+export type { Observation, ParseIssue, FindingProtocol } from './observation.js';
+export { readLines } from './lines/read-lines.js';
+export type { NumberedLine } from './lines/read-lines.js';
+export { parseEveLine, sectionOf } from './suricata/eve-event.js';
+export type { EveCommon, EveEventType, EveParse } from './suricata/eve-event.js';
+export { alertToObservation, attackTypeOfAlert, confidenceOfSeverity } from './suricata/eve-alert.js';
+export { eveToFlow } from './suricata/eve-flow.js';
+export type { ObservedFlow } from './suricata/eve-flow.js';
+export { createZeekTsvParser } from './zeek/zeek-tsv.js';
+export type { ZeekTsvLine, ZeekTsvParser } from './zeek/zeek-tsv.js';
+export { parseZeekJsonLine } from './zeek/zeek-json.js';
+export type { ZeekJsonLine } from './zeek/zeek-json.js';
+export type { ZeekRow, ZeekValue } from './zeek/zeek-row.js';
+export { attackOfNote, connToFlow, noticeToObservation, UNSPECIFIED } from './zeek/zeek-records.js';
+export { createAggregator } from './aggregate/alert-aggregator.js';
+export type { Aggregator, AggregatorOptions } from './aggregate/alert-aggregator.js';
+export { DEFAULT_CAPS } from './aggregate/finding-group.js';
+export type { GroupCaps } from './aggregate/finding-group.js';
+export { createFlowHeuristics, FLOW_HEURISTICS_DETECTOR } from './aggregate/flow-heuristics.js';
+export type { FlowHeuristics, FlowHeuristicsOptions } from './aggregate/flow-heuristics.js';
+export { suricataHandler, zeekHandler } from './ingest/line-handlers.js';
+export type { LineHandler, LineOutcome } from './ingest/line-handlers.js';
+export { createIngestor, ingestStream } from './ingest/ingestor.js';
+export type { Ingestor, IngestorOptions, IngestResult } from './ingest/ingestor.js';
+export { MAX_KEPT_ISSUES } from './ingest/ingest-stats.js';
+export type { IngestStats } from './ingest/ingest-stats.js';
+export { followFile } from './follow/follow-file.js';
+export type { FileFollower, FollowOptions } from './follow/follow-file.js';
+export { ingestFlowCsv } from './ingest/flow-csv.js';
+export { followIngest } from './follow/follow-ingest.js';
+export type { FollowIngest, FollowIngestOptions } from './follow/follow-ingest.js';

@@ -21,6 +21,9 @@ import { registerStreamRoutes } from './stream/stream-routes.js';
 import { registerFeedRoutes } from './routes/feeds/index.js';
 import { registerNativeRoutes } from './native/native-routes.js';
 import { registerAnonymizerRoutes } from './routes/anonymizer.js';
+import { registerUmaEnforcement } from './uma/uma-enforcement.js';
+import { registerUmaResourceRoute } from './uma/uma-resource-route.js';
+import type { UmaEventGate } from './uma/uma-gate.js';
 
 /** What the HTTP app needs. */
 export interface AppDeps {
@@ -31,6 +34,8 @@ export interface AppDeps {
   readonly logger?: FastifyServerOptions['logger'];
   /** The bus and store behind `GET /events/stream` (Server-Sent Events); without them the route is absent. */
   readonly stream?: Pick<CoreDeps, 'bus' | 'store'>;
+  /** UMA 2.0 on single-event reads (ADR 0013); without it MISP auth keys alone decide. */
+  readonly uma?: UmaEventGate;
 }
 
 const PRINCIPAL = Symbol('principal');
@@ -95,6 +100,10 @@ export function createApp(deps: AppDeps): FastifyInstance {
     },
   };
 
+  if (deps.uma !== undefined) {
+    registerUmaEnforcement(app, ctx, deps.uma);
+    registerUmaResourceRoute(app, ctx, deps.uma);
+  }
   registerMiscRoutes(app, ctx);
   registerEventRoutes(app, ctx);
   registerAttributeRoutes(app, ctx);

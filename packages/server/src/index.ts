@@ -15,3 +15,8 @@ export type { FeedService, FeedServiceDeps, FeedFetchReport, FeedProblem, FeedCa
 export { startAudienceBridge } from './stream/audience-bridge.js';
 export type { AudienceBridgeDeps, AudiencePublisher } from './stream/audience-bridge.js';
 export { isSharedStixObject } from './stix/stix-bundle-stream.js';
+export { createUmaEventGate, EVENT_RESOURCE_TYPE } from './uma/uma-event-gate.js';
+export type { UmaEventGateOptions, UmaOwnerClient } from './uma/uma-event-gate.js';
+export type { UmaEventGate, UmaRouteMode, EventOwner } from './uma/uma-gate.js';
+export { parseUmaConfig } from './uma/uma-config.js';
+export type { UmaConfig } from './uma/uma-config.js';

@@ -1,2 +1,28 @@
-// Public API of @waggle/uma (filled in by its builder).
-export {};
+// Public API of @waggle/uma.
+export { UMA_TICKET_GRANT, ID_TOKEN_FORMAT, JWT_FORMAT, PROTECTION_SCOPE } from './common/uma-types.js';
+export type { Permission, UmaDiscovery, ResourceDescription, RequesterClaims } from './common/uma-types.js';
+export { wwwAuthenticateHeader, parseUmaChallenge } from './common/www-authenticate.js';
+export type { UmaChallenge } from './common/www-authenticate.js';
+export type { FetchLike } from './common/http.js';
+export { createResourceServerClient } from './rs/resource-server-client.js';
+export type { ResourceServerClient, ResourceServerOptions, RegisteredResource, AccessRequest, Introspection } from './rs/resource-server-client.js';
+export { verifyRptLocally, RPT_TYP } from './rs/verify-rpt.js';
+export type { RptVerdict, RptRejection, RptCheck } from './rs/verify-rpt.js';
+export { createJwksCache } from './rs/jwks-cache.js';
+export type { JwksCache, JwksCacheDeps, VerifyKey } from './rs/jwks-cache.js';
+export { enforceUma } from './rs/enforce-uma.js';
+export type { EnforceUmaOptions, UmaDecision, UmaRequest } from './rs/enforce-uma.js';
+export { requestRpt } from './client/request-rpt.js';
+export type { RptRequest, RptResponse, RequiredClaim } from './client/request-rpt.js';
+export { createUmaServer, umaDiscovery } from './as/http/uma-server.js';
+export type { UmaServer, UmaServerOptions } from './as/http/uma-server.js';
+export { openSqliteUmaStore } from './as/store/sqlite-store.js';
+export type { UmaStore } from './as/store/uma-store.js';
+export type { ClientRecord, ResourceRecord, RequestRecord, UserRecord } from './as/store/records.js';
+export { addClient, listClients, removeClient, addUser, removeUser } from './as/admin.js';
+export type { NewClient, ClientInfo } from './as/admin.js';
+export { parsePolicy, evaluatePolicy, parseAllowList } from './as/policy/policy.js';
+export type { UmaPolicy, PolicyRule, PolicyCondition, PolicyOutcome } from './as/policy/policy.js';
+export { CLAIM_TOKEN_FORMATS } from './as/claims/claim-token.js';
+export type { TrustedIssuer } from './as/claims/claim-token.js';
+export type { KeyRing } from './as/keys/key-ring.js';

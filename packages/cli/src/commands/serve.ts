@@ -3,6 +3,7 @@ import { bootstrapAdmin, ensureDefaults } from '@waggle/core';
 import { connectNatsPublisher } from '@waggle/bus';
 import { createApp, startAudienceBridge, startFeedScheduler, startSyncScheduler } from '@waggle/server';
 import { adminPrincipal } from './principal.js';
+import { openUmaGate } from './uma-gate.js';
 import type { Config } from '../config.js';
 import { openRuntime, type Runtime } from '../runtime.js';
 import type { Output } from '../output.js';
@@ -21,7 +22,8 @@ export async function startServer(config: Config, out: Output, version: string):
   try {
     await ensureDefaults(runtime.deps);
     const boot = await bootstrapAdmin(runtime.deps, { orgName: config.orgName, email: config.adminEmail, ...(config.adminKey !== undefined ? { authKey: config.adminKey.reveal() } : {}) });
-    const app = createApp({ services: runtime.services, version, bodyLimit: config.bodyLimitBytes, logger: out.logger, stream: runtime.deps });
+    const uma = openUmaGate(config.umaConfig);
+    const app = createApp({ services: runtime.services, version, bodyLimit: config.bodyLimitBytes, logger: out.logger, stream: runtime.deps, ...(uma !== undefined ? { uma } : {}) });
     await app.listen({ host: config.host, port: config.port });
     const hostPart = config.host.includes(':') ? `[${config.host}]` : config.host;
     const url = `http://${hostPart}:${String((app.server.address() as { port: number }).port)}`;

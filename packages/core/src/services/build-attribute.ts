@@ -1,5 +1,6 @@
 import { InputError } from '@waggle/errors';
-import { defaultCategory, defaultToIds, isCategoryAllowed, isKnownCategory, isKnownType, validateAttributeValue } from '@waggle/misp';
+import { defaultCategory, defaultToIds, isCategoryAllowed, isKnownCategory, isKnownType } from '@waggle/misp';
+import { checkAttributeValue } from '../input/protected-value.js';
 import type { AttributeInput } from '../input/inputs.js';
 import type { AttributeRecord, Distribution } from '../model/records.js';
 import type { New } from '../ports/store.js';
@@ -22,7 +23,7 @@ export interface AttributePlacement {
 export function buildAttribute(input: AttributeInput, at: AttributePlacement): New<AttributeRecord> {
   const f = at.field;
   if (!isKnownType(input.type)) throw new InputError(`${f}.type: unknown attribute type "${input.type}"`, { field: `${f}.type` });
-  const verdict = validateAttributeValue(input.type, input.value);
+  const verdict = checkAttributeValue(input.type, input.value);
   if (!verdict.ok) throw new InputError(`${f}.value: ${verdict.reason}`, { field: `${f}.value`, type: input.type });
   const category = input.category ?? at.templateCategory ?? defaultCategory(input.type);
   if (category === undefined || !isKnownCategory(category)) throw new InputError(`${f}.category: unknown category "${String(category)}"`, { field: `${f}.category` });

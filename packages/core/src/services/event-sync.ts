@@ -1,5 +1,6 @@
 import { ConflictError } from '@waggle/errors';
-import { isCategoryAllowed, isKnownType, validateAttributeValue } from '@waggle/misp';
+import { isCategoryAllowed, isKnownType } from '@waggle/misp';
+import { checkAttributeValue } from '../input/protected-value.js';
 import type { AttributeInput, ObjectInput } from '../input/inputs.js';
 import type { AttributeRecord, ObjectRecord } from '../model/records.js';
 import type { Patch } from '../ports/store.js';
@@ -18,7 +19,7 @@ function attributePatch(input: AttributeInput, field: string, current: Attribute
   if (!isCategoryAllowed(category, input.type)) {
     throw new InputError(`${field}.category: type "${input.type}" is not allowed in category "${category}"`, { field: `${field}.category` });
   }
-  const verdict = validateAttributeValue(input.type, input.value);
+  const verdict = checkAttributeValue(input.type, input.value);
   if (!verdict.ok) throw new InputError(`${field}.value: ${verdict.reason}`, { field: `${field}.value` });
   const patch: Patch<AttributeRecord> = { type: input.type, value1: verdict.value1, value2: verdict.value2 };
   if (input.category !== undefined) patch.category = input.category;

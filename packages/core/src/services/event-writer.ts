@@ -5,6 +5,7 @@ import type { AttributeInput, ObjectInput } from '../input/inputs.js';
 import type { AttributeRecord, EventRecord, ObjectRecord } from '../model/records.js';
 import type { New, Repositories } from '../ports/store.js';
 import { buildAttribute } from './build-attribute.js';
+import { isProtectedValue } from '../input/protected-value.js';
 import type { CoreDeps } from './deps.js';
 import type { TagResolver } from './tag-resolver.js';
 
@@ -70,13 +71,13 @@ export async function writeObject(ctx: WriteContext, input: ObjectInput, field: 
   const template = ctx.deps.templates.get(input.template_uuid ?? input.name) ?? ctx.deps.templates.get(input.name);
   if (input.attributes.length === 0) throw new InputError(`${field}: an object needs at least one attribute`, { field: `${field}.Attribute` });
   if (template !== undefined && ctx.deps.config.strictObjectTemplates && input.deleted !== true) {
-    const verdict = validateObject(template, {
-      name: input.name,
-      attributes: input.attributes.filter((a) => a.deleted !== true).map((a) => ({ object_relation: a.object_relation ?? '', type: a.type, value: a.value })),
-    });
-    if (!verdict.ok) {
-      const first = verdict.problems[0];
-      throw new InputError(`${field}: ${verdict.problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`, { field: `${field}.${first?.field ?? 'Attribute'}` });
+    const live = input.attributes.filter((a) => a.deleted !== true);
+    const verdict = validateObject(template, { name: input.name, attributes: live.map((a) => ({ object_relation: a.object_relation ?? '', type: a.type, value: a.value })) });
+    // A protected value cannot be held against the template's list of allowed values.
+    const problems = verdict.ok ? [] : verdict.problems.filter((p) => !live.some((a, i) => p.field === `attributes[${i}].value` && isProtectedValue(a.value)));
+    if (problems.length > 0) {
+      const first = problems[0];
+      throw new InputError(`${field}: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`, { field: `${field}.${first?.field ?? 'Attribute'}` });
     }
   }
   for (const [i, a] of input.attributes.entries()) {

@@ -69,7 +69,7 @@ describe('builtin templates', () => {
 
   it('include the waggle templates', () => {
     const event = registry.get('security-event');
-    expect(event).toMatchObject({ uuid: 'a9d2a93c-cdd3-4688-b096-edbe94f44f46', version: 1 });
+    expect(event).toMatchObject({ uuid: 'a9d2a93c-cdd3-4688-b096-edbe94f44f46', version: 2 });
     expect(event?.requiredOneOf).toEqual(['src-ip', 'dst-ip', 'signature']);
     expect(registry.get('5a70de61-56c7-43a1-af7c-6b61a3c535c1')?.name).toBe('ml-model');
     expect(registry.get('ml-model')?.required).toEqual(['name', 'sha256']);

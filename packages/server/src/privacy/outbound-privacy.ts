@@ -1,5 +1,6 @@
 import { NotFoundError } from '@waggle/errors';
 import type { MispJson, Principal } from '@waggle/core';
+import { keepProtectedValues } from '../protect/keep-protected.js';
 import { createAnonymizer, selectRecipient, type Anonymizer, type KeyStore, type Policy, type RecipientRef } from '@waggle/privacy';
 
 /** What outbound anonymisation needs: the operator's policy (none = off), the key store and the clock. */
@@ -58,7 +59,8 @@ export function createOutboundPrivacy(deps: OutboundPrivacyDeps): OutboundPrivac
   function forRecipient(event: MispJson, recipient: RecipientRef): MispJson | undefined {
     if (policy === undefined || !producedHere(event)) return event;
     try {
-      return anonymizer.anonymizeEvent(bare(event), policy, recipient).event as MispJson;
+      // Protected (encrypted) values pass untouched: see keepProtectedValues.
+      return keepProtectedValues(bare(event), (e) => anonymizer.anonymizeEvent(e, policy, recipient).event) as MispJson;
     } catch (error) {
       if (error instanceof NotFoundError) {
         deps.onWithheld?.(String(bare(event).uuid ?? ''), recipient, error.message);

@@ -12,6 +12,7 @@ import { openSqlStore } from '@waggle/store';
 /** The SQL store the test server runs on (core's Store port plus the SQL connection). */
 export type SqlStore = Awaited<ReturnType<typeof openSqlStore>>;
 import { createApp } from '../app.js';
+import type { UmaEventGate } from '../uma/uma-gate.js';
 import { createServices, type ServiceAdapters } from '../services.js';
 import type { Services } from '../http/context.js';
 
@@ -62,7 +63,7 @@ async function openStore(engine: 'sqlite' | 'postgres'): Promise<{ store: SqlSto
 }
 
 /** Starts an in-process server (fastify inject, no socket) on the given engine. */
-export async function startTestServer(engine: 'sqlite' | 'postgres', overrides: Partial<CoreDeps['config']> = {}, adapters: Pick<ServiceAdapters, 'privacy'> = {}): Promise<TestServer> {
+export async function startTestServer(engine: 'sqlite' | 'postgres', overrides: Partial<CoreDeps['config']> = {}, adapters: Pick<ServiceAdapters, 'privacy'> & { readonly uma?: UmaEventGate } = {}): Promise<TestServer> {
   const { store, cleanup } = await openStore(engine);
   const bus = createMemoryBus();
   const messages: BusMessage[] = [];
@@ -82,8 +83,8 @@ export async function startTestServer(engine: 'sqlite' | 'postgres', overrides: 
   await ensureDefaults(deps);
   const adminKey = randomBytes(30).toString('base64').replace(/[^A-Za-z0-9]/g, 'x').slice(0, 40).padEnd(40, 'a');
   await bootstrapAdmin(deps, { orgName: 'ORGNAME', email: 'admin@admin.test', authKey: adminKey });
-  const services = createServices(deps, { db: store.connection.db, ...adapters });
-  const app = createApp({ services, version: '0.1.0-test', stream: deps });
+  const services = createServices(deps, { db: store.connection.db, ...(adapters.privacy !== undefined ? { privacy: adapters.privacy } : {}) });
+  const app = createApp({ services, version: '0.1.0-test', stream: deps, ...(adapters.uma !== undefined ? { uma: adapters.uma } : {}) });
   await app.ready();
   return {
     app,

@@ -1,0 +1,68 @@
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import type { Envelope } from '../envelope/format.js';
+import type { createEnvelopes } from '../envelope/envelope.js';
+import type { PublicKeyJson, SecretKeyJson } from '../fame/codec.js';
+import type { FamePublicKey, FameSecretKey } from '../fame/types.js';
+import type { AbeWorkerPool } from '../worker/pool.js';
+
+/** One value to seal, bound to its event and attribute (`null` for the event info). */
+export interface SealRequest {
+  readonly policy: string;
+  readonly plaintext: Uint8Array;
+  readonly eventUuid: string;
+  readonly attributeUuid: string | null;
+}
+
+/** Seals values: in this thread or on the worker pool. */
+export type Sealer = (request: SealRequest) => Promise<Envelope>;
+
+/** One envelope to open, with the event/attribute it was found on. */
+export interface OpenRequest {
+  readonly envelope: Envelope;
+  readonly eventUuid: string;
+  readonly attributeUuid: string | null;
+}
+
+/** Opens envelopes with one user key; `attributes` are the key's attributes. */
+export interface Opener {
+  readonly attributes: readonly string[];
+  open(request: OpenRequest): Promise<Uint8Array>;
+}
+
+type Envelopes = ReturnType<typeof createEnvelopes>;
+
+/** A sealer running in this thread. */
+export function envelopeSealer(deps: { readonly envelopes: Envelopes; readonly publicKey: FamePublicKey; readonly signingKey?: KeyObject | undefined }): Sealer {
+  return async (r) => deps.envelopes.seal({ publicKey: deps.publicKey, policy: r.policy, plaintext: r.plaintext, eventUuid: r.eventUuid, attributeUuid: r.attributeUuid ?? undefined, signingKey: deps.signingKey });
+}
+
+/** An opener running in this thread; with `verifyKey`, every envelope must carry that producer's signature. */
+export function envelopeOpener(deps: { readonly envelopes: Envelopes; readonly secretKey: FameSecretKey; readonly verifyKey?: KeyObject | undefined }): Opener {
+  return {
+    attributes: deps.secretKey.attributes,
+    open: async (r) => deps.envelopes.open({ envelope: r.envelope, secretKey: deps.secretKey, verifyKey: deps.verifyKey, eventUuid: r.eventUuid, attributeUuid: r.attributeUuid ?? undefined }).plaintext,
+  };
+}
+
+/** A sealer on the worker pool (keys in their JSON / PEM forms). */
+export function poolSealer(pool: AbeWorkerPool, keys: { readonly publicKey: PublicKeyJson; readonly signingKeyPem?: string | undefined }): Sealer {
+  if (keys.signingKeyPem !== undefined) createPrivateKey(keys.signingKeyPem); // fail here, not in every worker call
+  return (r) => pool.seal({
+    publicKey: keys.publicKey, policy: r.policy, plaintext: r.plaintext, eventUuid: r.eventUuid,
+    ...(r.attributeUuid !== null ? { attributeUuid: r.attributeUuid } : {}),
+    ...(keys.signingKeyPem !== undefined ? { signingKeyPem: keys.signingKeyPem } : {}),
+  });
+}
+
+/** An opener on the worker pool. */
+export function poolOpener(pool: AbeWorkerPool, keys: { readonly secretKey: SecretKeyJson; readonly verifyKeyPem?: string | undefined }): Opener {
+  if (keys.verifyKeyPem !== undefined) createPublicKey(keys.verifyKeyPem);
+  return {
+    attributes: keys.secretKey.attributes,
+    open: async (r) => (await pool.open({
+      envelope: r.envelope, secretKey: keys.secretKey, eventUuid: r.eventUuid,
+      ...(r.attributeUuid !== null ? { attributeUuid: r.attributeUuid } : {}),
+      ...(keys.verifyKeyPem !== undefined ? { verifyKeyPem: keys.verifyKeyPem } : {}),
+    })).plaintext,
+  };
+}

@@ -1,0 +1,51 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startListeningServer, type ListeningServer } from '../../../server/src/test-support/listening-server.js';
+import { runCli } from '../test-support/run-cli.js';
+
+type J = Record<string, unknown>;
+let root: string;
+let model: string;
+let srv: ListeningServer;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'waggle-cli-detect-report-'));
+  model = join(root, 'model');
+  expect((await runCli('detect', 'train', '--format', 'synthetic', '--count', '2000', '--seed', '8', '--epochs', '3', '--chunk-size', '2000', '--out', model)).code).toBe(0);
+  srv = await startListeningServer();
+}, 120_000);
+afterAll(async () => {
+  await srv.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('waggle detect against a waggle server', () => {
+  it('score --report writes the findings as security-event objects, once', async () => {
+    const args = ['detect', 'score', '--model', model, '--format', 'synthetic', '--count', '800', '--seed', '21', '--threshold', '0.5', '--report', '--url', srv.url, '--key', srv.server.adminKey, '--json'];
+    const run = await runCli(...args);
+    expect(run.err).toBe('');
+    const first = JSON.parse(run.out) as { findings: unknown[]; reported: { objects: number } };
+    expect(first.findings.length).toBeGreaterThan(0);
+    expect(first.reported.objects).toBe(first.findings.length);
+    const again = JSON.parse((await runCli(...args)).out) as { reported: { objects: number; unchanged: number } };
+    expect(again.reported).toMatchObject({ objects: 0, unchanged: first.findings.length });
+    const found = (await srv.server.call('POST', '/events/restSearch', { eventinfo: '%waggle-ensemble%' })).json as { response?: J[] } | J[];
+    expect(JSON.stringify(found)).toContain('security-event');
+    expect(JSON.stringify(found)).toContain('waggle-ensemble');
+  });
+
+  it('export --publish adds the ml-model object to an event', async () => {
+    const event = ((await srv.server.call('POST', '/events/add', { info: 'shared detector' })).json as { Event: { id: string } }).Event;
+    const out = join(root, 'object.json');
+    const r = await runCli('detect', 'export', '--model', model, '--out', out, '--publish', '--url', srv.url, '--key', srv.server.adminKey, '--event', String(event.id));
+    expect(r.err).toMatch(/published as object/);
+    expect(r.code).toBe(0);
+    const view = (await srv.server.call('GET', `/events/view/${String(event.id)}`)).json as { Event: { Object: { name: string; Attribute: { object_relation: string; value: string }[] }[] } };
+    const object = view.Event.Object.find((o) => o.name === 'ml-model');
+    const sha = object?.Attribute.find((a) => a.object_relation === 'sha256')?.value;
+    const local = JSON.parse(await readFile(out, 'utf8')) as { Attribute: { object_relation: string; value: string }[] };
+    expect(sha).toBe(local.Attribute.find((a) => a.object_relation === 'sha256')?.value);
+  });
+});

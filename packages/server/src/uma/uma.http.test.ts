@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseUmaChallenge } from '@waggle/uma';
+import { addOrgUser, startTestServer, type TestServer } from '../test-support/test-server.js';
+import { idTokenParams, startUmaFixture, tokenRequest, umaTicketParams, type UmaFixture } from '../../../uma/src/test-support/uma-fixture.js';
+import { createUmaEventGate } from './uma-event-gate.js';
+
+interface Answer { status: number; json: Record<string, unknown>; headers: Headers }
+
+async function get(base: string, path: string, auth: string | undefined, method = 'GET'): Promise<Answer> {
+  const res = await fetch(`${base}${path}`, { method, headers: { accept: 'application/json', ...(auth !== undefined ? { authorization: auth } : {}) } });
+  const text = await res.text();
+  return { status: res.status, json: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>), headers: res.headers };
+}
+
+function ticketOf(a: Answer): string {
+  const header = a.headers.get('www-authenticate') ?? '';
+  const challenge = parseUmaChallenge(header);
+  if (challenge === undefined) throw new Error(`no UMA challenge in "${header}"`);
+  return challenge.ticket;
+}
+
+describe.each(['uma', 'either'] as const)('UMA on event reads (mode %s)', (mode) => {
+  let uma: UmaFixture;
+  let s: TestServer;
+  let base: string;
+  let producer: string;
+  let consumer: string;
+  let outsider: string;
+  let eventId: string;
+  let otherEventId: string;
+  let unmanagedId: string;
+
+  const addEvent = async (key: string, info: string): Promise<string> => {
+    const r = await s.call('POST', '/events/add', {
+      info, distribution: '1', threat_level_id: '2', analysis: '0',
+      Attribute: [
+        { type: 'ip-dst', category: 'Network activity', value: '198.51.100.7', distribution: '5' },
+        { type: 'ip-src', category: 'Network activity', value: '10.0.0.9', distribution: '0', comment: 'victim, organisation only' },
+      ],
+    }, key);
+    expect(r.status).toBe(200);
+    return String((r.json as { Event: { id: string } }).Event.id);
+  };
+  const rptFor = async (ticket: string, claims: Record<string, unknown>): Promise<{ status: number; body: Record<string, unknown> }> =>
+    tokenRequest(uma, umaTicketParams(ticket, idTokenParams(await uma.idToken(claims))));
+
+  beforeAll(async () => {
+    uma = await startUmaFixture();
+    const gate = createUmaEventGate({ mode, realm: 'waggle', owners: [{ org: 'Producer', rs: uma.rs }] });
+    s = await startTestServer('sqlite', {}, { uma: gate });
+    await s.app.listen({ host: '127.0.0.1', port: 0 });
+    base = `http://127.0.0.1:${String((s.app.server.address() as { port: number }).port)}`;
+    producer = (await addOrgUser(s, 'Producer')).key;
+    consumer = (await addOrgUser(s, 'Consumer')).key;
+    outsider = (await addOrgUser(s, 'Unmanaged')).key;
+    eventId = await addEvent(producer, 'Intrusion at a substation');
+    otherEventId = await addEvent(producer, 'Second intrusion');
+    unmanagedId = await addEvent(outsider, 'Not under UMA');
+    const r = await get(base, `/uma/events/${eventId}/resource`, producer);
+    expect(r.status).toBe(200);
+    await uma.rs.setPolicy(String(r.json.resource_id), { rules: [{ scopes: ['read'], allow: [{ sector: 'energy' }] }] });
+  });
+  afterAll(async () => {
+    await s.close();
+    await uma.close();
+  });
+
+  it('lets the producer read its own event with its key and tells it the resource id', async () => {
+    expect((await get(base, `/events/view/${eventId}`, producer)).status).toBe(200);
+    const again = await get(base, `/uma/events/${eventId}/resource`, producer);
+    const first = await get(base, `/uma/events/${eventId}/resource`, s.adminKey);
+    expect(again.json.resource_id).toBe(first.json.resource_id);
+    expect((await get(base, `/uma/events/${eventId}/resource`, consumer)).status).toBe(403);
+    expect((await get(base, `/uma/events/${unmanagedId}/resource`, outsider)).status).toBe(400);
+  });
+
+  it('answers a request without an RPT by MISP rules or a UMA challenge', async () => {
+    const r = await get(base, `/events/view/${eventId}`, consumer);
+    // Without any credential the event's resource server challenges in both modes.
+    const anonymous = await get(base, `/events/view/${eventId}`, undefined);
+    expect(anonymous.status).toBe(401);
+    expect(ticketOf(anonymous)).not.toBe('');
+    if (mode === 'either') {
+      expect(r.status).toBe(200);
+      return;
+    }
+    expect(r.status).toBe(401);
+    expect(r.headers.get('www-authenticate')).toMatch(/^UMA realm="waggle", as_uri="http:\/\/127\.0\.0\.1:\d+", ticket="[^"]+"$/);
+  });
+
+  it('serves the event to an RPT the producer\'s policy granted, without organisation-only data', async () => {
+    const challenge = await get(base, `/events/view/${eventId}`, 'Bearer a.b.c');
+    expect(challenge.status).toBe(401);
+    const token = await rptFor(ticketOf(challenge), { sub: 'bob', org: 'Consumer', sector: 'energy' });
+    expect(token.status).toBe(200);
+    const rpt = `Bearer ${String(token.body.access_token)}`;
+    const view = await get(base, `/events/view/${eventId}`, rpt);
+    expect(view.status).toBe(200);
+    const event = view.json.Event as { info: string; Attribute: { value: string }[]; RelatedEvent?: unknown };
+    expect(event.info).toBe('Intrusion at a substation');
+    expect(event.Attribute.map((a) => a.value)).toEqual(['198.51.100.7']);
+    expect(event.RelatedEvent).toBeUndefined();
+    expect(JSON.stringify(view.json)).not.toContain('10.0.0.9');
+    const native = await get(base, `/api/v1/events/${eventId}`, rpt);
+    expect(native.status).toBe(200);
+    expect(JSON.stringify(native.json)).toContain('198.51.100.7');
+    expect((await get(base, `/events/view/${eventId}`, rpt, 'HEAD')).status).toBe(200);
+    // The RPT covers that event only: another event of the same producer needs its own.
+    const other = await get(base, `/events/view/${otherEventId}`, rpt);
+    expect(other.status).toBe(401);
+    expect(ticketOf(other)).not.toBe('');
+    // A tampered RPT is refused with a fresh challenge.
+    const tampered = await get(base, `/events/view/${eventId}`, `${rpt.slice(0, -4)}AAAA`);
+    expect(tampered.status).toBe(401);
+  });
+
+  it('refuses requesting parties the policy does not name', async () => {
+    const challenge = await get(base, `/events/view/${eventId}`, 'Bearer a.b.c');
+    const token = await rptFor(ticketOf(challenge), { sub: 'eve', org: 'Elsewhere', sector: 'finance' });
+    expect(token.status).toBe(403);
+    expect(token.body.error).toBe('request_denied');
+  });
+
+  it('leaves events of producers without UMA to MISP rules, and refuses RPTs for them', async () => {
+    expect((await get(base, `/events/view/${unmanagedId}`, outsider)).status).toBe(200);
+    const r = await get(base, `/events/view/${unmanagedId}`, 'Bearer a.b.c');
+    expect(r.status).toBe(403);
+    expect(JSON.stringify(r.json)).toContain('does not grant access through UMA');
+    // Distribution 1 (community): another local organisation reads it under MISP rules.
+    expect((await get(base, `/events/view/${unmanagedId}`, consumer)).status).toBe(200);
+    // Unknown events: the handler answers as MISP does for a caller it cannot authenticate.
+    expect((await get(base, `/events/view/999999`, 'Bearer a.b.c')).status).toBe(403);
+  });
+});
