@@ -26,6 +26,7 @@ const AREAS: Readonly<Record<string, () => Promise<AreaRunner>>> = {
   detect: async () => (await import('./detect/detect-bench.js')).runDetectBench,
   'privacy-release': async () => (await import('./privacy/release-bench.js')).runReleaseBench,
   uma: async () => (await import('./uma/uma-bench.js')).runUmaBench,
+  'uma-view': async () => (await import('./uma/events-view-bench.js')).runUmaViewBench,
   cooperative: async () => (await import('./cooperative/cooperative-bench.js')).runCooperativeBench,
   enrich: async () => (await import('./enrich/enrich-bench.js')).runEnrichBench,
 };
