@@ -38,9 +38,10 @@ export function registerUmaEnforcement(app: FastifyInstance, ctx: RouteContext, 
     throw e;
   }));
 
+  /** The event's head only (who produced it): the full view is read once access is granted. */
   async function lookUp(id: string): Promise<Looked | undefined> {
     try {
-      const event = await ctx.services.rawEvents.view(await adminPrincipal(), id, { includeCorrelations: false });
+      const event = await ctx.services.rawEvents.view(await adminPrincipal(), id, { metadata: true, includeCorrelations: false });
       const orgc = event.Orgc as { uuid?: unknown; name?: unknown } | undefined;
       return { event, orgcId: Number(event.orgc_id), owner: { orgUuid: String(orgc?.uuid ?? ''), orgName: String(orgc?.name ?? '') } };
     } catch (e) {
@@ -73,6 +74,7 @@ export function registerUmaEnforcement(app: FastifyInstance, ctx: RouteContext, 
     if (!rpt) return;
     if (ctx.services.privacy.enabled) throw new ForbiddenError('UMA reads are unavailable while outbound anonymisation is configured: the recipient of an RPT has no anonymisation section.');
     if (request.method === 'HEAD') return reply.status(200).send();
-    return reply.send(readableUnderUma(looked.event, request.routeOptions.url === '/api/v1/events/:id'));
+    const event = await ctx.services.rawEvents.view(await adminPrincipal(), String(looked.event.uuid), { includeCorrelations: false });
+    return reply.send(readableUnderUma(event, request.routeOptions.url === '/api/v1/events/:id'));
   });
 }
