@@ -21,3 +21,4 @@ export { validateObject } from './objects/validate-object.js';
 export type { ObjectInput as TemplateObjectInput, ObjectAttributeInput, ObjectProblem, ObjectVerdict } from './objects/validate-object.js';
 export { templateDefaults } from './objects/template-defaults.js';
 export type { TemplateAttributeDefaults } from './objects/template-defaults.js';
+export { stableUuid } from './uuid/stable-uuid.js';

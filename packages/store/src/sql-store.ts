@@ -5,6 +5,7 @@ import { connect, type ConnectOptions, type SqlConnection } from './db/connect.j
 import type { RepoContext } from './db/rows.js';
 import { migrateToLatest } from './migrations/migrate.js';
 import { attributeRepository } from './repos/attributes.js';
+import { attributeDataRepository } from './repos/attribute-data.js';
 import { auditRepository } from './repos/audit.js';
 import { correlationRepository } from './repos/correlations.js';
 import { eventRepository } from './repos/events.js';
@@ -23,6 +24,7 @@ export function createRepositories(ctx: RepoContext): Repositories {
     ...sharingGroupRepository(ctx),
     ...eventRepository(ctx),
     ...attributeRepository(ctx),
+    ...attributeDataRepository(ctx),
     ...tagRepository(ctx),
     ...sightingRepository(ctx),
     ...galaxyClusterRepository(ctx),

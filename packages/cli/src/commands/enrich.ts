@@ -6,6 +6,7 @@ import {
   type EnrichEventReport, type EnrichResult, type EnrichmentSetup, type IpLocationFiles, type OpenedEnrichment,
 } from '@waggle/enrich';
 import { terminalOutput, type Output } from '../output.js';
+import { untilSignal } from './until-signal.js';
 
 /*
  * `waggle enrich …`: run waggle's enrichment modules on a value, on an event
@@ -98,17 +99,6 @@ function printResult(r: EnrichResult, out: Output): void {
 const summary = (r: EnrichEventReport): string =>
   `event ${r.eventId} (${r.eventUuid}): ${String(r.checked)} attributes checked; added ${String(r.added.attributes)} attributes, ${String(r.added.objects)} objects, ${String(r.added.tags)} tags`;
 
-function untilSignal(): Promise<void> {
-  return new Promise((done) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      done();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-}
 
 /** Registers `waggle enrich modules|value|event|watch|serve`. */
 export function registerEnrichCommands(program: Command): void {

@@ -20,6 +20,7 @@ import {
   type RuleSet,
 } from '@waggle/findings';
 import { terminalOutput, type Output } from '../output.js';
+import { untilSignal } from './until-signal.js';
 
 /*
  * `waggle finding …`: list and inspect findings (security-event objects) on a
@@ -131,12 +132,6 @@ async function writeFeedback(client: MispClient, o: FeedbackOpts): Promise<numbe
   }
 }
 
-function untilSignal(): Promise<void> {
-  return new Promise((done) => {
-    process.once('SIGINT', () => done());
-    process.once('SIGTERM', () => done());
-  });
-}
 
 /** Registers `waggle finding list|show|verify|false-positive|feedback|cooperate`. */
 export function registerFindingCommands(program: Command): void {

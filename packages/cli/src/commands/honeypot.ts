@@ -9,6 +9,7 @@ import {
   type Catalogue, type DeploymentCaps, type EventSink, type Plan, type Reporter, type ServiceDeps,
 } from '@waggle/honeypot';
 import { terminalOutput, type Output } from '../output.js';
+import { untilSignal } from './until-signal.js';
 
 interface CommonOpts { profilesDir?: string[] }
 interface ReportOpts { reportTo?: string; key?: string; spool?: string; window?: string; distribution?: string }
@@ -79,12 +80,6 @@ function reporterOf(o: ReportOpts, base: string, quarantine: string | undefined,
   });
 }
 
-function untilSignal(): Promise<void> {
-  return new Promise((done) => {
-    process.once('SIGINT', () => done());
-    process.once('SIGTERM', () => done());
-  });
-}
 
 function printPlan(plan: Plan, out: Output): void {
   out.print(`Plan for event ${plan.event.uuid || '(no uuid)'}: ${plan.event.info}\n`);

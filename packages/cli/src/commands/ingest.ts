@@ -7,6 +7,7 @@ import { createMispClient } from '@waggle/client';
 import { createFindingReporter, type Finding, type FindingReporter, type ReportCounts } from '@waggle/findings';
 import { followIngest, ingestFlowCsv, ingestStream, suricataHandler, zeekHandler, type IngestorOptions, type IngestResult, type IngestStats, type LineHandler } from '@waggle/ids';
 import { terminalOutput, type Output } from '../output.js';
+import { untilSignal } from './until-signal.js';
 
 type Format = 'suricata' | 'zeek' | 'flows';
 interface IngestOpts {
@@ -89,17 +90,6 @@ async function ingestOnce(format: Format, file: string, o: IngestOpts, out: Outp
   summary(result.stats, counts, out);
 }
 
-function untilSignal(): Promise<void> {
-  return new Promise((done) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      done();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-}
 
 async function ingestFollow(format: Format, file: string, o: IngestOpts, out: Output): Promise<void> {
   if (format === 'flows' || file === '-') throw new InputError('--follow works on a Suricata or Zeek log file (stdin is already followed until it ends)', { field: 'follow' });

@@ -8,6 +8,7 @@ import {
 } from '@waggle/keyauthority';
 import { terminalOutput } from '../output.js';
 import { serveConfig, startKeyAuthorityService, type ServeOpts } from './keyauthority-serve.js';
+import { untilSignal } from './until-signal.js';
 
 /*
  * `waggle keyauthority …`: the CP-ABE key authority. `init`/`serve`/`org`/`revoke`/`log`
@@ -17,12 +18,6 @@ import { serveConfig, startKeyAuthorityService, type ServeOpts } from './keyauth
 
 const splitList = (list: string): string[] => list.split(',').map((a) => a.trim()).filter((a) => a !== '');
 
-function untilSignal(): Promise<void> {
-  return new Promise((done) => {
-    process.once('SIGINT', () => done());
-    process.once('SIGTERM', () => done());
-  });
-}
 
 /** Opens the folder, runs `fn` with an authority core over it (no key generation), closes. */
 async function withAuthority<T>(dirPath: string, fn: (authority: KeyAuthority, dir: AuthorityDir) => T | Promise<T>): Promise<T> {

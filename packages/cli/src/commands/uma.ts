@@ -6,6 +6,7 @@ import {
   type ResourceServerClient, type UmaStore,
 } from '@waggle/uma';
 import { serveUma, umaServeConfig, type UmaServeOpts } from './uma-serve.js';
+import { untilSignal } from './until-signal.js';
 
 /*
  * `waggle uma …`: the UMA 2.0 authorisation server and its clients from the shell.
@@ -52,12 +53,6 @@ const asClient = (c: Command): Command => c
   .option('--client-secret-file <file>', 'file holding the client secret (or WAGGLE_UMA_CLIENT_SECRET)')
   .option('--json', 'machine-readable output');
 
-function untilSignal(): Promise<void> {
-  return new Promise((done) => {
-    process.once('SIGINT', () => done());
-    process.once('SIGTERM', () => done());
-  });
-}
 
 /** Registers `waggle uma serve|client|user|resource|policy|requests|approve|token`. */
 export function registerUmaCommands(program: Command): void {

@@ -24,6 +24,8 @@ export interface AttributeInput {
   readonly first_seen?: string | null;
   readonly last_seen?: string | null;
   readonly object_relation?: string;
+  /** The file's content, base64 (`attachment` and `malware-sample`); checked when written, against the type then in force. */
+  readonly data?: string;
   readonly tags: readonly TagInput[];
 }
 

@@ -1,5 +1,6 @@
 import { InputError } from '@waggle/errors';
 import type { Distribution } from '../model/records.js';
+import { carriesData } from './attachment-data.js';
 import { asList, asObject, compact, optBool, optDate, optInt, optString, optTimestamp, optUuid, reqString } from './coerce.js';
 import type { AttributeInput, EventInput, ObjectInput, OrgInput, ReferenceInput, TagInput } from './inputs.js';
 
@@ -49,6 +50,9 @@ export function parseAttribute(raw: unknown, field = 'Attribute'): AttributeInpu
   const value = o.value === undefined || o.value === null ? '' : typeof o.value === 'number' ? String(o.value) : o.value;
   if (typeof value !== 'string') throw new InputError(`${field}.value must be a string`, { field: `${field}.value` });
   if (value.length > 131_072) throw new InputError(`${field}.value is too long`, { field: `${field}.value` });
+  if (o.data !== undefined && o.data !== null && typeof o.data !== 'string' && carriesData(type)) {
+    throw new InputError(`${field}.data must be a base64 string`, { field: `${field}.data` });
+  }
   return compact({
     uuid: optUuid(o.uuid, `${field}.uuid`),
     type,
@@ -64,6 +68,7 @@ export function parseAttribute(raw: unknown, field = 'Attribute'): AttributeInpu
     first_seen: seen(o.first_seen, `${field}.first_seen`),
     last_seen: seen(o.last_seen, `${field}.last_seen`),
     object_relation: optString(o.object_relation, `${field}.object_relation`, 255) || undefined,
+    data: typeof o.data === 'string' && o.data !== '' ? o.data : undefined,
     tags: parseTags(o.Tag, `${field}.Tag`),
   }) as AttributeInput;
 }

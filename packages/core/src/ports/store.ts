@@ -132,6 +132,21 @@ export interface AttributeRepository {
   listReferencesOfObjects(objectIds: readonly number[]): Promise<ObjectReferenceRecord[]>;
 }
 
+/** The content (MISP `data`, base64) of one attachment attribute. */
+export interface AttributeDataRow {
+  readonly attribute_id: number;
+  readonly data: string;
+}
+
+/** Attachment content, kept apart from the attributes themselves. */
+export interface AttributeDataRepository {
+  /** Stores the content of these attributes, replacing what they had. */
+  putAttributeData(rows: readonly AttributeDataRow[]): Promise<void>;
+  /** The stored content of those of these attributes that have some, by attribute id. */
+  listAttributeData(attributeIds: readonly number[]): Promise<Map<number, string>>;
+  deleteAttributeData(attributeIds: readonly number[]): Promise<void>;
+}
+
 export interface TagRepository {
   insertTag(tag: New<TagRecord>): Promise<TagRecord>;
   getTag(ref: Ref): Promise<TagRecord | undefined>;
@@ -228,6 +243,7 @@ export interface Repositories
     SharingGroupRepository,
     EventRepository,
     AttributeRepository,
+    AttributeDataRepository,
     TagRepository,
     SightingRepository,
     GalaxyClusterRepository,

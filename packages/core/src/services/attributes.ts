@@ -7,6 +7,7 @@ import type { SearchFilters } from '../ports/queries.js';
 import type { Ref, Repositories } from '../ports/store.js';
 import { attributeJson, attributeValue, groupByTarget, groupTags, sightingJson, tagJson, type MispJson } from '../views/misp-json.js';
 import { orgMap } from '../views/event-view.js';
+import { attachmentDataOf } from '../views/attribute-data.js';
 import { canSeeSighting } from '../access/sighting-policy.js';
 import { audit } from './audit.js';
 import { publishAll, type CoreDeps, type Outgoing } from './deps.js';
@@ -29,13 +30,19 @@ export async function touchEvent(repos: Repositories, event: EventRecord, now: n
   await repos.updateEvent(event.id, { timestamp: Math.max(now, event.timestamp), published: false });
 }
 
+/** `extra` with the attribute's `data`, when it has some. */
+function withData(extra: MispJson, data: string | undefined): MispJson {
+  return data === undefined ? extra : { ...extra, data };
+}
+
 /** Attribute use cases. */
 export function createAttributeService(deps: CoreDeps) {
   const { store, clock } = deps;
 
   async function withTags(repos: Repositories, attrs: readonly AttributeRecord[]): Promise<MispJson[]> {
     const tags = groupTags(await repos.listAttributeTags(attrs.map((a) => a.id)));
-    return attrs.map((a) => attributeJson(a, { Tag: tags.get(a.id) ?? [] }));
+    const contents = await attachmentDataOf(repos, attrs);
+    return attrs.map((a) => attributeJson(a, withData({ Tag: tags.get(a.id) ?? [] }, contents.get(a.id))));
   }
 
   return {
@@ -167,6 +174,7 @@ async function decorate(repos: Repositories, p: Principal, batch: readonly Attri
     if (e !== undefined) events.set(id, e);
   }
   const eventTags = groupByTarget(opts.includeEventTags === true ? await repos.listEventTags(eventIds) : []);
+  const contents = await attachmentDataOf(repos, batch);
   const corr = new Map<number, MispJson[]>();
   if (opts.includeCorrelations === true) {
     for (const c of await repos.attributeCorrelations(ids, p.viewer, cap)) {
@@ -192,7 +200,7 @@ async function decorate(repos: Repositories, p: Principal, batch: readonly Attri
     if (opts.includeEventUuid === true) extra.event_uuid = e?.uuid ?? '';
     if (opts.includeCorrelations === true) extra.RelatedAttribute = corr.get(a.id) ?? [];
     if (opts.includeSightings === true) extra.Sighting = sightingsBy.get(a.id) ?? [];
-    return attributeJson(a, extra);
+    return attributeJson(a, withData(extra, contents.get(a.id)));
   });
 }
 

@@ -1,6 +1,7 @@
 import { ConflictError } from '@waggle/errors';
 import { isCategoryAllowed, isKnownType } from '@waggle/misp';
 import { checkAttributeValue } from '../input/protected-value.js';
+import { attachmentData, carriesData } from '../input/attachment-data.js';
 import type { AttributeInput, ObjectInput } from '../input/inputs.js';
 import type { AttributeRecord, ObjectRecord } from '../model/records.js';
 import type { Patch } from '../ports/store.js';
@@ -38,8 +39,12 @@ function attributePatch(input: AttributeInput, field: string, current: Attribute
 export async function updateAttributeFrom(ctx: WriteContext, existing: AttributeRecord, input: AttributeInput, field: string): Promise<AttributeRecord | undefined> {
   if (input.timestamp !== undefined && input.timestamp <= existing.timestamp) return undefined;
   const patch = attributePatch(input, field, existing);
+  const data = attachmentData(input.type, input.data, field);
   patch.timestamp = Math.max(input.timestamp ?? ctx.now, existing.timestamp + 1 > ctx.now ? existing.timestamp + 1 : ctx.now);
   const updated = await ctx.repos.updateAttribute(existing.id, patch);
+  // An edit without `data` keeps the content; a type that keeps none drops it.
+  if (data !== undefined) await ctx.repos.putAttributeData([{ attribute_id: existing.id, data }]);
+  else if (!carriesData(input.type) && carriesData(existing.type)) await ctx.repos.deleteAttributeData([existing.id]);
   await ctx.repos.removeCorrelations([existing.id]);
   if (!ctx.event.disable_correlation) await ctx.repos.addCorrelations([updated]);
   for (const t of input.tags) {

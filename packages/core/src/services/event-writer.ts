@@ -6,6 +6,7 @@ import type { AttributeRecord, EventRecord, ObjectRecord } from '../model/record
 import type { New, Repositories } from '../ports/store.js';
 import { buildAttribute } from './build-attribute.js';
 import { isProtectedValue } from '../input/protected-value.js';
+import { attachmentData } from '../input/attachment-data.js';
 import type { CoreDeps } from './deps.js';
 import type { TagResolver } from './tag-resolver.js';
 
@@ -52,8 +53,15 @@ export async function writeAttributes(
       ...(defaults !== undefined ? { templateDisableCorrelation: defaults.disable_correlation } : {}),
     });
   });
+  // Checked before anything is written: a bad `data` leaves the store untouched.
+  const data = inputs.map((input, i) => attachmentData(input.type, input.data, `${field}[${i}]`));
   await checkSharingGroups(ctx, records, field);
   const stored = await ctx.repos.insertAttributes(records);
+  const contents = stored.flatMap((a, i) => {
+    const d = data[i];
+    return d === undefined ? [] : [{ attribute_id: a.id, data: d }];
+  });
+  if (contents.length > 0) await ctx.repos.putAttributeData(contents);
   if (!ctx.event.disable_correlation) await ctx.repos.addCorrelations(stored);
   const tagRows: { attribute_id: number; event_id: number; tag_id: number; local: boolean }[] = [];
   for (let i = 0; i < inputs.length; i++) {

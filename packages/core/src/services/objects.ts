@@ -5,6 +5,7 @@ import { canSeeElement } from '../access/visibility.js';
 import type { ObjectInput, ReferenceInput } from '../input/inputs.js';
 import type { SearchFilters } from '../ports/queries.js';
 import type { Ref, Repositories } from '../ports/store.js';
+import { attachmentDataOf } from '../views/attribute-data.js';
 import { attributeJson, groupTags, objectJson, referenceJson, type MispJson } from '../views/misp-json.js';
 import { touchEvent } from './attributes.js';
 import { audit } from './audit.js';
@@ -22,9 +23,13 @@ export function createObjectService(deps: CoreDeps) {
     const attrs = (await repos.listAttributesOfEvents([event.id], { includeDeleted })).filter((a) => a.object_id === object.id && canSeeElement(p.viewer, a, event));
     const tags = groupTags(await repos.listAttributeTags(attrs.map((a) => a.id)));
     const refs = (await repos.listReferencesOfObjects([object.id])).filter((r) => includeDeleted || !r.deleted);
+    const contents = await attachmentDataOf(repos, attrs);
     return objectJson(
       object,
-      attrs.map((a) => attributeJson(a, { Tag: tags.get(a.id) ?? [] })),
+      attrs.map((a) => {
+        const data = contents.get(a.id);
+        return attributeJson(a, data === undefined ? { Tag: tags.get(a.id) ?? [] } : { Tag: tags.get(a.id) ?? [], data });
+      }),
       refs.map(referenceJson),
     );
   }

@@ -3,6 +3,7 @@ import { canSeeElement } from '../access/visibility.js';
 import type { AttributeRecord, EventRecord, ObjectRecord, OrganisationRecord } from '../model/records.js';
 import type { Viewer } from '../ports/queries.js';
 import type { Repositories } from '../ports/store.js';
+import { attachmentDataOf } from './attribute-data.js';
 import { attributeJson, eventHeadJson, groupTags, objectJson, orgSummaryJson, referenceJson, sightingJson, tagJson, type MispJson } from './misp-json.js';
 
 /** What to put into an event view. */
@@ -77,6 +78,7 @@ export async function buildEventView(repos: Repositories, event: EventRecord, vi
   );
   const attrIds = attributes.map((a) => a.id);
   const attrTags = groupTags(await repos.listAttributeTags(attrIds));
+  const contents = await attachmentDataOf(repos, attributes);
   // MISP's sighting policy applies inside the event too (Sighting::attachToEvent): its reporter and the event's owner.
   const sightings = opts.includeSightings === true ? (await repos.listSightings({ eventIds: [event.id] })).filter((s) => canSeeSighting(viewer, s, event)) : [];
   const sightingsByAttr = new Map<number, MispJson[]>();
@@ -102,6 +104,8 @@ export async function buildEventView(repos: Repositories, event: EventRecord, vi
     if (opts.includeSightings === true) extra.Sighting = sightingsByAttr.get(a.id) ?? [];
     const rel = related.get(a.id);
     if (rel !== undefined) extra.RelatedAttribute = rel;
+    const data = contents.get(a.id);
+    if (data !== undefined) extra.data = data;
     return attributeJson(a, extra);
   };
   const byObject = new Map<number, MispJson[]>();

@@ -48,6 +48,8 @@ export interface Database {
   servers: Table<ServerRecord>;
   events: Table<EventRecord>;
   attributes: Table<AttributeRecord>;
+  /** Attachment content (MISP `data`), keyed by attribute: no generated id. */
+  attribute_data: { attribute_id: number; data: string };
   objects: Table<ObjectRecord>;
   object_references: Table<ObjectReferenceRecord>;
   tags: Table<TagRecord>;

@@ -5,6 +5,7 @@ import { coreSchemaMigration } from './001-core-schema.js';
 import { readTimeCorrelationMigration } from './002-read-time-correlation.js';
 import { sharingMigration } from './003-sharing.js';
 import { galaxyClustersMigration } from './004-galaxy-clusters.js';
+import { attributeDataMigration } from './005-attribute-data.js';
 
 class InCodeMigrations implements MigrationProvider {
   readonly #engine: SqlEngine;
@@ -17,6 +18,7 @@ class InCodeMigrations implements MigrationProvider {
       '002-read-time-correlation': readTimeCorrelationMigration(),
       '003-sharing': sharingMigration(this.#engine),
       '004-galaxy-clusters': galaxyClustersMigration(this.#engine),
+      '005-attribute-data': attributeDataMigration(this.#engine),
     });
   }
 }
