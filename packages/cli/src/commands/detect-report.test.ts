@@ -47,5 +47,19 @@ describe('waggle detect against a waggle server', () => {
     const sha = object?.Attribute.find((a) => a.object_relation === 'sha256')?.value;
     const local = JSON.parse(await readFile(out, 'utf8')) as { Attribute: { object_relation: string; value: string }[] };
     expect(sha).toBe(local.Attribute.find((a) => a.object_relation === 'sha256')?.value);
+
+    // Another instance installs the model from the server (the attachment's content travels with
+    // the object) and scores exactly as the producer's model does.
+    const copy = join(root, 'from-server');
+    const imported = await runCli('detect', 'import', '--url', srv.url, '--key', srv.server.adminKey, '--event', String(event.id), '--out', copy);
+    expect(imported.err).toMatch(/imported model v1/);
+    const scores = async (dir: string): Promise<string> => (await runCli('detect', 'score', '--model', dir, '--format', 'synthetic', '--count', '300', '--seed', '5', '--json')).out;
+    expect(await scores(copy)).toBe(await scores(model));
+    const none = ((await srv.server.call('POST', '/events/add', { info: 'no model here' })).json as { Event: { id: string } }).Event;
+    const missing = await runCli('detect', 'import', '--url', srv.url, '--key', srv.server.adminKey, '--event', String(none.id), '--out', join(root, 'none'));
+    expect(missing.code).not.toBe(0);
+    expect(missing.err).toMatch(/has no ml-model object/);
+    const both = await runCli('detect', 'import', 'object.json', '--url', srv.url, '--out', join(root, 'both'));
+    expect(both.err).toMatch(/either an object file or --url/);
   });
 });

@@ -3,7 +3,7 @@ import { InputError, Secret } from '@waggle/errors';
 import { createMispClient } from '@waggle/client';
 import { createFindingReporter } from '@waggle/findings';
 import {
-  benignChunkFromTraffic, COMBINER_KINDS, DATA_FORMATS, DETECTOR_NAME, evaluateModel, exportModel, findingsFromModel, importModel, publishMlModelObject,
+  benignChunkFromTraffic, COMBINER_KINDS, DATA_FORMATS, DETECTOR_NAME, evaluateModel, exportModel, fetchMlModelObject, findingsFromModel, importModel, importModelObject, publishMlModelObject,
   readFeedbackChunk, readFlowData, readHoneypotChunk, startDetectServer, trainModel, updateModel, type CombinerKind, type Quality,
 } from '@waggle/detect';
 
@@ -166,11 +166,23 @@ export function registerDetectCommands(program: Command): void {
       }
     });
 
-  detect.command('import').description('install the model of an ml-model object into an empty MODEL_DIR')
-    .argument('<object>', 'object JSON file (from `detect export` or a MISP event)')
+  detect.command('import').description('install the model of an ml-model object into an empty MODEL_DIR, from a file or from an event on a waggle server')
+    .argument('[object]', 'object JSON file (from `detect export` or a MISP event)')
     .requiredOption('--out <dir>', 'MODEL_DIR to create')
-    .action(async (file: string, o: { out: string }) => {
-      const registry = await importModel(file, o.out);
+    .option('--url <url>', 'waggle server URL (instead of a file)')
+    .option('--key <key>', 'API key (or WAGGLE_KEY)')
+    .option('--event <id>', 'event id or UUID holding the ml-model object (with --url)')
+    .option('--object <uuid>', 'which ml-model object of the event (default: the most recent)')
+    .action(async (file: string | undefined, o: { out: string; url?: string; key?: string; event?: string; object?: string }) => {
+      const key = o.key ?? process.env.WAGGLE_KEY;
+      if ((file === undefined) === (o.url === undefined)) throw new InputError('give either an object file or --url with --event', { field: 'object' });
+      let registry;
+      if (file !== undefined) registry = await importModel(file, o.out);
+      else {
+        if (o.event === undefined || key === undefined || key === '') throw new InputError('--url needs --event and --key (or WAGGLE_KEY)', { field: 'event' });
+        const object = await fetchMlModelObject(createMispClient({ url: o.url as string, key: new Secret(key) }), o.event, o.object);
+        registry = await importModelObject(object, o.out);
+      }
       process.stderr.write(`imported model v${registry.current} into ${o.out}\n`);
     });
 }

@@ -103,13 +103,18 @@ export async function exportModel(dir: string, out: string, name: string): Promi
 
 /** Installs the model of an ml-model object file into an empty MODEL_DIR. */
 export async function importModel(file: string, dir: string): Promise<Registry> {
-  if (await exists(`${dir}/registry.json`)) throw new ConflictError(`${dir} already holds a model; import into an empty folder`);
   let value: unknown;
   try {
     value = JSON.parse(await readFile(file, 'utf8'));
   } catch (error) {
     throw new InputError(`${file}: ${error instanceof SyntaxError ? 'not JSON' : error instanceof Error ? error.message : String(error)}`, { field: 'object' });
   }
+  return importModelObject(value, dir);
+}
+
+/** Installs the model of an ml-model object (as read from a file or a server) into an empty MODEL_DIR. */
+export async function importModelObject(value: unknown, dir: string): Promise<Registry> {
+  if (await exists(`${dir}/registry.json`)) throw new ConflictError(`${dir} already holds a model; import into an empty folder`);
   const files = importMlModelObject(value);
   const registry = await installVersionFiles(dir, files);
   // Prove the model loads before reporting success.

@@ -27,16 +27,14 @@ describe('security-event objects on a real waggle server', () => {
     const answer = (await client.request('POST', `/objects/add/${eventId}`, { Object: findingToObject(finding, { uuid, detector: 'suricata' }) })) as { Object: unknown };
     const saved = readFindingObject(answer);
     expect(saved.objectUuid).toBe(uuid);
-    // waggle keeps the attachment's name but not its content (it stores no attachment data yet),
-    // so the pcap reads back only as a named attribute; everything else is identical.
-    const { pcap: _pcap, ...withoutPcap } = finding;
-    expect(saved.finding).toEqual(withoutPcap);
+    // The server keeps the attachment's content too: the pcap comes back byte for byte.
+    expect(saved.finding).toEqual(finding);
     expect(saved.attributes.get('pcap')?.[0]?.value).toBe('flow.pcap');
 
     const event = await client.request('GET', `/events/view/${eventId}`);
     const found = findFindings(event);
     expect(found).toHaveLength(1);
-    expect(found[0]?.finding).toEqual(withoutPcap);
+    expect(found[0]?.finding).toEqual(finding);
     expect(found[0]?.eventId).toBe(eventId);
     const attrs = found[0]?.attributes;
     expect(attrs?.get('attack-type')?.[0]?.id).toMatch(/^\d+$/);
