@@ -62,4 +62,40 @@ describe('waggle detect against a waggle server', () => {
     const both = await runCli('detect', 'import', 'object.json', '--url', srv.url, '--out', join(root, 'both'));
     expect(both.err).toMatch(/either an object file or --url/);
   });
+
+  it('shares a model whose attachment only holders of a satisfying CP-ABE key can install', async () => {
+    const abe = join(root, 'abe');
+    expect((await runCli('abe', 'setup', '--out', abe)).code).toBe(0);
+    expect((await runCli('abe', 'signing-key', '--out', abe)).code).toBe(0);
+    const keyOf = async (name: string, attributes: string): Promise<string> => {
+      const file = join(abe, `${name}.json`);
+      expect((await runCli('abe', 'keygen', '--master', join(abe, 'abe-master.json'), '--attributes', attributes, '--out', file)).code).toBe(0);
+      return file;
+    };
+    const energy = await keyOf('energy', 'sector:energy,country:BE');
+    const finance = await keyOf('finance', 'sector:finance');
+    const event = ((await srv.server.call('POST', '/events/add', { info: 'protected detector' })).json as { Event: { id: string } }).Event;
+    const out = join(root, 'protected.json');
+    const exported = await runCli('detect', 'export', '--model', model, '--out', out, '--policy', 'sector:energy OR role:CERT', '--public', join(abe, 'abe-public.json'), '--sign-key', join(abe, 'signing-key.pem'), '--publish', '--url', srv.url, '--key', srv.server.adminKey, '--event', String(event.id));
+    expect(exported.code).toBe(0);
+    // What the server stores is the envelope, not the bundle.
+    const plain = JSON.parse(await readFile(join(root, 'object.json'), 'utf8')) as { Attribute: { object_relation: string; data?: string }[] };
+    const bundle = plain.Attribute.find((a) => a.object_relation === 'model')?.data ?? '';
+    const stored = JSON.stringify((await srv.server.call('GET', `/events/view/${String(event.id)}`)).json);
+    expect(stored).toContain('waggle-abe:v1 protected model under');
+    expect(stored).not.toContain(bundle.slice(0, 200));
+
+    const from = ['detect', 'import', '--url', srv.url, '--key', srv.server.adminKey, '--event', String(event.id)];
+    const refused = await runCli(...from, '--out', join(root, 'p-none'));
+    expect(refused.err).toMatch(/protected by a CP-ABE policy; give --abe-key/);
+    const wrongKey = await runCli(...from, '--abe-key', finance, '--out', join(root, 'p-finance'));
+    expect(wrongKey.code).not.toBe(0);
+    const opened = await runCli(...from, '--abe-key', energy, '--verify-key', join(abe, 'verify-key.pem'), '--out', join(root, 'p-energy'));
+    expect(opened.err).toMatch(/imported model v1/);
+    const scores = async (dir: string): Promise<string> => (await runCli('detect', 'score', '--model', dir, '--format', 'synthetic', '--count', '200', '--seed', '6', '--json')).out;
+    expect(await scores(join(root, 'p-energy'))).toBe(await scores(model));
+    // From the file too, and a policy without its public parameters is refused.
+    expect((await runCli('detect', 'import', out, '--abe-key', energy, '--out', join(root, 'p-file'))).code).toBe(0);
+    expect((await runCli('detect', 'export', '--model', model, '--out', join(root, 'x.json'), '--policy', 'sector:energy')).err).toMatch(/--policy and --public go together/);
+  });
 });

@@ -1,9 +1,12 @@
+import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { InputError, Secret } from '@waggle/errors';
 import { createMispClient } from '@waggle/client';
 import { createFindingReporter } from '@waggle/findings';
+import { isProtectedModel, protectModelObject, unprotectModelObject } from './detect-protect.js';
+import { readJsonFile } from './protect-keys.js';
 import {
-  benignChunkFromTraffic, COMBINER_KINDS, DATA_FORMATS, DETECTOR_NAME, evaluateModel, exportModel, fetchMlModelObject, findingsFromModel, importModel, importModelObject, publishMlModelObject,
+  benignChunkFromTraffic, COMBINER_KINDS, DATA_FORMATS, DETECTOR_NAME, evaluateModel, exportModel, fetchMlModelObject, findingsFromModel, importModelObject, publishMlModelObject,
   readFeedbackChunk, readFlowData, readHoneypotChunk, startDetectServer, trainModel, updateModel, type CombinerKind, type Quality,
 } from '@waggle/detect';
 
@@ -154,10 +157,18 @@ export function registerDetectCommands(program: Command): void {
     .option('--url <url>', 'waggle server URL (with --publish)')
     .option('--key <key>', 'API key (or WAGGLE_KEY)')
     .option('--event <id>', 'event id or UUID to add the object to (with --publish)')
-    .action(async (o: { model: string; out: string; name: string; publish?: boolean; url?: string; key?: string; event?: string }) => {
+    .option('--policy <policy>', 'protect the model attachment under this CP-ABE policy (with --public)')
+    .option('--public <file>', 'CP-ABE public parameters (abe-public.json)')
+    .option('--sign-key <file>', 'producer Ed25519 private key (PEM) signing the protected attachment')
+    .action(async (o: { model: string; out: string; name: string; publish?: boolean; url?: string; key?: string; event?: string; policy?: string; public?: string; signKey?: string }) => {
       const key = o.key ?? process.env.WAGGLE_KEY;
       if (o.publish === true && (o.url === undefined || o.event === undefined || key === undefined || key === '')) throw new InputError('--publish needs --url, --event and --key (or WAGGLE_KEY)', { field: 'publish' });
-      const object = await exportModel(o.model, o.out, o.name);
+      if ((o.policy === undefined) !== (o.public === undefined)) throw new InputError('--policy and --public go together', { field: 'policy' });
+      let object = await exportModel(o.model, o.out, o.name);
+      if (o.policy !== undefined) {
+        object = await protectModelObject(object, { publicFile: o.public as string, policy: o.policy, signKeyFile: o.signKey });
+        await writeFile(o.out, `${JSON.stringify(object)}\n`);
+      }
       const sha = object.Attribute.find((a) => a.object_relation === 'sha256')?.value ?? '';
       process.stderr.write(`wrote ${o.out}: ml-model ${o.name} v${object.Attribute.find((a) => a.object_relation === 'version')?.value ?? '?'} sha256 ${sha}\n`);
       if (o.publish === true) {
@@ -173,16 +184,22 @@ export function registerDetectCommands(program: Command): void {
     .option('--key <key>', 'API key (or WAGGLE_KEY)')
     .option('--event <id>', 'event id or UUID holding the ml-model object (with --url)')
     .option('--object <uuid>', 'which ml-model object of the event (default: the most recent)')
-    .action(async (file: string | undefined, o: { out: string; url?: string; key?: string; event?: string; object?: string }) => {
+    .option('--abe-key <file>', 'CP-ABE user key opening a protected model attachment')
+    .option('--verify-key <file>', 'require the producer\'s signature by this Ed25519 public key (PEM)')
+    .action(async (file: string | undefined, o: { out: string; url?: string; key?: string; event?: string; object?: string; abeKey?: string; verifyKey?: string }) => {
       const key = o.key ?? process.env.WAGGLE_KEY;
       if ((file === undefined) === (o.url === undefined)) throw new InputError('give either an object file or --url with --event', { field: 'object' });
-      let registry;
-      if (file !== undefined) registry = await importModel(file, o.out);
+      let object: unknown;
+      if (file !== undefined) object = readJsonFile(file, 'object');
       else {
         if (o.event === undefined || key === undefined || key === '') throw new InputError('--url needs --event and --key (or WAGGLE_KEY)', { field: 'event' });
-        const object = await fetchMlModelObject(createMispClient({ url: o.url as string, key: new Secret(key) }), o.event, o.object);
-        registry = await importModelObject(object, o.out);
+        object = await fetchMlModelObject(createMispClient({ url: o.url as string, key: new Secret(key) }), o.event, o.object);
       }
+      if (isProtectedModel(object)) {
+        if (o.abeKey === undefined) throw new InputError('the model attachment is protected by a CP-ABE policy; give --abe-key', { field: 'abe-key' });
+        object = await unprotectModelObject(object, { keyFile: o.abeKey, verifyKeyFile: o.verifyKey });
+      }
+      const registry = await importModelObject(object, o.out);
       process.stderr.write(`imported model v${registry.current} into ${o.out}\n`);
     });
 }
