@@ -27,12 +27,14 @@ export function registerStreamRoutes(app: FastifyInstance, ctx: RouteContext, de
   app.get('/events/stream', async (request, reply) => {
     const p = await ctx.principal(request);
     const topics = topicsOf(paramsOf(request).topics);
-    reply.hijack();
     const res = reply.raw;
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-    res.write(': waggle event stream\n\n');
-    // Messages are written in arrival order even though filtering is asynchronous.
-    let chain = Promise.resolve();
+    // Subscribed before the 200 goes out, so a client that saw the answer misses nothing
+    // published after it; messages wait for the head, then go in arrival order even
+    // though filtering is asynchronous.
+    let open: () => void = () => undefined;
+    let chain = new Promise<void>((resolve) => {
+      open = resolve;
+    });
     const send = (m: BusMessage): void => {
       if (topics !== undefined && !topics.has(m.topic)) return;
       chain = chain.then(async () => {
@@ -44,6 +46,10 @@ export function registerStreamRoutes(app: FastifyInstance, ctx: RouteContext, de
     const sub = await deps.bus.subscribe('*', (m) => {
       send(m);
     });
+    reply.hijack();
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.write(': waggle event stream\n\n');
+    open();
     const beat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
     beat.unref();
     const stop = (): void => {

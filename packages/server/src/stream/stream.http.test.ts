@@ -72,6 +72,23 @@ describe.each(testEngines())('event stream over Server-Sent Events (%s)', (engin
     expect(shared.Attribute.map((a: J) => a.value)).toEqual(['open.stream.example']);
   });
 
+  it('delivers an event published the moment the 200 arrives (subscribed before answering)', async () => {
+    const ac = new AbortController();
+    const res = await fetch(`${url}/events/stream?topics=misp_json_event`, { headers: { Authorization: s.adminKey }, signal: ac.signal });
+    expect(res.status).toBe(200);
+    expect((await s.call('POST', '/events/add', { info: 'right after open', distribution: '0' })).status).toBe(200);
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    const dec = new TextDecoder();
+    let text = '';
+    while (!text.includes('right after open')) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += dec.decode(value, { stream: true });
+    }
+    ac.abort();
+    expect(text).toContain('"info":"right after open"');
+  });
+
   it('refuses unknown topics and unauthenticated subscribers', async () => {
     expect((await fetch(`${url}/events/stream?topics=nope`, { headers: { Authorization: s.adminKey } })).status).toBe(400);
     expect((await fetch(`${url}/events/stream`, { headers: { Authorization: 'x'.repeat(40) } })).status).toBe(403);
