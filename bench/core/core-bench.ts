@@ -37,7 +37,7 @@ async function phase<T>(name: string, fn: () => Promise<T>): Promise<Outcome<T>>
 }
 
 async function withServer<T>(engine: Engine, label: string, options: CoreOptions, fn: (s: BenchServer) => Promise<T>): Promise<T> {
-  const server = await startBenchServer(engine, { postgresUrl: options.postgresUrl, label });
+  const server = await startBenchServer(engine, { postgresUrl: options.postgresUrl, label, inProcess: options.inProcess });
   live.add(server);
   log(`${engine}/${label}: server on ${server.client.baseUrl}, data in ${server.location}`);
   try {
@@ -89,7 +89,7 @@ async function runQueries(engine: Engine, server: BenchServer, summary: Workload
   const tagSearchIssueExample = await phase(`${engine}: tag+type search (issue example)`, () => measureTagSearch(server.client, example, TAG_SEARCH_TARGET, 5, 5 * MINUTE));
   const eventViews = await phase(`${engine}: ${summary.viewEvents.length} event views`, () => measureEventViews(server.client, summary.viewEvents, 5 * MINUTE));
   if (!failed(eventViews) && eventViews.meanRelatedEvents === 0) notes.push('event views found no correlations: the workload or correlation is broken');
-  const csvExport = await phase(`${engine}: CSV export`, () => measureCsvExport(server.client, summary.attributes, 60 * MINUTE));
+  const csvExport = await phase(`${engine}: CSV export`, () => measureCsvExport(server.client, summary.attributes, 60 * MINUTE, server.pid));
   const csvExportFreshProcess = await phase(`${engine}: CSV export in a fresh process`, () => csvExportInFreshProcess(server.url, summary.attributes, 65 * MINUTE));
   return { lookups, tagSearch, tagSearchIssueExample, eventViews, csvExport, csvExportFreshProcess };
 }
@@ -170,6 +170,7 @@ async function runEngine(engine: Engine, workload: Workload, summary: WorkloadSu
     csvExport: queries?.csvExport ?? notRun(),
     csvExportFreshProcess: queries?.csvExportFreshProcess ?? notRun(),
     analyzedBeforeQueries: options.analyze,
+    inProcess: options.inProcess,
     notes,
     durationSeconds: round((performance.now() - started) / 1000, 1),
   };

@@ -7,6 +7,7 @@ import { builtinTemplatesDir, createTemplateRegistry, loadTemplatesFromDir } fro
 import { createApp, createServices } from '@waggle/server';
 import { openSqlStore } from '@waggle/store';
 import { createApiClient, type ApiClient } from '../lib/http.js';
+import { startServerProcess } from './server-process.js';
 import { createScratchDatabase, type Engine, type StorageSize } from './scratch-database.js';
 
 export type { Engine, StorageSize } from './scratch-database.js';
@@ -19,6 +20,8 @@ export interface RunningServer {
   readonly client: ApiClient;
   /** The admin's API key (for requests outside the client). */
   readonly authKey: string;
+  /** The server's process when it runs in a child process (undefined: this process). */
+  readonly pid?: number;
   databaseVersion(): Promise<string>;
   count(table: string): Promise<number>;
   /** Refreshes the query planner's statistics (ANALYZE). */
@@ -88,12 +91,30 @@ export async function startServer(url: string): Promise<RunningServer> {
   };
 }
 
-/** Creates a scratch database and starts waggle on it. */
-export async function startBenchServer(engine: Engine, options: { postgresUrl: string; label: string }): Promise<BenchServer> {
+/**
+ * waggle in a child process on `url` (migrated and bootstrapped first by a
+ * connection of this process, which then answers counts and ANALYZE).
+ */
+async function startChildServer(url: string): Promise<RunningServer> {
+  const local = await startServer(url);
+  try {
+    return await startServerProcess(url, local, local.authKey);
+  } catch (error) {
+    await local.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Creates a scratch database and starts waggle on it: in a process of its own
+ * (default), or in this process with `inProcess` (server and HTTP clients then
+ * share one thread, as in runs 1–6 of docs/benchmarks.md).
+ */
+export async function startBenchServer(engine: Engine, options: { postgresUrl: string; label: string; inProcess?: boolean }): Promise<BenchServer> {
   const database = await createScratchDatabase(engine, options);
   let server: RunningServer;
   try {
-    server = await startServer(database.url);
+    server = options.inProcess === true ? await startServer(database.url) : await startChildServer(database.url);
   } catch (error) {
     await database.remove().catch(() => undefined);
     throw error;

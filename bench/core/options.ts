@@ -15,6 +15,8 @@ export interface CoreOptions {
   readonly maxIngestMinutes?: number;
   /** Run ANALYZE after the ingest, before the queries. */
   readonly analyze: boolean;
+  /** Server and HTTP clients in this one process (runs 1–6), instead of the server in a child process. */
+  readonly inProcess: boolean;
   readonly help: boolean;
 }
 
@@ -33,10 +35,13 @@ export const CORE_USAGE = `usage: npm run bench -- core [options]
   --max-ingest-minutes M  stop the ingest with correlation after M minutes and report
                         the partial rate (queries then run on the database without correlation)
   --analyze             run ANALYZE between ingest and queries (planner statistics);
-                        results go to core-<engine>-<attrs>-analyze.json`;
+                        results go to core-<engine>-<attrs>-analyze.json
+  --in-process          run waggle in the benchmark's own process (server and HTTP
+                        clients on one thread, as runs 1-6 did); by default it runs
+                        in a child process, as waggle serve would`;
 
-const FLAGS = new Set(['scaling', 'analyze', 'help']);
-const KNOWN = new Set(['attributes', 'engine', 'scaling', 'concurrency', 'seed', 'lookups', 'postgres-url', 'out', 'max-ingest-minutes', 'analyze', 'help']);
+const FLAGS = new Set(['scaling', 'analyze', 'in-process', 'help']);
+const KNOWN = new Set(['attributes', 'engine', 'scaling', 'concurrency', 'seed', 'lookups', 'postgres-url', 'out', 'max-ingest-minutes', 'analyze', 'in-process', 'help']);
 
 /** Parses and checks the options; every problem is reported at once. */
 export function parseCoreOptions(argv: readonly string[], env: NodeJS.ProcessEnv): CoreOptions {
@@ -84,6 +89,7 @@ export function parseCoreOptions(argv: readonly string[], env: NodeJS.ProcessEnv
     outDir: text('out') ?? 'bench/out',
     ...(maxMinutes !== undefined ? { maxIngestMinutes: maxMinutes } : {}),
     analyze: named.get('analyze') === true,
+    inProcess: named.get('in-process') === true,
     help: named.get('help') === true,
   };
 }

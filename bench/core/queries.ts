@@ -100,8 +100,9 @@ export interface ExportResult {
   readonly bytes: number;
   readonly rssBeforeBytes: number;
   /** V8 heap in use and memory outside it (Buffers) when the export started, after a full GC. */
-  readonly heapUsedBeforeBytes: number;
-  readonly externalBeforeBytes: number;
+  /** Only when the server runs in the benchmark's process. */
+  readonly heapUsedBeforeBytes?: number;
+  readonly externalBeforeBytes?: number;
   /** Peak RSS sampled every 100 ms during the export (server and client share the process). */
   readonly peakRssBytes: number;
   readonly rssSamples: number;
@@ -110,10 +111,11 @@ export interface ExportResult {
 }
 
 /** `{"returnFormat":"csv"}` for all attributes, streamed to /dev/null while counting rows. */
-export async function measureCsvExport(client: ApiClient, expectedRows: number, timeoutMs: number): Promise<ExportResult> {
+export async function measureCsvExport(client: ApiClient, expectedRows: number, timeoutMs: number, serverPid?: number): Promise<ExportResult> {
   (globalThis as { gc?: () => void }).gc?.();
   const before = process.memoryUsage();
-  const sampler = startRssSampler(100);
+  // The server's memory is the measure: its own process when it runs in a child.
+  const sampler = startRssSampler(100, serverPid);
   const t0 = performance.now();
   let bytes = 0;
   let newlines = 0;
@@ -141,8 +143,7 @@ export async function measureCsvExport(client: ApiClient, expectedRows: number, 
     rows,
     bytes,
     rssBeforeBytes: rss.startBytes,
-    heapUsedBeforeBytes: before.heapUsed,
-    externalBeforeBytes: before.external,
+    ...(serverPid === undefined ? { heapUsedBeforeBytes: before.heapUsed, externalBeforeBytes: before.external } : {}),
     peakRssBytes: rss.peakBytes,
     rssSamples: rss.samples,
     maxRssLifetimeBytes: process.resourceUsage().maxRSS * 1024,

@@ -51,12 +51,14 @@ export interface EngineRun {
   readonly tagSearch: Outcome<TagSearchResult>;
   /** `{"type":"ip-dst","tags":["tlp:green"],"limit":10000}` as written in the issue. */
   readonly tagSearchIssueExample: Outcome<TagSearchResult>;
-  /** In the benchmark process, right after the ingest and the other queries (the brief's measure). */
+  /** By the benchmark's server right after the ingest and the other queries (the brief's measure). */
   readonly csvExport: Outcome<ExportResult>;
   /** The same export by a server started afresh in a new process on the same database. */
   readonly csvExportFreshProcess: Outcome<ExportResult>;
   /** Whether ANALYZE ran between ingest and queries (--analyze). */
   readonly analyzedBeforeQueries: boolean;
+  /** Server and HTTP clients in the benchmark's process (--in-process) rather than the server in a child process. */
+  readonly inProcess: boolean;
   readonly notes: readonly string[];
   readonly durationSeconds: number;
 }

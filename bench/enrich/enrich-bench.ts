@@ -8,7 +8,7 @@ import {
 } from '@waggle/enrich';
 import type { KevEntry, OsvRecord } from '@waggle/inventory';
 import { startDnsServer } from '../../packages/enrich/src/test-support/dns-server.js';
-import { parseArgs, parseCount } from '../lib/args.js';
+import { optionReader, parseArgs } from '../lib/args.js';
 import { describeMachine, machineInfo } from '../lib/machine.js';
 import { percentile, round } from '../lib/stats.js';
 import { formatTable, mib, thousands } from '../lib/table.js';
@@ -30,23 +30,7 @@ interface Options { readonly queries: number; readonly networkQueries: number; r
 function parseOptions(argv: readonly string[]): Options | string {
   const { positional, named } = parseArgs(argv, new Set(['help']));
   if (named.has('help')) return USAGE;
-  const problems: string[] = [];
-  const unknown = [...named.keys()].filter((k) => !['queries', 'network-queries', 'seed', 'data', 'json'].includes(k));
-  if (unknown.length > 0 || positional.length > 0) problems.push(`unexpected arguments: ${[...unknown.map((k) => `--${k}`), ...positional].join(' ')}`);
-  const text = (name: string): string | undefined => {
-    const value = named.get(name);
-    if (value === true) problems.push(`--${name} needs a value`);
-    return typeof value === 'string' ? value : undefined;
-  };
-  const count = (name: string, fallback: number): number => {
-    const value = text(name);
-    try {
-      return value === undefined ? fallback : parseCount(value, name);
-    } catch (error) {
-      problems.push(error instanceof Error ? error.message : String(error));
-      return fallback;
-    }
-  };
+  const { problems, text, count } = optionReader({ positional, named }, ['queries', 'network-queries', 'seed', 'data', 'json']);
   const options = { queries: count('queries', 20_000), networkQueries: count('network-queries', 2000), seed: count('seed', 1), data: text('data') ?? DEFAULT_DATA };
   const json = text('json');
   if (problems.length > 0) return `${problems.join('\n')}\n\n${USAGE}`;

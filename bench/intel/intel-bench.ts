@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createGalaxyIndex, createTaxonomyIndex, createWarninglistMatcher, loadGalaxiesFromDir, loadTaxonomiesFromDir, loadWarninglistsFromDir } from '@waggle/intel';
-import { parseArgs, parseCount } from '../lib/args.js';
+import { optionReader, parseArgs } from '../lib/args.js';
 import { describeMachine, machineInfo } from '../lib/machine.js';
 import { median, round } from '../lib/stats.js';
 import { formatTable, mib, thousands } from '../lib/table.js';
@@ -31,23 +31,7 @@ interface IntelOptions {
 function parseIntelOptions(argv: readonly string[]): IntelOptions | string {
   const { positional, named } = parseArgs(argv, new Set(['help']));
   if (named.has('help')) return USAGE;
-  const problems: string[] = [];
-  const unknown = [...named.keys()].filter((k) => !['checks', 'passes', 'seed', 'data', 'json'].includes(k));
-  if (unknown.length > 0 || positional.length > 0) problems.push(`unexpected arguments: ${[...unknown.map((k) => `--${k}`), ...positional].join(' ')}`);
-  const text = (name: string): string | undefined => {
-    const value = named.get(name);
-    if (value === true) problems.push(`--${name} needs a value`);
-    return typeof value === 'string' ? value : undefined;
-  };
-  const count = (name: string, fallback: number): number => {
-    const value = text(name);
-    try {
-      return value === undefined ? fallback : parseCount(value, name);
-    } catch (error) {
-      problems.push(error instanceof Error ? error.message : String(error));
-      return fallback;
-    }
-  };
+  const { problems, text, count } = optionReader({ positional, named }, ['checks', 'passes', 'seed', 'data', 'json']);
   const options = { checks: count('checks', 1_000_000), passes: count('passes', 3), seed: count('seed', 1), data: text('data') ?? DEFAULT_DATA };
   const json = text('json');
   if (problems.length > 0) return `${problems.join('\n')}\n\n${USAGE}`;

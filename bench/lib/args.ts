@@ -39,3 +39,38 @@ export function parseCount(text: string, name: string): number {
   if (!Number.isSafeInteger(n) || n < 1) throw new Error(`--${name} must be a positive whole number (e.g. 100000, 100k, 1m), got "${text}"`);
   return n;
 }
+
+/** Reads named options, collecting every problem instead of stopping at the first. */
+export interface OptionReader {
+  /** Problems found so far (unknown options, missing values, bad counts). */
+  readonly problems: string[];
+  /** The option's text; a bare `--name` is reported as missing its value. */
+  text(name: string): string | undefined;
+  /** A count (see {@link parseCount}), or `fallback` when absent or invalid (then reported). */
+  count(name: string, fallback: number): number;
+}
+
+/** An {@link OptionReader} over parsed arguments that accepts only `known` names and no positionals. */
+export function optionReader(args: ParsedArgs, known: readonly string[]): OptionReader {
+  const problems: string[] = [];
+  const unknown = [...args.named.keys()].filter((k) => !known.includes(k));
+  if (unknown.length > 0 || args.positional.length > 0) problems.push(`unexpected arguments: ${[...unknown.map((k) => `--${k}`), ...args.positional].join(' ')}`);
+  const text = (name: string): string | undefined => {
+    const value = args.named.get(name);
+    if (value === true) problems.push(`--${name} needs a value`);
+    return typeof value === 'string' ? value : undefined;
+  };
+  return {
+    problems,
+    text,
+    count(name, fallback) {
+      const value = text(name);
+      try {
+        return value === undefined ? fallback : parseCount(value, name);
+      } catch (error) {
+        problems.push(error instanceof Error ? error.message : String(error));
+        return fallback;
+      }
+    },
+  };
+}

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { createCryptoPan, createFf1, generaliseTimestamp, hmacPseudonym, truncateIp } from '@waggle/privacy';
-import { parseArgs, parseCount } from '../lib/args.js';
+import { optionReader, parseArgs } from '../lib/args.js';
 import { describeMachine, machineInfo } from '../lib/machine.js';
 import { formatTable, thousands } from '../lib/table.js';
 import { createPrng, type Prng } from '../core/prng.js';
@@ -24,23 +24,7 @@ interface PrivacyOptions {
 function parsePrivacyOptions(argv: readonly string[]): PrivacyOptions | string {
   const { positional, named } = parseArgs(argv, new Set(['help']));
   if (named.has('help')) return USAGE;
-  const problems: string[] = [];
-  const unknown = [...named.keys()].filter((k) => !['count', 'seed', 'json'].includes(k));
-  if (unknown.length > 0 || positional.length > 0) problems.push(`unexpected arguments: ${[...unknown.map((k) => `--${k}`), ...positional].join(' ')}`);
-  const text = (name: string): string | undefined => {
-    const value = named.get(name);
-    if (value === true) problems.push(`--${name} needs a value`);
-    return typeof value === 'string' ? value : undefined;
-  };
-  const count = (name: string, fallback: number): number => {
-    const value = text(name);
-    try {
-      return value === undefined ? fallback : parseCount(value, name);
-    } catch (error) {
-      problems.push(error instanceof Error ? error.message : String(error));
-      return fallback;
-    }
-  };
+  const { problems, text, count } = optionReader({ positional, named }, ['count', 'seed', 'json']);
   const options = { count: count('count', 1_000_000), seed: count('seed', 1) };
   const json = text('json');
   if (problems.length > 0) return `${problems.join('\n')}\n\n${USAGE}`;

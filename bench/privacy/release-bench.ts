@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { anonymizeTable, cryptoRandomSource, sampleDiscreteGaussian, sampleDiscreteLaplace, seededRandomSource, type QiSpec, type RandomSource } from '@waggle/privacy';
-import { parseArgs, parseCount } from '../lib/args.js';
+import { optionReader, parseArgs } from '../lib/args.js';
 import { describeMachine, machineInfo } from '../lib/machine.js';
 import { formatTable, thousands } from '../lib/table.js';
 import { createPrng, type Prng } from '../core/prng.js';
@@ -28,23 +28,7 @@ interface ReleaseOptions {
 function parseReleaseOptions(argv: readonly string[]): ReleaseOptions | string {
   const { positional, named } = parseArgs(argv, new Set(['help']));
   if (named.has('help')) return USAGE;
-  const problems: string[] = [];
-  const unknown = [...named.keys()].filter((k) => !['samples', 'rows', 'k', 'l', 'seed', 'json'].includes(k));
-  if (unknown.length > 0 || positional.length > 0) problems.push(`unexpected arguments: ${[...unknown.map((k) => `--${k}`), ...positional].join(' ')}`);
-  const text = (name: string): string | undefined => {
-    const value = named.get(name);
-    if (value === true) problems.push(`--${name} needs a value`);
-    return typeof value === 'string' ? value : undefined;
-  };
-  const count = (name: string, fallback: number): number => {
-    const value = text(name);
-    try {
-      return value === undefined ? fallback : parseCount(value, name);
-    } catch (error) {
-      problems.push(error instanceof Error ? error.message : String(error));
-      return fallback;
-    }
-  };
+  const { problems, text, count } = optionReader({ positional, named }, ['samples', 'rows', 'k', 'l', 'seed', 'json']);
   const options = { samples: count('samples', 200_000), rows: count('rows', 100_000), k: count('k', 10), l: count('l', 3), seed: count('seed', 1) };
   if (options.k < 2) problems.push('--k must be at least 2');
   const json = text('json');

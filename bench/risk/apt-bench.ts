@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { computeStrategyTable, loadAptDatabase, type AptDatabase } from '@waggle/risk';
-import { parseArgs, parseCount } from '../lib/args.js';
+import { optionReader, parseArgs } from '../lib/args.js';
 import { describeMachine, machineInfo } from '../lib/machine.js';
 import { median, round } from '../lib/stats.js';
 import { formatTable } from '../lib/table.js';
@@ -30,21 +30,8 @@ interface AptBenchOptions {
 function parseAptOptions(argv: readonly string[]): AptBenchOptions | string {
   const { positional, named } = parseArgs(argv, new Set(['help']));
   if (named.has('help')) return USAGE;
-  const problems: string[] = [];
-  const unknown = [...named.keys()].filter((k) => !['passes', 'delays', 'data', 'json'].includes(k));
-  if (unknown.length > 0 || positional.length > 0) problems.push(`unexpected arguments: ${[...unknown.map((k) => `--${k}`), ...positional].join(' ')}`);
-  const text = (name: string): string | undefined => {
-    const value = named.get(name);
-    if (value === true) problems.push(`--${name} needs a value`);
-    return typeof value === 'string' ? value : undefined;
-  };
-  let passes = 5;
-  const passText = text('passes');
-  try {
-    if (passText !== undefined) passes = parseCount(passText, 'passes');
-  } catch (error) {
-    problems.push(error instanceof Error ? error.message : String(error));
-  }
+  const { problems, text, count } = optionReader({ positional, named }, ['passes', 'delays', 'data', 'json']);
+  const passes = count('passes', 5);
   const delayText = text('delays') ?? '1,3,7';
   const delays = delayText.split(',').map((d) => Number(d.trim()));
   if (delays.some((d) => !Number.isInteger(d) || d < 0 || d > 120)) problems.push(`--delays must be whole months from 0 to 120 separated by commas, got "${delayText}"`);

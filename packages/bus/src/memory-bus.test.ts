@@ -54,6 +54,22 @@ describe('createMemoryBus', () => {
     await bus.close();
   });
 
+  it('bounds the history by bytes as well, keeping the newest message whatever its size', async () => {
+    const bus = createMemoryBus({ historyMaxBytes: 2_500 });
+    const big = (n: number): string => String(n).repeat(1_000);
+    for (const n of [1, 2, 3]) await bus.publish('misp_json_event', big(n));
+    const late = aCollector();
+    await bus.subscribe('misp_json_event', late.handler, { fromStart: true });
+    await late.waitForCount(2);
+    expect(late.payloads()).toEqual([big(2), big(3)]);
+    await bus.publish('misp_json_event', big(4).repeat(5));
+    const later = aCollector();
+    await bus.subscribe('misp_json_event', later.handler, { fromStart: true });
+    await later.waitForCount(1);
+    expect(later.payloads()).toEqual([big(4).repeat(5)]);
+    await bus.close();
+  });
+
   it('waits on close for the handler that is running, and delivers nothing after', async () => {
     const bus = createMemoryBus();
     let release: () => void = () => undefined;

@@ -15,6 +15,12 @@ export interface MemoryBusOptions {
   readonly now?: () => number;
   /** How many past messages are kept for `fromStart` and durable resumption (default 10 000). */
   readonly historyLimit?: number;
+  /**
+   * The most bytes of encoded messages the history keeps (default 32 MiB); older messages go
+   * first. Events of thousands of attributes are megabytes of JSON each, so a count alone does
+   * not bound the memory. The newest message is always kept.
+   */
+  readonly historyMaxBytes?: number;
 }
 
 /** A published message as stored: encoded once, decoded per delivery so subscribers never share objects. */
@@ -55,7 +61,9 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
   const newId = options.newId ?? randomUUID;
   const now = options.now ?? Date.now;
   const historyLimit = options.historyLimit ?? 10_000;
+  const historyMaxBytes = options.historyMaxBytes ?? 32 * 1024 * 1024;
   const history: Entry[] = [];
+  let historyBytes = 0;
   const subscribers = new Set<Subscriber>();
   // Last sequence each durable subscription finished handling.
   const durableCursors = new Map<string, number>();
@@ -111,7 +119,13 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
         seq += 1;
         const entry: Entry = { seq, topic, id: newId(), publishedAt: now(), body: encodePayload(payload) };
         history.push(entry);
-        if (history.length > historyLimit) history.splice(0, history.length - historyLimit);
+        historyBytes += entry.body.byteLength;
+        let drop = 0;
+        while (history.length - drop > 1 && (history.length - drop > historyLimit || historyBytes > historyMaxBytes)) {
+          historyBytes -= (history[drop] as Entry).body.byteLength;
+          drop += 1;
+        }
+        if (drop > 0) history.splice(0, drop);
         for (const sub of subscribers) {
           if (matches(sub.filter, topic)) enqueue(sub, [entry]);
         }

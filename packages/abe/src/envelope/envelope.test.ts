@@ -95,4 +95,40 @@ describe('envelopes', () => {
     const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 });
     expect(() => env.seal({ publicKey: pk, policy: 'a', plaintext: new Uint8Array(1), signingKey: rsa.privateKey })).toThrow(/Ed25519/);
   });
+
+  it('shares one encapsulation between the values of an event, each with its own key, and decapsulates it once', () => {
+    let encryptions = 0;
+    let decryptions = 0;
+    const counting: Fame = {
+      ...fame,
+      encrypt: (...a: Parameters<Fame['encrypt']>) => ((encryptions += 1), fame.encrypt(...a)),
+      decrypt: (...a: Parameters<Fame['decrypt']>) => ((decryptions += 1), fame.decrypt(...a)),
+    };
+    const shared = createEnvelopes({ fame: counting, random: seededRandom('shared-encapsulation') });
+    const policy = 'role:CERT or sector:energy';
+    const encapsulation = shared.encapsulate(pk, policy);
+    const values = ['198.51.100.7', 'evil.example', 'b1946ac92492d2347c6235b4d2611184'];
+    const uuids = [ATTR, OTHER, '5f0c5b3c-4444-4c3a-9a53-6c1a8d1e0004'];
+    const envelopes = values.map((v, i) => shared.seal({ publicKey: pk, policy, plaintext: new TextEncoder().encode(v), eventUuid: EVENT, attributeUuid: uuids[i], signingKey: producer.privateKey, encapsulation }));
+    expect(encryptions).toBe(1);
+    expect(new Set(envelopes.map((e) => e.abe)).size).toBe(1);
+    expect(new Set(envelopes.map((e) => e.ct)).size).toBe(3);
+
+    const key = fame.keygen(msk, ['role:CERT']);
+    const cache = new Map();
+    const opened = envelopes.map((e, i) => text(shared.open({ envelope: e, secretKey: key, eventUuid: EVENT, attributeUuid: uuids[i], cache }).plaintext));
+    expect(opened).toEqual(values);
+    expect(decryptions).toBe(1);
+
+    // Sharing the encapsulation does not let one value pass for another: the AES key follows the binding.
+    const moved = { ...envelopes[0]!, attribute: OTHER, ct: envelopes[0]!.ct };
+    expect(() => shared.open({ envelope: { ...moved, signature: null }, secretKey: key, cache })).toThrow('envelope: authentication failed');
+    // A key that does not satisfy the policy is refused for every value, from the cache too.
+    const outsider = fame.keygen(msk, ['sector:finance']);
+    const outsiderCache = new Map();
+    for (const e of envelopes) expect(() => shared.open({ envelope: e, secretKey: outsider, cache: outsiderCache })).toThrow(ForbiddenError);
+    expect(decryptions).toBe(2);
+    // An encapsulation is for one policy.
+    expect(() => shared.seal({ publicKey: pk, policy: 'role:CERT', plaintext: new Uint8Array(1), eventUuid: EVENT, attributeUuid: ATTR, encapsulation })).toThrow(InputError);
+  });
 });

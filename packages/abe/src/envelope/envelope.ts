@@ -18,7 +18,31 @@ export interface SealInput {
   readonly attributeUuid?: string | undefined;
   /** The producer's Ed25519 private key; without it the envelope is unsigned. */
   readonly signingKey?: KeyObject | undefined;
+  /**
+   * A CP-ABE encapsulation under the same policy to reuse (see {@link Encapsulation});
+   * without it, the envelope gets one of its own.
+   */
+  readonly encapsulation?: Encapsulation | undefined;
 }
+
+/**
+ * One FAME encapsulation: a random GT element and its ciphertext under a policy.
+ * Envelopes sealed with the same encapsulation carry the same `abe` field but
+ * still get distinct AES keys: the key is HKDF(GT, info = associated data), and
+ * the associated data names the event and the attribute. Sharing it across the
+ * values of one event under one policy replaces one pairing-heavy encryption per
+ * value by one per event; whoever can open one of them could open all anyway.
+ */
+export interface Encapsulation {
+  /** Canonical policy. */
+  readonly policy: string;
+  readonly key: GT;
+  /** The encoded FAME ciphertext (base64url), as it appears in envelopes. */
+  readonly abe: string;
+}
+
+/** Decapsulated keys by policy and `abe` field, for one secret key, so envelopes that share an encapsulation cost one CP-ABE decryption. */
+export type DecapsulationCache = Map<string, GT | undefined>;
 
 /** What to open, and what the reader expects. */
 export interface OpenInput {
@@ -29,6 +53,8 @@ export interface OpenInput {
   /** When given, the envelope must be bound to this event / attribute (detects moved envelopes). */
   readonly eventUuid?: string | undefined;
   readonly attributeUuid?: string | undefined;
+  /** Keys already decapsulated with this `secretKey` (read and filled). */
+  readonly cache?: DecapsulationCache | undefined;
 }
 
 /** An opened envelope. `signer` is the raw Ed25519 key (base64url) whose signature verified. */
@@ -62,6 +88,7 @@ export function ed25519PublicKeyFromRaw(raw: string): KeyObject {
  * detect a host that altered anything.
  */
 export function createEnvelopes(deps: { readonly fame: Fame; readonly random: RandomSource }): {
+  encapsulate(publicKey: FamePublicKey, policy: string): Encapsulation;
   seal(input: SealInput): Envelope;
   open(input: OpenInput): Opened;
 } {
@@ -70,17 +97,26 @@ export function createEnvelopes(deps: { readonly fame: Fame; readonly random: Ra
   const codec = fameCodec(B);
   const deriveKey = (gt: GT, aad: Uint8Array): Buffer => Buffer.from(hkdfSync('sha256', B.gtToBytes(gt), HKDF_SALT, aad, 32));
 
+  const encapsulate = (publicKey: FamePublicKey, policyText: string): Encapsulation => {
+    const policy = printPolicy(parsePolicy(policyText));
+    const { key, ciphertext } = fame.encrypt(publicKey, policy);
+    return { policy, key, abe: b64(codec.encodeCiphertext(ciphertext)) };
+  };
+
   const seal = (input: SealInput): Envelope => {
     const policy = printPolicy(parsePolicy(input.policy));
     const event = normaliseUuid(input.eventUuid, 'eventUuid');
     const attribute = normaliseUuid(input.attributeUuid, 'attributeUuid');
-    const { key, ciphertext } = fame.encrypt(input.publicKey, policy);
+    if (input.encapsulation !== undefined && input.encapsulation.policy !== policy) {
+      throw new InputError(`encapsulation is for policy ${input.encapsulation.policy}, not ${policy}`, { field: 'encapsulation' });
+    }
+    const { key, abe } = input.encapsulation ?? encapsulate(input.publicKey, policy);
     const aad = associatedData({ event, attribute, policy });
     const iv = random(12);
     const cipher = createCipheriv('aes-256-gcm', deriveKey(key, aad), iv, { authTagLength: 16 });
     cipher.setAAD(aad);
     const ct = Buffer.concat([cipher.update(input.plaintext), cipher.final(), cipher.getAuthTag()]);
-    const body = { v: ENVELOPE_VERSION, alg: ENVELOPE_ALG, event, attribute, policy, abe: b64(codec.encodeCiphertext(ciphertext)), iv: b64(iv), ct: b64(ct) } as const;
+    const body = { v: ENVELOPE_VERSION, alg: ENVELOPE_ALG, event, attribute, policy, abe, iv: b64(iv), ct: b64(ct) } as const;
     if (input.signingKey === undefined) return { ...body, signature: null };
     const signer = rawEd25519(input.signingKey);
     return { ...body, signature: { alg: 'Ed25519', key: signer, sig: b64(sign(null, signedBytes(body, signer), input.signingKey)) } };
@@ -105,7 +141,10 @@ export function createEnvelopes(deps: { readonly fame: Fame; readonly random: Ra
     if ((expectedEvent !== null && expectedEvent !== e.event) || (expectedAttribute !== null && expectedAttribute !== e.attribute)) {
       throw new InputError(`envelope: bound to event ${e.event ?? '(none)'} / attribute ${e.attribute ?? '(none)'}, not the one being read`, { field: 'envelope' });
     }
-    const gt = fame.decrypt(input.secretKey, codec.decodeCiphertext(unb64(e.abe), policy));
+    const cacheKey = `${policy}\n${e.abe}`;
+    const cached = input.cache?.has(cacheKey) === true;
+    const gt = cached ? input.cache?.get(cacheKey) : fame.decrypt(input.secretKey, codec.decodeCiphertext(unb64(e.abe), policy));
+    if (!cached) input.cache?.set(cacheKey, gt);
     if (gt === undefined) throw new ForbiddenError(`the key's attributes do not satisfy the policy: ${policy}`, { policy });
     const aad = associatedData(e);
     const iv = unb64(e.iv);
@@ -122,5 +161,5 @@ export function createEnvelopes(deps: { readonly fame: Fame; readonly random: Ra
     }
   };
 
-  return { seal, open };
+  return { encapsulate, seal, open };
 }

@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import type { Envelope } from '../envelope/format.js';
-import type { createEnvelopes } from '../envelope/envelope.js';
+import type { createEnvelopes, DecapsulationCache, Encapsulation } from '../envelope/envelope.js';
 import type { PublicKeyJson, SecretKeyJson } from '../fame/codec.js';
 import type { FamePublicKey, FameSecretKey } from '../fame/types.js';
 import type { AbeWorkerPool } from '../worker/pool.js';
@@ -31,16 +31,34 @@ export interface Opener {
 
 type Envelopes = ReturnType<typeof createEnvelopes>;
 
-/** A sealer running in this thread. */
+/**
+ * A sealer running in this thread. It encapsulates once per policy and event
+ * (see `Encapsulation`): protecting an event of 1,000 values under one policy
+ * costs one CP-ABE encryption, not 1,000.
+ */
 export function envelopeSealer(deps: { readonly envelopes: Envelopes; readonly publicKey: FamePublicKey; readonly signingKey?: KeyObject | undefined }): Sealer {
-  return async (r) => deps.envelopes.seal({ publicKey: deps.publicKey, policy: r.policy, plaintext: r.plaintext, eventUuid: r.eventUuid, attributeUuid: r.attributeUuid ?? undefined, signingKey: deps.signingKey });
+  const encapsulations = new Map<string, Encapsulation>();
+  return async (r) => {
+    const scope = `${r.eventUuid}\n${r.policy}`;
+    let encapsulation = encapsulations.get(scope);
+    if (encapsulation === undefined) {
+      encapsulation = deps.envelopes.encapsulate(deps.publicKey, r.policy);
+      encapsulations.set(scope, encapsulation);
+    }
+    return deps.envelopes.seal({ publicKey: deps.publicKey, policy: r.policy, plaintext: r.plaintext, eventUuid: r.eventUuid, attributeUuid: r.attributeUuid ?? undefined, signingKey: deps.signingKey, encapsulation });
+  };
 }
 
-/** An opener running in this thread; with `verifyKey`, every envelope must carry that producer's signature. */
+/**
+ * An opener running in this thread; with `verifyKey`, every envelope must carry
+ * that producer's signature. Envelopes sharing an encapsulation cost one CP-ABE
+ * decryption for the opener's lifetime.
+ */
 export function envelopeOpener(deps: { readonly envelopes: Envelopes; readonly secretKey: FameSecretKey; readonly verifyKey?: KeyObject | undefined }): Opener {
+  const cache: DecapsulationCache = new Map();
   return {
     attributes: deps.secretKey.attributes,
-    open: async (r) => deps.envelopes.open({ envelope: r.envelope, secretKey: deps.secretKey, verifyKey: deps.verifyKey, eventUuid: r.eventUuid, attributeUuid: r.attributeUuid ?? undefined }).plaintext,
+    open: async (r) => deps.envelopes.open({ envelope: r.envelope, secretKey: deps.secretKey, verifyKey: deps.verifyKey, eventUuid: r.eventUuid, attributeUuid: r.attributeUuid ?? undefined, cache }).plaintext,
   };
 }
 

@@ -69,6 +69,12 @@ describe('protecting and decrypting MISP events', () => {
     expect(JSON.stringify(event)).not.toMatch(/198\.51\.100\.7|Evil\.example|aaaaaaaa|Grid operator/);
     expect(attrs(event)[1]!.Tag).toEqual([{ name: 'tlp:amber' }, { name: PROTECTED_TAG }]);
     expect(parseProtectedValue(String((event.Event as J).info))!.envelope.attribute).toBeNull();
+    // One CP-ABE encapsulation per event and policy: every value carries the same one, with its own AES key.
+    const envelopes = [...attrs(event).map((x) => String(x.value)), String((event.Event as J).info)].map((v) => parseProtectedValue(v)!.envelope);
+    expect(new Set(envelopes.map((e) => e.abe)).size).toBe(1);
+    expect(new Set(envelopes.map((e) => e.ct)).size).toBe(envelopes.length);
+    const other = await protectEvent({ Event: { ...(anEvent().Event as J), uuid: '5f0c5b3c-9999-4c3a-9a53-6c1a8d1e0009' } }, { policy: POLICY, sealer });
+    expect(parseProtectedValue(String(attrs(other.event)[0]!.value))!.envelope.abe).not.toBe(envelopes[0]!.abe);
   });
 
   it('restores everything for a satisfying key and leaves envelopes to a non-satisfying one', async () => {

@@ -76,8 +76,7 @@ export function createEventService(deps: CoreDeps) {
     async add(p: Principal, input: EventInput, options: { metadata?: boolean } = {}): Promise<MispJson> {
       requirePermission(p, 'perm_add', 'add events');
       if (input.info === undefined || input.info.trim() === '') throw new InputError('Event.info is required', { field: 'Event.info' });
-      const outgoing: Outgoing[] = [];
-      const json = await store.write(async (repos) => {
+      const stored = await store.write(async (repos) => {
         const now = clock.now();
         if (input.uuid !== undefined) {
           const existing = await repos.getEvent(input.uuid);
@@ -105,12 +104,13 @@ export function createEventService(deps: CoreDeps) {
         const count = written.attributes.length;
         await repos.updateEvent(event.id, { attribute_count: count });
         await audit(repos, p, now, { action: 'add', model: 'Event', modelId: event.id, title: event.info, change: { attributes: count } });
-        const full = await fullJson(repos, p, event.id, options.metadata ?? false, written);
-        outgoing.push({ topic: 'misp_json_event', payload: { Event: full, action: 'add' } });
-        return full;
+        return { id: event.id, written };
       });
-      await publishAll(deps.bus, outgoing);
-      return json;
+      // The answer is built after COMMIT, so the write lock is not held while thousands of
+      // attributes become JSON; it comes from the records just written, not read back.
+      const full = await store.read((repos) => fullJson(repos, p, stored.id, options.metadata ?? false, stored.written));
+      await publishAll(deps.bus, [{ topic: 'misp_json_event', payload: { Event: full, action: 'add' } }]);
+      return full;
     },
 
     /** MISP edit semantics: fields updated, attributes/objects merged by UUID, the event unpublished unless told otherwise. */

@@ -10,9 +10,21 @@ import type BetterSqlite3 from 'better-sqlite3';
  */
 export interface NativeInserter {
   /** Inserts rows (all with the given columns) and returns their ids in order. */
-  insert(table: string, columns: readonly string[], rows: readonly Readonly<Record<string, unknown>>[]): number[];
+  insert(table: string, columns: readonly string[], rows: readonly Readonly<Record<string, unknown>>[], options?: InsertOptions): number[];
 }
 
+/** How rows that break a unique index are treated: an error (default), or skipped (`insert or ignore`). */
+export interface InsertOptions {
+  readonly ignoreDuplicates?: boolean;
+}
+
+/** The single-row INSERT a bulk insert runs for every row. */
+function insertSql(table: string, columns: readonly string[], ignoreDuplicates: boolean): string {
+  const quoted = columns.map((c) => `"${c}"`).join(', ');
+  return `insert${ignoreDuplicates ? ' or ignore' : ''} into "${table}" (${quoted}) values (${columns.map(() => '?').join(', ')})`;
+}
+
+/** A value as SQLite binds it (booleans as 0/1, missing as NULL). */
 function bindable(v: unknown): unknown {
   if (v === undefined) return null;
   if (typeof v === 'boolean') return v ? 1 : 0;
@@ -23,13 +35,12 @@ function bindable(v: unknown): unknown {
 export function nativeInserter(native: BetterSqlite3.Database): NativeInserter {
   const statements = new Map<string, BetterSqlite3.Statement>();
   return {
-    insert(table, columns, rows) {
-      const key = `${table}(${columns.join(',')})`;
-      let stmt = statements.get(key);
+    insert(table, columns, rows, options = {}) {
+      const sql = insertSql(table, columns, options.ignoreDuplicates === true);
+      let stmt = statements.get(sql);
       if (stmt === undefined) {
-        const quoted = columns.map((c) => `"${c}"`).join(', ');
-        stmt = native.prepare(`insert into "${table}" (${quoted}) values (${columns.map(() => '?').join(', ')})`);
-        statements.set(key, stmt);
+        stmt = native.prepare(sql);
+        statements.set(sql, stmt);
       }
       const ids: number[] = [];
       const values: unknown[] = new Array<unknown>(columns.length);

@@ -6,6 +6,7 @@ import { readTimeCorrelationMigration } from './002-read-time-correlation.js';
 import { sharingMigration } from './003-sharing.js';
 import { galaxyClustersMigration } from './004-galaxy-clusters.js';
 import { attributeDataMigration } from './005-attribute-data.js';
+import { oneIpRangeIndexMigration } from './006-one-ip-range-index.js';
 
 class InCodeMigrations implements MigrationProvider {
   readonly #engine: SqlEngine;
@@ -19,6 +20,7 @@ class InCodeMigrations implements MigrationProvider {
       '003-sharing': sharingMigration(this.#engine),
       '004-galaxy-clusters': galaxyClustersMigration(this.#engine),
       '005-attribute-data': attributeDataMigration(this.#engine),
+      '006-one-ip-range-index': oneIpRangeIndexMigration(),
     });
   }
 }

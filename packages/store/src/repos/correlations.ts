@@ -140,6 +140,10 @@ export function correlationRepository(ctx: RepoContext): CorrelationRepository {
           ranges.push({ attribute_id: a.id, event_id: a.event_id, family: range.family, ip_start: range.start, ip_end: range.end, is_cidr: range.start !== range.end });
         }
       }
+      if (ctx.native !== undefined) {
+        if (ranges.length > 0) ctx.native.insert('ip_ranges', RANGE_COLUMNS, ranges);
+        return;
+      }
       for (const part of chunks(ranges, 1500)) await db.insertInto('ip_ranges').values(part).execute();
     },
     async removeCorrelations(attributeIds) {
@@ -170,6 +174,7 @@ export function correlationRepository(ctx: RepoContext): CorrelationRepository {
 
 /** A stored IP range. */
 type RangeRow = Omit<IpRangeRecord, 'id'>;
+const RANGE_COLUMNS = ['attribute_id', 'event_id', 'family', 'ip_start', 'ip_end', 'is_cidr'] as const;
 
 const asRange = (r: Record<string, unknown>): RangeRow => ({
   attribute_id: Number(r.attribute_id),

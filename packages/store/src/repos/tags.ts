@@ -93,6 +93,10 @@ export function tagRepository(ctx: RepoContext): TagRepository {
       return out;
     },
     async attachAttributeTags(rows) {
+      if (ctx.native !== undefined) {
+        if (rows.length > 0) ctx.native.insert('attribute_tags', ['attribute_id', 'event_id', 'tag_id', 'local'], rows, { ignoreDuplicates: true });
+        return;
+      }
       for (const part of chunks(rows, 2000)) {
         if (engine === 'postgres') await db.insertInto('attribute_tags').values(part).onConflict((oc) => oc.doNothing()).execute();
         else await db.insertInto('attribute_tags').orIgnore().values(part).execute();

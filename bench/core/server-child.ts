@@ -1,0 +1,24 @@
+/**
+ * waggle in a process of its own for the core benchmark, as `waggle serve`
+ * runs it: the benchmark's HTTP clients then use the other core, as real
+ * clients (PyMISP, a feed importer) would on other machines. Run by
+ * environment.ts:  node <same flags> bench/core/server-child.ts <database url>
+ * Prints {"port": N} on stdout once listening; stops when stdin closes.
+ */
+import { startServer } from './environment.js';
+
+async function main(): Promise<void> {
+  const [url] = process.argv.slice(2);
+  if (url === undefined) throw new Error('usage: server-child.ts <database url>');
+  const server = await startServer(url);
+  process.stdout.write(`${JSON.stringify({ port: Number(new URL(server.client.baseUrl).port) })}\n`);
+  await new Promise<void>((resolve) => {
+    process.stdin.on('end', resolve).on('close', resolve).resume();
+  });
+  await server.close();
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
