@@ -69,4 +69,4 @@ export { createGalaxyClusterService, canSeeGalaxyCluster, clusterTagName } from 
 export type { GalaxyClusterService, GalaxyRef } from './services/galaxy-clusters.js';
 export { parseGalaxyCluster } from './input/parse-galaxy-cluster.js';
 export type { GalaxyClusterInput } from './input/parse-galaxy-cluster.js';
-export { isProtectedValue, checkAttributeValue, protectedValueVerdict, MAX_PROTECTED_VALUE_LENGTH } from './input/protected-value.js';
+export { isProtectedValue, protectedTypeTag, checkAttributeValue, protectedValueVerdict, MAX_PROTECTED_VALUE_LENGTH } from './input/protected-value.js';

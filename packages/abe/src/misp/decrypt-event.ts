@@ -3,7 +3,7 @@ import { parsePolicy } from '../policy/parse-policy.js';
 import { satisfies } from '../policy/satisfies.js';
 import { attributesOf, copyEvent, objectsOf, removeTag, requireUuid, type Json } from './event-json.js';
 import type { Opener } from './ports.js';
-import { PROTECTED_TAG, parseProtectedValue } from './protected-value.js';
+import { PROTECTED_TAG, PROTECTED_TYPE_TAG, parseProtectedValue } from './protected-value.js';
 
 /** A protected element the key could not read. */
 export interface StillProtected {
@@ -27,6 +27,19 @@ function located(error: unknown, where: string): Error {
   if (error instanceof InputError) return new InputError(`${where}: ${error.message}`, { ...error.details, at: where });
   if (error instanceof WaggleError) return new WaggleError(error.code, `${where}: ${error.message}`, { details: { ...error.details, at: where } });
   return error instanceof Error ? error : new Error(String(error));
+}
+
+/** A value that went through a stock MISP as `text` gets its own type back (see PROTECTED_TYPE_TAG). */
+function restoreType(attribute: Json): void {
+  if (!Array.isArray(attribute.Tag)) return;
+  for (const t of attribute.Tag as unknown[]) {
+    const name = typeof t === 'string' ? t : typeof t === 'object' && t !== null ? (t as Json).name : undefined;
+    const m = typeof name === 'string' ? PROTECTED_TYPE_TAG.exec(name) : null;
+    if (m === null) continue;
+    if (attribute.type === 'text') attribute.type = m[1];
+    removeTag(attribute, name as string);
+    return;
+  }
 }
 
 /**
@@ -58,7 +71,10 @@ export async function decryptEvent(input: unknown, opener: Opener): Promise<Decr
       opener.open({ envelope: parsed.envelope, eventUuid, attributeUuid }).then(
         (plaintext) => {
           holder[key] = decoder.decode(plaintext);
-          if (key === 'value') removeTag(holder, PROTECTED_TAG);
+          if (key === 'value') {
+            removeTag(holder, PROTECTED_TAG);
+            restoreType(holder);
+          }
           decrypted += 1;
         },
         (error: unknown) => {

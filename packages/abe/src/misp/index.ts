@@ -1,4 +1,4 @@
-export { PROTECTED_VALUE_PREFIX, BLIND_TOKEN_PREFIX, PROTECTED_TAG, formatProtectedValue, isProtectedValue, parseProtectedValue } from './protected-value.js';
+export { PROTECTED_VALUE_PREFIX, BLIND_TOKEN_PREFIX, PROTECTED_TAG, PROTECTED_TYPE_TAG, formatProtectedValue, isProtectedValue, parseProtectedValue } from './protected-value.js';
 export type { ProtectedValue } from './protected-value.js';
 export { blindToken, normaliseForToken } from './blind-token.js';
 export { envelopeSealer, envelopeOpener, poolSealer, poolOpener } from './ports.js';

@@ -77,6 +77,16 @@ describe('protecting and decrypting MISP events', () => {
     expect(parseProtectedValue(String(attrs(other.event)[0]!.value))!.envelope.abe).not.toBe(envelopes[0]!.abe);
   });
 
+  it('gives back the own type of a value that went through a stock MISP as text', async () => {
+    const { event } = await protectEvent(anEvent(), { policy: POLICY, sealer });
+    const viaMisp = structuredClone(event);
+    const a = attrs(viaMisp)[0]!;
+    a.type = 'text';
+    a.Tag = [...((a.Tag as J[] | undefined) ?? []), { name: 'waggle:protected-type="ip-dst"' }];
+    const read = await decryptEvent(viaMisp, cert);
+    expect(read.event).toEqual(anEvent());
+  });
+
   it('restores everything for a satisfying key and leaves envelopes to a non-satisfying one', async () => {
     const { event } = await protectEvent(anEvent(), { policy: POLICY, sealer, protectInfo: true });
     const read = await decryptEvent(event, cert);

@@ -7,6 +7,11 @@ export const PROTECTED_VALUE_PREFIX = 'waggle-abe:v1:';
 export const BLIND_TOKEN_PREFIX = 'waggle-bt:v1:';
 /** Tag put on protected attributes so people and MISP UIs see what they are. */
 export const PROTECTED_TAG = 'waggle:protected';
+/**
+ * Tag a waggle server adds when it pushes a protected attribute to a stock MISP as `text`
+ * (`waggle:protected-type="ip-dst"`); decryptEvent restores the type from it.
+ */
+export const PROTECTED_TYPE_TAG = /^waggle:protected-type="([a-z0-9|_-]+)"$/i;
 
 /** A protected value taken apart. */
 export interface ProtectedValue {

@@ -15,6 +15,15 @@ const TOKEN = /^waggle-bt:v1:[0-9a-f]{64}$/;
 /** Longest protected value accepted: PostgreSQL's B-tree index entries hold at most ~2.7 kB. */
 export const MAX_PROTECTED_VALUE_LENGTH = 2_600;
 
+/**
+ * The tag that records a protected attribute's own type when it travels as `text` to a
+ * stock MISP (which validates values per type and would drop an `ip-dst` holding an
+ * envelope). `@waggle/abe`'s decryptEvent restores the type from it.
+ */
+export function protectedTypeTag(type: string): string {
+  return `waggle:protected-type="${type}"`;
+}
+
 /** Whether a value is in the protected form (by its prefix). */
 export function isProtectedValue(value: string): boolean {
   return value.startsWith(ENVELOPE_PREFIX) || value.startsWith(TOKEN_PREFIX);

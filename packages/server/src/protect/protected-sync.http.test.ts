@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryKeyStore, defaultPolicy } from '@waggle/privacy';
 // Tests only: the producer's and consumer's side, as a client would run them.
 import { createBackend, createEnvelopes, createFame, decryptEvent, envelopeOpener, envelopeSealer, protectEvent, systemRandom, type Opener, type Sealer } from '../../../abe/src/index.js';
+import { startFakeRemote } from '../../../sync/src/test-support/index.js';
 import { addOrgUser, startTestServer, type TestServer } from '../test-support/test-server.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -83,6 +84,33 @@ describe('protected attributes across sync, with outbound anonymisation on the p
     const r = (await a.call('POST', `/servers/push/${ids.bOnA}/full`)).json as J;
     expect(r.success, JSON.stringify(r)).toBe(true);
     await checkOnB(uuid, sent);
+  });
+
+  it('pushes protected typed attributes to a stock MISP as text with their type in a tag; the reader gets the type back', async () => {
+    const misp = await startFakeRemote();
+    try {
+      const orgOnA = await addOrgUser(a, 'StockMispOrg', 5);
+      const added = (await a.call('POST', '/servers/add', { Server: { name: 'stock MISP', url: misp.url, authkey: misp.authkey, push: true, remote_org_id: orgOnA.orgId } })).json as J;
+      const { uuid, sent } = await publish('Protected intrusion for a stock MISP');
+      const r = (await a.call('POST', `/servers/push/${String(added.Server.id)}/full`)).json as J;
+      expect(r.success, JSON.stringify(r)).toBe(true);
+      const stored = misp.events.get(uuid) as J;
+      expect(stored, 'the stock MISP received the event').toBeDefined();
+      const secret = (stored.Attribute as J[]).find((x) => x.uuid === sent.Attribute[1].uuid);
+      expect(secret).toMatchObject({ type: 'text', value: sent.Attribute[1].value });
+      expect((secret?.Tag as J[]).map((t) => t.name)).toContain('waggle:protected-type="ip-dst"');
+      const objectAttribute = (stored.Object as J[]).find((o) => o.uuid === sent.Object[0].uuid)?.Attribute[0];
+      expect(objectAttribute).toMatchObject({ type: 'text', object_relation: 'domain' });
+      // Plain attributes keep their type (the anonymiser rewrote the victim address, as for any recipient).
+      expect((stored.Attribute as J[]).find((x) => x.uuid === sent.Attribute[0].uuid)?.type).toBe('ip-dst');
+      const read = await decryptEvent({ Event: stored }, reader);
+      const restored = ((read.event.Event as J).Attribute as J[]).find((x) => x.uuid === sent.Attribute[1].uuid);
+      expect(restored).toMatchObject({ type: 'ip-dst', value: VICTIM_PROTECTED });
+      expect(JSON.stringify(restored?.Tag ?? [])).not.toContain('protected-type');
+      expect(((read.event.Event as J).Object as J[]).find((o) => o.uuid === sent.Object[0].uuid)?.Attribute[0]).toMatchObject({ type: 'domain', value: 'victim-intranet.example' });
+    } finally {
+      await misp.close();
+    }
   });
 
   it('serves pulls with the envelopes unchanged as well', async () => {
