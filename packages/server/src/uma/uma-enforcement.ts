@@ -18,6 +18,19 @@ function hasKey(request: FastifyRequest): boolean {
   return (request.headers.authorization !== undefined && !bearerJwt(request)) || request.headers['x-misp-auth'] !== undefined;
 }
 
+/**
+ * The requesting party of an RPT as an anonymisation recipient: its organisation claim
+ * (`org`), so a policy section matching that organisation applies; without one only a
+ * catch-all section (no `match`) can.
+ */
+export function rptRecipient(claims: Readonly<Record<string, string | readonly string[]>>): { organisation?: string } {
+  const org = claims.org;
+  const name = typeof org === 'string' ? org : org?.[0];
+  return name === undefined || name === '' ? {} : { organisation: name };
+}
+
+const isWrapped = (e: MispJson): boolean => typeof e.Event === 'object' && e.Event !== null && !Array.isArray(e.Event);
+
 interface Looked {
   readonly event: MispJson;
   readonly orgcId: number;
@@ -72,9 +85,14 @@ export function registerUmaEnforcement(app: FastifyInstance, ctx: RouteContext, 
     }
     if (!decision.allow) return reply.status(decision.status).headers(decision.headers).send(decision.body);
     if (!rpt) return;
-    if (ctx.services.privacy.enabled) throw new ForbiddenError('UMA reads are unavailable while outbound anonymisation is configured: the recipient of an RPT has no anonymisation section.');
+    const full = await ctx.services.rawEvents.view(await adminPrincipal(), String(looked.event.uuid), { includeCorrelations: false });
+    // Under outbound anonymisation the requesting party is a recipient like any other (ADR 0013).
+    const recipient = rptRecipient(decision.claims);
+    const event = ctx.services.privacy.forRecipient(full, recipient);
+    if (event === undefined) {
+      throw new ForbiddenError(`The producer's anonymisation policy has no section for this requesting party (${recipient.organisation === undefined ? 'no organisation claim' : `organisation ${recipient.organisation}`}); nothing is shared.`);
+    }
     if (request.method === 'HEAD') return reply.status(200).send();
-    const event = await ctx.services.rawEvents.view(await adminPrincipal(), String(looked.event.uuid), { includeCorrelations: false });
-    return reply.send(readableUnderUma(event, request.routeOptions.url === '/api/v1/events/:id'));
+    return reply.send(readableUnderUma(isWrapped(event) ? (event.Event as MispJson) : event, request.routeOptions.url === '/api/v1/events/:id'));
   });
 }

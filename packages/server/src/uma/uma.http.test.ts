@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMemoryKeyStore, parsePolicy } from '@waggle/privacy';
 import { parseUmaChallenge } from '@waggle/uma';
 import { addOrgUser, startTestServer, type TestServer } from '../test-support/test-server.js';
 import { idTokenParams, startUmaFixture, tokenRequest, umaTicketParams, type UmaFixture } from '../../../uma/src/test-support/uma-fixture.js';
@@ -130,5 +132,59 @@ describe.each(['uma', 'either'] as const)('UMA on event reads (mode %s)', (mode)
     expect((await get(base, `/events/view/${unmanagedId}`, consumer)).status).toBe(200);
     // Unknown events: the handler answers as MISP does for a caller it cannot authenticate.
     expect((await get(base, `/events/view/999999`, 'Bearer a.b.c')).status).toBe(403);
+  });
+});
+
+describe('UMA reads under outbound anonymisation', () => {
+  let uma: UmaFixture;
+  let s: TestServer;
+  let base: string;
+  let eventId: string;
+
+  beforeAll(async () => {
+    uma = await startUmaFixture();
+    const gate = createUmaEventGate({ mode: 'uma', realm: 'waggle', owners: [{ org: 'Producer', rs: uma.rs }] });
+    // Energy partners get addresses cut to their /16; nobody else has a section (no catch-all).
+    const policy = parsePolicy([
+      'version: 1', 'name: uma-test', 'recipients:',
+      '  - name: energy-partners', '    match: { organisation: [Consumer] }', '    default: keep',
+      '    rules:', '      - match: { type: [ip-dst] }', '        action: { technique: truncate, prefix: 16 }',
+    ].join('\n'));
+    const keys = createMemoryKeyStore({ random: (n) => new Uint8Array(randomBytes(n)), now: () => new Date() });
+    s = await startTestServer('sqlite', {}, { uma: gate, privacy: { policy, keys } });
+    await s.app.listen({ host: '127.0.0.1', port: 0 });
+    base = `http://127.0.0.1:${String((s.app.server.address() as { port: number }).port)}`;
+    const producer = (await addOrgUser(s, 'Producer')).key;
+    const r = await s.call('POST', '/events/add', { info: 'Anonymised for UMA readers', distribution: '1', Attribute: [{ type: 'ip-dst', category: 'Network activity', value: '198.51.100.7' }] }, producer);
+    eventId = String((r.json as { Event: { id: string } }).Event.id);
+    const resource = await get(base, `/uma/events/${eventId}/resource`, producer);
+    await uma.rs.setPolicy(String(resource.json.resource_id), { rules: [{ scopes: ['read'], allow: [{ sector: 'energy' }] }] });
+  });
+  afterAll(async () => {
+    await s.close();
+    await uma.close();
+  });
+
+  const rptOf = async (claims: Record<string, unknown>): Promise<string> => {
+    const challenge = await get(base, `/events/view/${eventId}`, undefined);
+    const token = await tokenRequest(uma, umaTicketParams(ticketOf(challenge), idTokenParams(await uma.idToken(claims))));
+    expect(token.status).toBe(200);
+    return `Bearer ${String(token.body.access_token)}`;
+  };
+
+  it('serves a requesting party the section of its organisation', async () => {
+    const view = await get(base, `/events/view/${eventId}`, await rptOf({ sub: 'bob', org: 'Consumer', sector: 'energy' }));
+    expect(view.status).toBe(200);
+    expect(JSON.stringify(view.json)).not.toContain('198.51.100.7');
+    expect((view.json.Event as { Attribute: { value: string }[] }).Attribute.map((a) => a.value)).toEqual(['198.51.0.0']);
+  });
+
+  it('refuses a requesting party the policy has no section for, even with a valid RPT', async () => {
+    const rpt = await rptOf({ sub: 'carol', org: 'Bystander', sector: 'energy' });
+    const view = await get(base, `/events/view/${eventId}`, rpt);
+    expect(view.status).toBe(403);
+    expect(JSON.stringify(view.json)).toContain('no section for this requesting party (organisation Bystander)');
+    expect(JSON.stringify(view.json)).not.toContain('198.51');
+    expect((await get(base, `/events/view/${eventId}`, rpt, 'HEAD')).status).toBe(403);
   });
 });
