@@ -63,7 +63,8 @@ export async function startServer(url: string): Promise<RunningServer> {
     };
     await ensureDefaults(deps);
     await bootstrapAdmin(deps, { orgName: 'BenchOrg', email: 'admin@bench.test', authKey: AUTH_KEY });
-    app = createApp({ services: createServices(deps, { db: store.connection.db }), version: 'bench' });
+    // With the event stream (SSE), for benchmarks whose components follow it (honeypot deployer).
+    app = createApp({ services: createServices(deps, { db: store.connection.db }), version: 'bench', stream: deps });
     await app.listen({ host: '127.0.0.1', port: 0 });
   } catch (error) {
     await close().catch(() => undefined);

@@ -1,19 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createMemoryBus } from '@waggle/bus';
-import { DEFAULT_CORE_CONFIG, bootstrapAdmin, ensureDefaults, type CoreDeps } from '@waggle/core';
 import { Secret } from '@waggle/errors';
 import {
   DEFAULT_CAPS, DEFAULT_LIMITS, createCatalogue, createDeployer, createMispClient, createReporter, loadProfiles, startHttpService, startProfile, tailCowrieLog,
   type EventSink, type LureProfile,
 } from '@waggle/honeypot';
-import { builtinTemplatesDir, createTemplateRegistry, loadTemplatesFromDir } from '@waggle/misp';
-import { createApp, createServices } from '@waggle/server';
-import { openSqlStore } from '@waggle/store';
+import { startServer } from '../core/environment.js';
 import { parseArgs, parseCount } from '../lib/args.js';
 import { describeMachine, machineInfo } from '../lib/machine.js';
 import { median, percentile, round } from '../lib/stats.js';
@@ -28,7 +23,6 @@ const USAGE = `usage: npm run bench -- honeypot [--requests 20k] [--concurrency 
   --json         also write the figures as JSON to this file
   --concurrent, --rounds  passed to the SSH area`;
 
-const KEY = 'benchHONEYPOTbench0123456789benchHONEYPO';
 const log = (msg: string): void => {
   process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 };
@@ -113,31 +107,10 @@ async function logLines(lines: number): Promise<{ linesPerSecond: number; sessio
   }
 }
 
-async function startWaggle(dir: string): Promise<{ url: string; close: () => Promise<void> }> {
-  const store = await openSqlStore({ url: join(dir, 'waggle.sqlite') });
-  const deps: CoreDeps = {
-    store,
-    bus: createMemoryBus({ historyLimit: 100 }),
-    clock: { now: () => Math.floor(Date.now() / 1000) },
-    ids: { uuid: () => randomUUID() },
-    templates: createTemplateRegistry(loadTemplatesFromDir(builtinTemplatesDir()).list()),
-    config: { ...DEFAULT_CORE_CONFIG },
-  };
-  const app = createApp({ services: createServices(deps, { db: store.connection.db }), version: 'bench', stream: deps });
-  try {
-    await ensureDefaults(deps);
-    await bootstrapAdmin(deps, { orgName: 'BenchOrg', email: 'admin@bench.test', authKey: KEY });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-  } catch (error) {
-    await app.close();
-    await store.close();
-    throw error;
-  }
-  const { port } = app.server.address() as { port: number };
-  return { url: `http://127.0.0.1:${String(port)}`, close: async () => {
-    await app.close();
-    await store.close();
-  } };
+/** waggle on a SQLite file in `dir`, wired as `waggle serve` wires it (bench/core/environment.ts). */
+async function startWaggle(dir: string): Promise<{ url: string; key: string; close: () => Promise<void> }> {
+  const server = await startServer(join(dir, 'waggle.sqlite'));
+  return { url: server.client.baseUrl, key: server.authKey, close: () => server.close() };
 }
 
 const accepts = (port: number): Promise<boolean> => new Promise((resolve) => {
@@ -155,7 +128,7 @@ async function eventToListening(deploys: number): Promise<number[]> {
   const catalogue = createCatalogue(loadProfiles());
   const cves = ['CVE-2021-44228', 'CVE-2021-41773', 'CVE-2017-9841', 'CVE-2022-22965', 'CVE-2019-19781', 'CVE-2022-1388', 'CVE-2023-46805', 'CVE-2024-3400', 'CVE-2023-34362'];
   const sink = countingSink();
-  const key = new Secret(KEY);
+  const key = new Secret(waggle.key);
   const times: number[] = [];
   try {
     for (let i = 0; i < deploys; i++) {
@@ -172,7 +145,7 @@ async function eventToListening(deploys: number): Promise<number[]> {
         for (let wait = 0; deployer.mode() !== 'stream' && wait < 250; wait++) await new Promise((r) => setTimeout(r, 20));
         const cve = cves[i % cves.length] as string;
         const t0 = performance.now();
-        const res = await fetch(`${waggle.url}/events/add`, { method: 'POST', headers: { Authorization: KEY, Accept: 'application/json', 'Content-Type': 'application/json' }, body: JSON.stringify({ info: `bench ${String(i)}`, Attribute: [{ type: 'vulnerability', value: cve }] }) });
+        const res = await fetch(`${waggle.url}/events/add`, { method: 'POST', headers: { Authorization: waggle.key, Accept: 'application/json', 'Content-Type': 'application/json' }, body: JSON.stringify({ info: `bench ${String(i)}`, Attribute: [{ type: 'vulnerability', value: cve }] }) });
         await res.text();
         for (;;) {
           const inst = deployer.list().find((x) => x.status === 'running');

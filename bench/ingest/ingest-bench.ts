@@ -1,16 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createMemoryBus } from '@waggle/bus';
 import { createMispClient } from '@waggle/client';
-import { DEFAULT_CORE_CONFIG, bootstrapAdmin, ensureDefaults, type CoreDeps } from '@waggle/core';
 import { Secret } from '@waggle/errors';
 import { createFindingReporter } from '@waggle/findings';
 import { ingestStream, readLines, suricataHandler } from '@waggle/ids';
-import { builtinTemplatesDir, createTemplateRegistry, loadTemplatesFromDir } from '@waggle/misp';
-import { createApp, createServices } from '@waggle/server';
-import { openSqlStore } from '@waggle/store';
+import { startServer } from '../core/environment.js';
 import { parseArgs, parseCount } from '../lib/args.js';
 import { describeMachine, machineInfo } from '../lib/machine.js';
 import { median } from '../lib/stats.js';
@@ -23,31 +18,15 @@ const USAGE = `usage: npm run bench -- ingest [--lines 200k] [--rounds 3] [--ski
   --skip-server  do not report the findings to an in-process waggle server
   --json         also write the figures as JSON to this file`;
 
-const KEY = 'benchINGESTbench0123456789benchINGESTben';
 const log = (msg: string): void => {
   process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 };
 const seconds = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e9;
 
-async function startWaggle(dir: string): Promise<{ url: string; close: () => Promise<void> }> {
-  const store = await openSqlStore({ url: join(dir, 'waggle.sqlite') });
-  const deps: CoreDeps = {
-    store,
-    bus: createMemoryBus({ historyLimit: 100 }),
-    clock: { now: () => Math.floor(Date.now() / 1000) },
-    ids: { uuid: () => randomUUID() },
-    templates: createTemplateRegistry(loadTemplatesFromDir(builtinTemplatesDir()).list()),
-    config: { ...DEFAULT_CORE_CONFIG },
-  };
-  const app = createApp({ services: createServices(deps, { db: store.connection.db }), version: 'bench', stream: deps });
-  await ensureDefaults(deps);
-  await bootstrapAdmin(deps, { orgName: 'BenchOrg', email: 'admin@bench.test', authKey: KEY });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const { port } = app.server.address() as { port: number };
-  return { url: `http://127.0.0.1:${String(port)}`, close: async () => {
-    await app.close();
-    await store.close();
-  } };
+/** waggle on a SQLite file in `dir`, wired as `waggle serve` wires it (bench/core/environment.ts). */
+async function startWaggle(dir: string): Promise<{ url: string; key: string; close: () => Promise<void> }> {
+  const server = await startServer(join(dir, 'waggle.sqlite'));
+  return { url: server.client.baseUrl, key: server.authKey, close: () => server.close() };
 }
 
 /** `npm run bench -- ingest`: EVE lines/s through parsing and aggregation, and findings to a real server. */
@@ -101,7 +80,7 @@ export async function runIngestBench(argv: readonly string[]): Promise<number> {
     if (!named.has('skip-server')) {
       const waggle = await startWaggle(dir);
       try {
-        const reporter = createFindingReporter({ client: createMispClient({ url: waggle.url, key: new Secret(KEY) }), source: 'bench-sensor' });
+        const reporter = createFindingReporter({ client: createMispClient({ url: waggle.url, key: new Secret(waggle.key) }), source: 'bench-sensor' });
         const t0 = process.hrtime.bigint();
         const counts = await reporter.report(findings);
         const s = seconds(t0);

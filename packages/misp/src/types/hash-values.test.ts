@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { cdhash, HASH_HEX_LENGTH, hexDigest, impfuzzy, ssdeep, sshFingerprint, telfhash, tlsh, vhash, x509Fingerprint } from './hash-values.js';
 import { upperHex } from './test-support/sample-values.js';
@@ -5,33 +6,24 @@ import { isKnownType } from './type-registry.js';
 import { validateAttributeValue } from './validate-attribute-value.js';
 
 describe('fixed-length hashes', () => {
-  it('knows the MISP digest lengths', () => {
-    expect(HASH_HEX_LENGTH).toMatchObject({
-      md5: 32,
-      sha1: 40,
-      sha224: 56,
-      sha256: 64,
-      sha384: 96,
-      sha512: 128,
-      'sha512/224': 56,
-      'sha512/256': 64,
-      'sha3-224': 56,
-      'sha3-256': 64,
-      'sha3-384': 96,
-      'sha3-512': 128,
-      imphash: 32,
-      authentihash: 64,
-      pehash: 40,
-      'git-commit-id': 40,
-      'ja3-fingerprint-md5': 32,
-      'jarm-fingerprint': 62,
-      'hassh-md5': 32,
-      'hasshserver-md5': 32,
-      'x509-fingerprint-md5': 32,
-      'x509-fingerprint-sha1': 40,
-      'x509-fingerprint-sha256': 64,
-      'dom-hash': 32,
-    });
+  it('takes the digest length of every hash type from a real digest of that algorithm', () => {
+    // Algorithm behind each type (MISP's lengths): node:crypto computes a real digest of it.
+    const algorithm: Record<string, string> = {
+      md5: 'md5', sha1: 'sha1', sha224: 'sha224', sha256: 'sha256', sha384: 'sha384', sha512: 'sha512',
+      'sha512/224': 'sha512-224', 'sha512/256': 'sha512-256',
+      'sha3-224': 'sha3-224', 'sha3-256': 'sha3-256', 'sha3-384': 'sha3-384', 'sha3-512': 'sha3-512',
+      imphash: 'md5', authentihash: 'sha256', pehash: 'sha1', 'git-commit-id': 'sha1',
+      'ja3-fingerprint-md5': 'md5', 'hassh-md5': 'md5', 'hasshserver-md5': 'md5',
+      'x509-fingerprint-md5': 'md5', 'x509-fingerprint-sha1': 'sha1', 'x509-fingerprint-sha256': 'sha256', 'dom-hash': 'md5',
+    };
+    for (const [type, algo] of Object.entries(algorithm)) {
+      const digest = createHash(algo).update(type).digest('hex');
+      expect(HASH_HEX_LENGTH[type], type).toBe(digest.length);
+      expect(validateAttributeValue(type, digest), type).toMatchObject({ ok: true, value: digest });
+    }
+    // JARM: 30 hex digits of cipher/version codes followed by a 32-digit truncated SHA-256.
+    expect(HASH_HEX_LENGTH['jarm-fingerprint']).toBe(30 + 32);
+    expect(Object.keys(HASH_HEX_LENGTH).sort()).toEqual([...Object.keys(algorithm), 'jarm-fingerprint'].sort());
   });
 
   describe.each(Object.entries(HASH_HEX_LENGTH))('%s (%i hex digits)', (type, length) => {
