@@ -1,4 +1,5 @@
-import { AuthenticationError, ForbiddenError, InputError, NotFoundError, Secret, UnavailableError, WaggleError } from '@waggle/errors';
+import { Secret, UnavailableError } from '@waggle/errors';
+import { errorForStatus } from './http-errors.js';
 
 /** A minimal client of the MISP REST API (works against waggle or any MISP server). */
 export interface MispClient {
@@ -53,12 +54,7 @@ export function createMispClient(options: MispClientOptions): MispClient {
       }
       if (res.ok) return json;
       const msg = `${method} ${path}: HTTP ${String(res.status)} ${messageOf(json, text)}`;
-      if (res.status >= 500 || res.status === 429 || res.status === 408) throw new UnavailableError(msg);
-      if (res.status === 401) throw new AuthenticationError(msg);
-      if (res.status === 403) throw new ForbiddenError(msg);
-      if (res.status === 404) throw new NotFoundError(msg);
-      if (res.status === 400 || res.status === 422) throw new InputError(msg);
-      throw new WaggleError('internal', msg);
+      throw errorForStatus(res.status, msg);
     },
   };
 }

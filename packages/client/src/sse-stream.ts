@@ -1,4 +1,5 @@
 import type { Secret } from '@waggle/errors';
+import { errorForStatus } from './http-errors.js';
 
 /** One Server-Sent Event. */
 export interface SseMessage {
@@ -21,6 +22,8 @@ export interface SseOptions {
   onMessage: (m: SseMessage) => void;
   /** Called once the server answered 200 and the stream is open. */
   onOpen?: () => void;
+  /** Sent as `Last-Event-ID` (the id of the last message seen), so a server that keeps a replay buffer can resume. */
+  lastEventId?: string;
   fetch?: typeof fetch;
 }
 
@@ -53,13 +56,23 @@ export function createSseParser(onMessage: (m: SseMessage) => void): (chunk: str
   };
 }
 
-/** Opens waggle's `GET /events/stream` with the API key and feeds each message to `onMessage`. */
+/**
+ * Opens waggle's `GET /events/stream` with the API key and feeds each message to `onMessage`.
+ * One connection, no reconnection (see `followEventStream`). A refused subscription rejects
+ * `closed` with the typed error of its status (`errorForStatus`: 5xx, 408 and 429 retryable).
+ */
 export function subscribeEventStream(options: SseOptions): SseSubscription {
   const abort = new AbortController();
   const doFetch = options.fetch ?? fetch;
   const closed = (async () => {
-    const res = await doFetch(options.url, { headers: { Authorization: options.key.reveal(), Accept: 'text/event-stream' }, signal: abort.signal });
-    if (!res.ok || res.body === null) throw new Error(`event stream ${options.url}: HTTP ${String(res.status)}`);
+    const headers: Record<string, string> = { Authorization: options.key.reveal(), Accept: 'text/event-stream' };
+    if (options.lastEventId !== undefined) headers['Last-Event-ID'] = options.lastEventId;
+    const res = await doFetch(options.url, { headers, signal: abort.signal });
+    if (!res.ok) {
+      await res.body?.cancel().catch(() => undefined);
+      throw errorForStatus(res.status, `event stream ${options.url}: HTTP ${String(res.status)}`);
+    }
+    if (res.body === null) throw new Error(`event stream ${options.url}: HTTP ${String(res.status)} without a body`);
     options.onOpen?.();
     const parse = createSseParser(options.onMessage);
     const decoder = new TextDecoder();

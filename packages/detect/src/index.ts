@@ -36,6 +36,7 @@ export { DATA_FORMATS, readFeedbackChunk, readFlowData, readHoneypotChunk } from
 export type { DataRead, DataRequest } from './chunks/read-data.js';
 export { lowScoreBenign } from './chunks/low-score.js';
 export { startDetectServer } from './serve/detect-server.js';
+export { isLoopbackHost } from './serve/api-key.js';
 export type { DetectServer, DetectServerOptions } from './serve/detect-server.js';
 export { startScoreWorker } from './serve/score-worker.js';
 export type { ScoreWorker } from './serve/score-worker.js';

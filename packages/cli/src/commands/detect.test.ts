@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readHoneypotFlows } from '@waggle/flows';
 import { disposeEnsemble, loadDetector, readRegistry, scoreFlows, scoreWithModel, tensorflow } from '@waggle/detect';
 import { runCli } from '../test-support/run-cli.js';
+import { freePort } from '../../../server/src/test-support/listening-server.js';
 
 let root: string;
 let model: string;
@@ -129,4 +130,35 @@ describe('waggle detect', () => {
     expect(await bad('detect', 'import', join(root, 'nolabel.csv'), '--out', join(root, 'u2'))).toMatch(/not JSON/);
     expect(await bad('detect', 'score', '--model', model, '--format', 'synthetic', '--count', '20', '--report')).toMatch(/--report needs --url/);
   });
+
+  it('serve wants a key off loopback, checks it, and stops on SIGINT', async () => {
+    const refused = await runCli('detect', 'serve', '--model', model, '--host', '0.0.0.0', '--port', '0');
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/refusing to serve on 0\.0\.0\.0 without an API key/);
+    const short = join(root, 'short.key');
+    await writeFile(short, 'abc\n');
+    const weak = await runCli('detect', 'serve', '--model', model, '--key-file', short, '--port', '0');
+    expect(weak.code).toBe(1);
+    expect(weak.err).toMatch(/at least 16 characters/);
+    const keyFile = join(root, 'detect.key');
+    await writeFile(keyFile, 'cli-scoring-key-0123456789\n');
+    const port = await freePort();
+    const running = runCli('detect', 'serve', '--model', model, '--key-file', keyFile, '--port', String(port));
+    const base = `http://127.0.0.1:${String(port)}`;
+    let health: number | undefined;
+    for (let i = 0; i < 400 && health !== 200; i++) {
+      health = await fetch(`${base}/health`).then((r) => r.status, () => undefined);
+      if (health !== 200) await new Promise((r) => setTimeout(r, 50));
+    }
+    const without = await fetch(`${base}/model`);
+    const withKey = await fetch(`${base}/model`, { headers: { authorization: 'Bearer cli-scoring-key-0123456789' } });
+    process.emit('SIGINT');
+    const r = await running;
+    expect(health).toBe(200);
+    expect(without.status).toBe(401);
+    expect(withKey.status).toBe(200);
+    expect(((await withKey.json()) as { version: number }).version).toBeGreaterThanOrEqual(1);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/serving .* on http:\/\/127\.0\.0\.1:\d+ .*; API key required/);
+  }, 60_000);
 });

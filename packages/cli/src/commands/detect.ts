@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { InputError, Secret } from '@waggle/errors';
 import { createMispClient } from '@waggle/client';
@@ -61,6 +61,26 @@ function dataOptions(c: Command, required: boolean): Command {
     .option('--seed <n>', 'seed of training and of synthetic data (default 1)')
     .option('--day-chunk <n>', 'synthetic: chunk (day) index, drifted from day 0 (default 0)')
     .option('--json', 'one JSON object on stdout');
+}
+
+const MIN_KEY_LENGTH = 16;
+
+/** The scoring server's API key: the first line of --key-file, else WAGGLE_DETECT_KEY, else none. */
+async function serveKey(keyFile: string | undefined): Promise<Secret | undefined> {
+  let raw: string | undefined;
+  if (keyFile !== undefined) {
+    try {
+      raw = (await readFile(keyFile, 'utf8')).split(/\r?\n/)[0]?.trim() ?? '';
+    } catch (error) {
+      throw new InputError(`--key-file ${keyFile}: ${(error as Error).message}`, { field: 'key-file' });
+    }
+    if (raw === '') throw new InputError(`--key-file ${keyFile} holds no key`, { field: 'key-file' });
+  } else {
+    raw = process.env.WAGGLE_DETECT_KEY?.trim();
+    if (raw === undefined || raw === '') return undefined;
+  }
+  if (raw.length < MIN_KEY_LENGTH) throw new InputError(`the API key must be at least ${String(MIN_KEY_LENGTH)} characters long`, { field: 'key-file' });
+  return new Secret(raw);
 }
 
 /** Registers `waggle detect train|evaluate|score|update|serve|export|import`. */
@@ -135,13 +155,21 @@ export function registerDetectCommands(program: Command): void {
       else print(`${o.model} v${state.version}: +1 base net on ${chunk.flows.length} flows from ${chunk.source.source} (${state.ensemble.bases.length} bases, combiner ${state.ensemble.combiner.kind})\nvalidation: ${qualityLine(m)}${last === undefined ? '' : `\nnew chunk:  ${qualityLine(last)}`}`);
     });
 
-  detect.command('serve').description('HTTP scoring: POST /score {"flows": […]}, GET /model')
+  detect.command('serve').description('HTTP scoring: POST /score {"flows": […]}, GET /model, GET /health; follows new versions written to MODEL_DIR')
     .requiredOption('--model <dir>', 'MODEL_DIR')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <n>', 'port (default 8090)')
-    .action(async (o: { model: string; host: string; port?: string }) => {
-      const server = await startDetectServer({ modelDir: o.model, host: o.host, port: int(o.port, 'port', 8090) });
-      process.stderr.write(`waggle detect: serving ${o.model} on ${server.url} (POST /score, GET /model)\n`);
+    .option('--key-file <file>', 'file holding the API key clients must send in Authorization (or WAGGLE_DETECT_KEY); required off loopback')
+    .option('--reload-interval <s>', 'seconds between checks of MODEL_DIR for a new current version (0: never)', '5')
+    .action(async (o: { model: string; host: string; port?: string; keyFile?: string; reloadInterval: string }) => {
+      const key = await serveKey(o.keyFile);
+      const server = await startDetectServer({
+        modelDir: o.model, host: o.host, port: int(o.port, 'port', 8090), reloadIntervalMs: int(o.reloadInterval, 'reload-interval', 5) * 1000,
+        ...(key === undefined ? {} : { key }),
+        onReload: ({ from, to }) => process.stderr.write(`waggle detect: now serving v${to} (was v${from})\n`),
+        onReloadError: (e) => process.stderr.write(`warning: ${e.message}\n`),
+      });
+      process.stderr.write(`waggle detect: serving ${o.model} v${server.version} on ${server.url} (POST /score, GET /model, GET /health)${key === undefined ? '; no API key' : '; API key required'}\n`);
       await new Promise<void>((resolve) => {
         const stop = (): void => void server.close().then(resolve);
         process.once('SIGINT', stop);

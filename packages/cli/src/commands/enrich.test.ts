@@ -74,6 +74,31 @@ describe('waggle enrich', () => {
     expect(r.err).toContain(`misp-modules protocol on http://127.0.0.1:${String(port)} with asn, geolocation`);
   });
 
+  it('watch survives a lost stream, logs it, and stops on SIGINT', async () => {
+    const objectsOf = async (id: string): Promise<number> => (((await ls.server.call('GET', `/events/view/${id}`)).json as { Event: { Object?: unknown[] } }).Event.Object ?? []).length;
+    const enriched = async (id: string): Promise<void> => {
+      for (let i = 0; i < 300 && (await objectsOf(id)) < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    };
+    // --since catches up at start, so the first event is enriched whether it comes before or after the stream opens.
+    const running = runCli('enrich', 'watch', ...auth(), ...ip, '--since', '1000000000', '--max-reconnect-delay', '1');
+    const first = await addEvent('1.0.0.94');
+    await enriched(first);
+    ls.server.app.server.closeAllConnections();
+    const second = await addEvent('1.0.0.95');
+    await enriched(second);
+    process.emit('SIGINT');
+    const r = await running;
+    expect(await objectsOf(first)).toBe(2);
+    expect(await objectsOf(second)).toBe(2);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/warning: event stream lost: .*; reconnecting in \d+\.\d s/);
+    expect(r.err).toMatch(/stopped: [1-9]\d* disconnects, \d+ events caught up/);
+
+    const refused = await runCli('enrich', 'watch', '--url', ls.url, '--key', 'x'.repeat(40), ...ip);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/HTTP 403/);
+  });
+
   it('fails clearly on bad input, writing nothing to stdout', async () => {
     const cases: [string[], RegExp][] = [
       [['enrich', 'value', '1.2.3.4', ...ip, '--module', 'nope'], /unknown enrichment module "nope"; available: asn, geolocation/],

@@ -82,6 +82,13 @@ function clientOf(o: ServerOpts, required: boolean): MispClient | undefined {
   return createMispClient({ url: o.url, key: new Secret(key) });
 }
 
+const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+function positiveInt(value: string, name: string): number {
+  if (!/^\d{1,12}$/.test(value) || Number(value) < 1) throw new InputError(`--${name} must be a positive integer, got "${value}"`, { field: name });
+  return Number(value);
+}
+
 function printResult(r: EnrichResult, out: Output): void {
   for (const o of r.outcomes) {
     if (!o.ok) {
@@ -135,21 +142,32 @@ export function registerEnrichCommands(program: Command): void {
       }
     });
 
-  withServer(withData(enrich.command('watch').description('enrich every event the server adds or changes (GET /events/stream) until SIGINT/SIGTERM')))
-    .action(async (o: DataOpts & ServerOpts) => {
+  withServer(withData(enrich.command('watch').description('enrich every event the server adds or changes (GET /events/stream) until SIGINT/SIGTERM; a lost stream is reopened and what changed meanwhile is caught up')
+    .option('--since <timestamp>', 'first catch up on events changed since this epoch-seconds timestamp')
+    .option('--max-reconnect-delay <s>', 'longest wait between reconnection attempts, in seconds', '30')))
+    .action(async (o: DataOpts & ServerOpts & { since?: string; maxReconnectDelay?: string }) => {
       const out = terminalOutput('info');
+      const since = o.since === undefined ? undefined : positiveInt(o.since, 'since');
+      const maxDelay = positiveInt(o.maxReconnectDelay ?? '30', 'max-reconnect-delay');
       const client = clientOf(o, true) as MispClient;
       const { registry } = open(o, out, client);
       const watch = watchAndEnrich({
         url: client.url, key: new Secret(o.key ?? process.env.WAGGLE_KEY ?? ''), api: createEventApi(client), registry,
         ...(o.module === undefined ? {} : { modules: o.module }),
+        ...(since === undefined ? {} : { since }),
+        maxReconnectDelayMs: maxDelay * 1000,
         onReport: (r) => out.info(summary(r)),
-        onError: (id, e) => out.warn(`event ${id}: ${e instanceof Error ? e.message : String(e)}`),
+        onError: (id, e) => out.warn(`event ${id}: ${messageOf(e)}`),
+        onDisconnect: (d) => out.warn(`${d.wasOpen ? 'event stream lost' : 'event stream not reopened'}${d.error === undefined ? ' (closed by the server)' : `: ${d.error.message}`}; reconnecting in ${(d.delayMs / 1000).toFixed(1)} s`),
+        onReconnect: (n) => out.info(`event stream reopened; ${String(n)} events changed meanwhile queued`),
+        onCatchUpError: (e) => out.warn(`catch-up search failed: ${messageOf(e)}`),
       });
-      await watch.ready;
-      out.info(`watching ${client.url}/events/stream with ${registry.list().map((m) => m.name).join(', ')}`);
+      void watch.ready.then(() => out.info(`watching ${client.url}/events/stream with ${registry.list().map((m) => m.name).join(', ')}`), () => undefined);
+      // A refused stream (wrong key or URL) ends the watch with its error; anything else is retried.
       await Promise.race([untilSignal(), watch.closed]);
       watch.close();
+      await watch.closed;
+      out.info(`stopped: ${String(watch.stats.disconnects)} disconnects, ${String(watch.stats.caughtUp)} events caught up`);
     });
 
   withData(enrich.command('serve').description('serve the modules over the misp-modules HTTP protocol (GET /modules, POST /query) until SIGINT/SIGTERM').option('--host <host>', 'address to listen on', '127.0.0.1').option('--port <port>', 'port (misp-modules uses 6666)', '6666'))

@@ -203,7 +203,9 @@ export function registerFindingCommands(program: Command): void {
     const signal = untilSignal();
     void det.whenOpen().then(() => out.info(`${o.name ?? 'waggle-rules'} following ${client.url}/events/stream (${String(rules.rules.length)} rules); Ctrl-C stops`));
     det.start();
-    await signal;
+    // Following also ends, with the reason already logged, when the server refuses the stream for good.
+    const byFailure = await Promise.race([signal.then(() => false), det.finished().then(() => true)]);
+    if (byFailure) process.exitCode = 1;
     await det.stop();
     out.info(`stopped: ${String(det.stats.events)} events judged, ${String(det.stats.merged)} findings annotated, ${String(det.stats.reconnects)} reconnects`);
   });

@@ -6,7 +6,7 @@ import { scoreFlows } from '../ensemble/ensemble.js';
 import type { ModelInfo, ScoreRequest, ScoreResponse, ScoreWorkerData } from './worker-protocol.js';
 
 /*
- * The scoring thread: loads the current model version once, then scores batches sent by
+ * The scoring thread: loads one model version (the current one unless told) once, then scores batches sent by
  * the main thread, so TensorFlow.js never blocks the HTTP event loop.
  */
 const data = workerData as ScoreWorkerData;
@@ -15,7 +15,7 @@ if (port === null) throw new Error('score-worker-entry must run in a worker thre
 
 const loaded = (async () => {
   const tf = await tensorflow();
-  const { state } = await loadDetector(tf, data.modelDir);
+  const { state } = await loadDetector(tf, data.modelDir, data.version);
   return { tf, state };
 })();
 // Report a load failure on the first request rather than crashing the thread.

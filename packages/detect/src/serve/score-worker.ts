@@ -29,10 +29,10 @@ function rebuild(e: { message: string; code?: string }): Error {
   return new Error(e.message);
 }
 
-/** Starts a scoring thread on the current version of the model in `modelDir`. */
-export function startScoreWorker(modelDir: string): ScoreWorker {
+/** Starts a scoring thread on a version (default: the current one) of the model in `modelDir`. */
+export function startScoreWorker(modelDir: string, version?: number): ScoreWorker {
   const { entry, execArgv } = workerScript();
-  const data: ScoreWorkerData = { modelDir, entry: entryUrl.href };
+  const data: ScoreWorkerData = { modelDir, entry: entryUrl.href, ...(version === undefined ? {} : { version }) };
   const worker = new Worker(entry, { workerData: data, execArgv, eval: typeof entry === 'string' });
   const waiting = new Map<number, { resolve(r: ScoreResponse & { ok: true }): void; reject(e: Error): void }>();
   let next = 0;

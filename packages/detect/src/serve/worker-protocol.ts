@@ -23,5 +23,7 @@ export type ScoreResponse =
 /** `workerData` of the scoring thread. */
 export interface ScoreWorkerData {
   readonly modelDir: string;
+  /** The version to load (default: the current one). */
+  readonly version?: number;
   readonly entry: string;
 }

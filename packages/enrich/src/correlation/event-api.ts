@@ -1,4 +1,4 @@
-import type { MispClient } from '@waggle/client';
+import { eventsChangedSince, newestEventTimestamp, type ChangedEvent, type MispClient } from '@waggle/client';
 import { UnavailableError } from '@waggle/errors';
 import type { NewAttribute, NewObject } from '../module.js';
 
@@ -40,6 +40,10 @@ export interface EventApi {
   attachTag(uuid: string, tag: string): Promise<void>;
   /** Attributes holding exactly this value, in any event the key may see. */
   searchValue(value: string): Promise<ServerAttribute[]>;
+  /** Events changed at or after `timestamp` (all when absent): the catch-up after a lost event stream. */
+  changedSince(timestamp: number | undefined): AsyncIterable<ChangedEvent>;
+  /** The highest event timestamp the key may see (undefined: no events). */
+  newestTimestamp(): Promise<number | undefined>;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -69,5 +73,7 @@ export function createEventApi(client: MispClient): EventApi {
       const list = isObject(json) && isObject(json.response) ? json.response.Attribute : undefined;
       return Array.isArray(list) ? (list as ServerAttribute[]) : [];
     },
+    changedSince: (timestamp) => eventsChangedSince(client, timestamp),
+    newestTimestamp: () => newestEventTimestamp(client),
   };
 }

@@ -1,5 +1,5 @@
 import { InputError, type Secret } from '@waggle/errors';
-import { subscribeEventStream, type MispClient, type SseMessage, type SseSubscription } from '@waggle/client';
+import { eventsChangedSince, followEventStream, type EventStreamFollower, type MispClient, type SseMessage, type subscribeEventStream } from '@waggle/client';
 import { validateDetectorName } from '../record/attack-type-record.js';
 import { runCooperativeOnEvent, type CooperativeDeps, type CooperativeOutcome } from './process-event.js';
 import type { RuleSet } from './rule-set.js';
@@ -20,8 +20,9 @@ export interface CooperativeDetectorOptions {
   readonly maxReconnectDelayMs?: number;
   readonly onOutcome?: (outcome: CooperativeOutcome) => void;
   readonly onError?: (error: Error) => void;
-  /** Injected for tests: how to open the stream and how to wait. */
+  /** Injected for tests: how to open the stream, how to wait and the jitter's randomness. */
   readonly subscribe?: typeof subscribeEventStream;
+  readonly random?: () => number;
   readonly fetch?: typeof fetch;
   readonly sleep?: (ms: number) => Promise<void>;
 }
@@ -47,11 +48,14 @@ export interface CooperativeDetector {
   whenOpen(): Promise<void>;
   /** Resolves when no event is queued or being judged. */
   idle(): Promise<void>;
+  /**
+   * Resolves when following ended: after `stop`, or when the server refused the stream
+   * for good (a 401/403/404; the error went to `onError`). Resolves at once if not started.
+   */
+  finished(): Promise<void>;
   stop(): Promise<void>;
   readonly stats: Readonly<CooperativeStats>;
 }
-
-const PAGE = 50;
 
 /**
  * Creates the cooperative second detector. It follows `GET /events/stream`
@@ -60,7 +64,8 @@ const PAGE = 50;
  * that lacks its own entry (see `processEvent`). Events are judged one at a
  * time, and an event already waiting in the queue is not queued twice. The
  * highest event timestamp seen is the watermark: after a lost stream it
- * reconnects with exponential backoff and searches `events/restSearch` for
+ * reconnects (`followEventStream`: capped exponential backoff with jitter) and
+ * searches `events/restSearch` (`eventsChangedSince`) for
  * events changed since the watermark (all events if it has none yet), so
  * nothing changed during the outage is missed; its own entries make that
  * replay idempotent.
@@ -69,17 +74,13 @@ export function createCooperativeDetector(options: CooperativeDetectorOptions): 
   const name = validateDetectorName(options.name ?? 'waggle-rules');
   if (options.version.trim() === '') throw new InputError('the detector version must not be empty', { field: 'version' });
   const deps: CooperativeDeps = { client: options.client, rules: options.rules, name, version: options.version };
-  const subscribe = options.subscribe ?? subscribeEventStream;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const firstDelay = options.reconnectDelayMs ?? 1000;
-  const maxDelay = options.maxReconnectDelayMs ?? 30_000;
   const report = (e: unknown): void => options.onError?.(e instanceof Error ? e : new Error(String(e)));
   const stats: CooperativeStats = { events: 0, merged: 0, reconnects: 0, caughtUp: 0 };
   let watermark = options.since;
   let queue = Promise.resolve();
   const pending = new Set<string>();
   let stopped = false;
-  let current: SseSubscription | undefined;
+  let follower: EventStreamFollower | undefined;
   let loop: Promise<void> | undefined;
   let openWaiters: (() => void)[] = [];
 
@@ -121,56 +122,41 @@ export function createCooperativeDetector(options: CooperativeDetectorOptions): 
   };
 
   const catchUp = async (from: number | undefined): Promise<void> => {
-    for (let page = 1; ; page += 1) {
-      const body = { returnFormat: 'json', metadata: true, limit: PAGE, page, ...(from === undefined ? {} : { event_timestamp: String(from) }) };
-      const answer = (await options.client.request('POST', '/events/restSearch', body)) as { response?: { Event?: { id?: unknown; timestamp?: unknown } }[] };
-      const events = answer.response ?? [];
-      for (const e of events) {
-        seen(e.Event?.timestamp);
-        if (e.Event?.id !== undefined) {
-          stats.caughtUp += 1;
-          enqueue(String(e.Event.id as string | number));
-        }
-      }
-      if (events.length < PAGE) return;
+    for await (const e of eventsChangedSince(options.client, from)) {
+      seen(e.timestamp);
+      stats.caughtUp += 1;
+      enqueue(e.id);
     }
   };
 
-  const follow = async (): Promise<void> => {
-    let delay = firstDelay;
-    let first = true;
-    while (!stopped) {
-      let opened = false;
-      const from = watermark;
-      const replay = !first || options.since !== undefined;
-      const sub = subscribe({
-        url: `${options.client.url}/events/stream?topics=misp_json_event,misp_json_object`,
-        key: options.key,
-        onMessage,
-        ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
-        onOpen: () => {
-          opened = true;
-          delay = firstDelay;
-          const done = replay ? catchUp(from).catch(report) : Promise.resolve();
-          void done.then(() => {
-            const waiters = openWaiters;
-            openWaiters = [];
-            for (const w of waiters) w();
-          });
-        },
-      });
-      current = sub;
-      try {
-        await sub.closed;
-      } catch (error) {
-        if (!stopped) report(error);
-      }
-      if (stopped) return;
-      first = false;
-      stats.reconnects += 1;
-      await sleep(delay);
-      if (!opened) delay = Math.min(maxDelay, delay * 2);
-    }
+  const onOpen = (reconnected: boolean): void => {
+    const done = reconnected || options.since !== undefined ? catchUp(watermark).catch(report) : Promise.resolve();
+    void done.then(() => {
+      const waiters = openWaiters;
+      openWaiters = [];
+      for (const w of waiters) w();
+    });
+  };
+
+  const follow = (): Promise<void> => {
+    const f = followEventStream({
+      url: `${options.client.url}/events/stream?topics=misp_json_event,misp_json_object`,
+      key: options.key,
+      onMessage,
+      onOpen: ({ reconnected }) => onOpen(reconnected),
+      onDrop: ({ error }) => {
+        stats.reconnects += 1;
+        if (error !== undefined) report(error);
+      },
+      ...(options.reconnectDelayMs === undefined ? {} : { reconnectDelayMs: options.reconnectDelayMs }),
+      ...(options.maxReconnectDelayMs === undefined ? {} : { maxReconnectDelayMs: options.maxReconnectDelayMs }),
+      ...(options.subscribe === undefined ? {} : { subscribe: options.subscribe }),
+      ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+      ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
+      ...(options.random === undefined ? {} : { random: options.random }),
+    });
+    follower = f;
+    return f.closed.catch(report);
   };
 
   return {
@@ -181,6 +167,9 @@ export function createCooperativeDetector(options: CooperativeDetectorOptions): 
       loop = follow();
     },
     whenOpen: () => new Promise<void>((resolve) => openWaiters.push(resolve)),
+    finished: async () => {
+      await loop;
+    },
     idle: async () => {
       let last: Promise<void>;
       do {
@@ -190,7 +179,7 @@ export function createCooperativeDetector(options: CooperativeDetectorOptions): 
     },
     async stop() {
       stopped = true;
-      current?.close();
+      follower?.close();
       await loop;
       await queue;
       loop = undefined;
