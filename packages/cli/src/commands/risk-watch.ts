@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
 import { InputError, Secret } from '@waggle/errors';
-import { subscribeEventStream, type SseSubscription } from '@waggle/client';
+import { followEventStream } from '@waggle/client';
 import { intelTrigger, type IntelWatch } from '@waggle/risk';
 import { checkServerOptions, computeRisk, hostRiskEvent, loadKnowledge, reportHostRisk, uuidV5, type HostOptions, type RiskKnowledge } from './risk-host.js';
 
@@ -94,44 +94,33 @@ export async function watchHostRisk(opts: WatchOptions, key: string, deps: Watch
     }, wait);
   }
 
-  let sub: SseSubscription | undefined;
-  let reconnect: NodeJS.Timeout | undefined;
   const url = `${opts.reportTo.replace(/\/+$/, '')}/events/stream?topics=${TOPICS}`;
   const evidenceBase = (hostOpts.evidenceFrom ?? opts.reportTo).replace(/\/+$/, '');
   if (evidenceBase !== opts.reportTo.replace(/\/+$/, '')) deps.log(`note: the stream of ${opts.reportTo} triggers reassessments; evidence comes from ${evidenceBase}`);
-  const connect = (): void => {
-    if (stopped()) return;
-    sub = subscribeEventStream({
-      url,
-      key: new Secret(key),
-      onOpen: () => deps.log(`listening to ${opts.reportTo}/events/stream`),
-      onMessage: (m) => {
-        let payload: unknown;
-        try {
-          payload = JSON.parse(m.data);
-        } catch {
-          return;
-        }
-        const why = intelTrigger(m.event, payload, watch);
-        if (why !== undefined) schedule(why);
-      },
-    });
-    sub.closed.then(
-      () => retry('event stream ended'),
-      (e: unknown) => retry(`event stream failed: ${e instanceof Error ? e.message : String(e)}`),
-    );
-  };
-  const retry = (why: string): void => {
-    if (stopped()) return;
-    deps.log(`${why}; reconnecting in ${deps.reconnectSeconds ?? 5} s`);
-    reconnect = setTimeout(() => {
-      connect();
+  const follower = followEventStream({
+    url,
+    key: new Secret(key),
+    reconnectDelayMs: (deps.reconnectSeconds ?? 5) * 1000,
+    onOpen: ({ reconnected }) => {
+      deps.log(`listening to ${opts.reportTo}/events/stream`);
       // Whatever arrived while the stream was down is caught by a fresh assessment.
-      schedule('reconnected');
-    }, (deps.reconnectSeconds ?? 5) * 1000);
-  };
+      if (reconnected) schedule('reconnected');
+    },
+    onDrop: ({ error, delayMs }) => deps.log(`event stream ${error === undefined ? 'ended' : `failed: ${error.message}`}; reconnecting in ${(delayMs / 1000).toFixed(1)} s`),
+    onMessage: (m) => {
+      let payload: unknown;
+      try {
+        payload = JSON.parse(m.data);
+      } catch {
+        return;
+      }
+      const why = intelTrigger(m.event, payload, watch);
+      if (why !== undefined) schedule(why);
+    },
+  });
+  // A subscription the server refuses for good (wrong key, no access): periodic refreshes go on.
+  follower.closed.catch((e: unknown) => deps.log(`event stream refused: ${e instanceof Error ? e.message : String(e)}; reassessing every ${String(refresh / 1000)} s only`));
 
-  connect();
   schedule('start');
   const slow = setInterval(() => schedule('periodic refresh'), refresh);
   await new Promise<void>((resolve) => {
@@ -140,8 +129,7 @@ export async function watchHostRisk(opts: WatchOptions, key: string, deps: Watch
   });
   clearInterval(slow);
   if (timer !== undefined) clearTimeout(timer);
-  if (reconnect !== undefined) clearTimeout(reconnect);
-  sub?.close();
+  follower.close();
   // Let a round in progress finish its report rather than leave a half-written event.
   while (running) await new Promise((r) => setTimeout(r, 50));
 }
