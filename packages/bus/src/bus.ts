@@ -9,6 +9,12 @@ export interface BusMessage {
   readonly id: string;
   /** When the message was published, in milliseconds since the epoch. */
   readonly publishedAt: number;
+  /**
+   * Where the message stands in the bus's retained log (memory: publish sequence; NATS:
+   * JetStream stream sequence), increasing with publish order. `subscribe(…, { after })`
+   * resumes after it, e.g. an SSE client reconnecting with `Last-Event-ID`.
+   */
+  readonly position?: number;
 }
 
 /** Receives messages; a rejected promise or a throw counts as a failed delivery. */
@@ -29,6 +35,12 @@ export interface SubscribeOptions {
   readonly durable?: string;
   /** Start with the oldest retained message instead of the next one published. */
   readonly fromStart?: boolean;
+  /**
+   * Start after the message at this `position`: the retained messages published after it
+   * first, then new ones. Messages no longer retained are skipped; a position ahead of the
+   * log means "from now". Not with `durable` or `fromStart`.
+   */
+  readonly after?: number;
 }
 
 /** A live subscription. */

@@ -13,7 +13,7 @@ describe('createMemoryBus', () => {
     await bus.subscribe('*', received.handler);
     await bus.publish('misp_json_user', { id: 1 });
     await received.waitForCount(1);
-    expect(received.messages).toEqual([{ topic: 'misp_json_user', payload: { id: 1 }, id: 'id-1', publishedAt: 1_700_000_000_000 }]);
+    expect(received.messages).toEqual([{ topic: 'misp_json_user', payload: { id: 1 }, id: 'id-1', publishedAt: 1_700_000_000_000, position: 1 }]);
     await bus.close();
   });
 

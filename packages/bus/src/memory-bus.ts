@@ -84,6 +84,7 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
       payload: decodePayload(entry.body),
       id: entry.id,
       publishedAt: entry.publishedAt,
+      position: entry.seq,
     };
     try {
       await sub.handler(message);
@@ -140,7 +141,7 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
         const sub: Subscriber = { filter, handler, durable, queue: [], active: true, pumping: undefined };
         const cursor = durable === undefined ? undefined : durableCursors.get(durable);
         // A known durable resumes after its cursor; a new one starts now or, if asked, from the start.
-        const startAfter = cursor ?? (subscribeOptions.fromStart === true ? 0 : seq);
+        const startAfter = cursor ?? (subscribeOptions.fromStart === true ? 0 : Math.min(subscribeOptions.after ?? seq, seq));
         if (durable !== undefined && cursor === undefined) durableCursors.set(durable, startAfter);
         subscribers.add(sub);
         enqueue(sub, history.filter((entry) => entry.seq > startAfter && matches(filter, entry.topic)));

@@ -41,5 +41,6 @@ export function toBusMessage(prefix: string, m: JsMsg): BusMessage {
     payload: decodePayload(m.data),
     id: id === '' ? `${m.info.stream}:${String(m.seq)}` : id,
     publishedAt: Number.isFinite(stamped) && stamped > 0 ? stamped : m.time.getTime(),
+    position: m.seq,
   };
 }

@@ -71,11 +71,13 @@ async function openMessages(deps: NatsSubscriptionDeps, filter: TopicFilter, opt
   // "From now" is pinned to the stream's last sequence before subscribe resolves, so a
   // message published right after subscribe() is never missed while the consumer is created.
   const { state } = await deps.jsm.streams.info(deps.stream);
+  // Resuming after a position: the next sequence, but never beyond "from now".
+  const start = Math.min(options.after === undefined ? state.last_seq : options.after, state.last_seq) + 1;
   const consumer = await deps.js.consumers.get(
     deps.stream,
     fromStart
       ? { filter_subjects: subject, deliver_policy: DeliverPolicy.All }
-      : { filter_subjects: subject, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: state.last_seq + 1 },
+      : { filter_subjects: subject, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: start },
   );
   return consumer.consume();
 }

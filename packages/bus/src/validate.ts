@@ -22,4 +22,8 @@ export function assertSubscribeOptions(options: SubscribeOptions): void {
   if (options.durable !== undefined && !DURABLE_NAME.test(options.durable)) {
     throw new InputError('A durable name is 1-64 letters, digits, "-" or "_".', { field: 'durable' });
   }
+  if (options.after !== undefined) {
+    if (!Number.isSafeInteger(options.after) || options.after < 0) throw new InputError('after: a position is a whole number ≥ 0.', { field: 'after' });
+    if (options.durable !== undefined || options.fromStart === true) throw new InputError('after cannot be combined with durable or fromStart.', { field: 'after' });
+  }
 }

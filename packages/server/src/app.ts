@@ -17,6 +17,7 @@ import { createEventTaxiiSource } from './taxii/event-taxii-source.js';
 import { registerTaxiiRoutes } from './taxii/register-taxii-routes.js';
 import { registerBlocklistRoutes } from './routes/sync/blocklist-routes.js';
 import { registerServerRoutes } from './routes/sync/server-routes.js';
+import { registerMispPeerRoutes } from './routes/sync/misp-peer-routes.js';
 import { registerStreamRoutes } from './stream/stream-routes.js';
 import { registerFeedRoutes } from './routes/feeds/index.js';
 import { registerNativeRoutes } from './native/native-routes.js';
@@ -116,6 +117,7 @@ export function createApp(deps: AppDeps): FastifyInstance {
   registerStixRoutes(app, ctx);
   registerTaxiiRoutes(app, ctx, createEventTaxiiSource({ events: deps.services.events, sharingGroups: deps.services.admin.sharingGroups }), { title: 'waggle TAXII 2.1', description: 'MISP events as STIX 2.1, per sharing group', apiRootPath: '/taxii2/api' });
   registerServerRoutes(app, ctx);
+  registerMispPeerRoutes(app, ctx);
   registerBlocklistRoutes(app, ctx);
   if (deps.stream !== undefined) registerStreamRoutes(app, ctx, deps.stream);
   registerFeedRoutes(app, ctx);

@@ -165,6 +165,33 @@ export function runBusContract(name: string, factory: BusFactory): void {
       expect(late.payloads()).toEqual(['old-1', 'old-2', 'new']);
     });
 
+    it('resumes after a position: the retained messages published after it, then live ones', async () => {
+      const bus = await aBus();
+      const topic = aUniqueTopic();
+      const first = aCollector();
+      await bus.subscribe(topic, first.handler);
+      await bus.publish(topic, 'seen');
+      await first.waitForCount(1);
+      const position = first.messages[0]?.position;
+      expect(Number.isSafeInteger(position)).toBe(true);
+      await bus.publish(topic, 'missed-1');
+      await bus.publish(topic, 'missed-2');
+      const resumed = aCollector();
+      await bus.subscribe(topic, resumed.handler, { after: position });
+      await bus.publish(topic, 'live');
+      await resumed.waitForCount(3);
+      expect(resumed.payloads()).toEqual(['missed-1', 'missed-2', 'live']);
+      expect(resumed.messages.map((m) => m.position)).toEqual([...resumed.messages.map((m) => m.position)].sort((a, b) => (a ?? 0) - (b ?? 0)));
+      // A position ahead of the log means "from now".
+      const ahead = aCollector();
+      await bus.subscribe(topic, ahead.handler, { after: Number.MAX_SAFE_INTEGER });
+      await bus.publish(topic, 'after-ahead');
+      await ahead.waitForCount(1);
+      expect(ahead.payloads()).toEqual(['after-ahead']);
+      await expect(bus.subscribe(topic, ahead.handler, { after: -1 })).rejects.toBeInstanceOf(InputError);
+      await expect(bus.subscribe(topic, ahead.handler, { after: 1, fromStart: true })).rejects.toBeInstanceOf(InputError);
+    });
+
     it('rejects unknown topics, bad durable names and non-JSON payloads with InputError', async () => {
       const bus = await aBus();
       const handler = aCollector().handler;

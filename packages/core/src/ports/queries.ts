@@ -47,6 +47,8 @@ export interface SearchFilters {
   readonly publishTimestampTo?: number;
   readonly toIds?: boolean;
   readonly published?: boolean;
+  /** Only events in one of these sharing groups (MISP's `sharinggroup`). */
+  readonly sharingGroupIds?: readonly number[];
   /** false (default): live only; true: deleted only; 'both'. */
   readonly deleted?: boolean | 'both';
   readonly limit?: number;

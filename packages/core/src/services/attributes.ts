@@ -35,6 +35,18 @@ function withData(extra: MispJson, data: string | undefined): MispJson {
   return data === undefined ? extra : { ...extra, data };
 }
 
+/** Throws when one of the just stored attributes repeats a live attribute of its event (objects aside). */
+async function refuseDuplicates(repos: Repositories, p: Principal, stored: readonly AttributeRecord[]): Promise<void> {
+  for (const [i, a] of stored.entries()) {
+    if (a.object_id !== 0 || a.deleted) continue;
+    const filters: SearchFilters = { eventIds: [a.event_id], value: { include: [a.value1], exclude: [] }, type: { include: [a.type], exclude: [] } };
+    for await (const batch of repos.searchAttributes(filters, p.viewer)) {
+      const twin = batch.find((b) => b.id !== a.id && b.object_id === 0 && !b.deleted && b.category === a.category && b.value1 === a.value1 && b.value2 === a.value2);
+      if (twin !== undefined) throw new InputError('A similar attribute already exists for this event.', { field: `Attribute[${i}].value` });
+    }
+  }
+}
+
 /** Attribute use cases. */
 export function createAttributeService(deps: CoreDeps) {
   const { store, clock } = deps;
@@ -46,8 +58,12 @@ export function createAttributeService(deps: CoreDeps) {
   }
 
   return {
-    /** Adds attributes to an event (all or nothing). */
-    async add(p: Principal, eventRef: Ref, inputs: readonly AttributeInput[]): Promise<MispJson[]> {
+    /**
+     * Adds attributes to an event (all or nothing). With `breakOnDuplicate` (MISP's
+     * attributes/add default) an attribute equal to a live one of the event outside
+     * objects (type, category and value) is refused, as MISP's `valueIsUnique` does.
+     */
+    async add(p: Principal, eventRef: Ref, inputs: readonly AttributeInput[], opts: { readonly breakOnDuplicate?: boolean } = {}): Promise<MispJson[]> {
       if (inputs.length === 0) throw new InputError('No attribute given', { field: 'Attribute' });
       const outgoing: Outgoing[] = [];
       const json = await store.write(async (repos) => {
@@ -61,6 +77,7 @@ export function createAttributeService(deps: CoreDeps) {
           }
         }
         const stored = await writeAttributes(ctx, inputs, 'Attribute');
+        if (opts.breakOnDuplicate === true) await refuseDuplicates(repos, p, stored);
         await repos.recountAttributes(event.id);
         await touchEvent(repos, event, now);
         await audit(repos, p, now, { action: 'add', model: 'Attribute', modelId: stored[0]?.id ?? 0, title: `${stored.length} attribute(s) to event ${event.id}` });

@@ -88,13 +88,16 @@ export function createEventService(deps: CoreDeps) {
           throw new InputError(`Event.sharing_group_id: sharing group ${String(input.sharing_group_id)} does not exist or is not available to you`, { field: 'Event.sharing_group_id' });
         }
         const orgc = await creatorOrg(repos, p, deps, input);
+        // An event a sync user pushes with its own timestamp is another instance's copy: locked, as MISP
+        // stores it, so a later pull from that instance may update it.
+        const syncedCopy = p.role.perm_sync && !p.role.perm_site_admin && input.timestamp !== undefined;
         const published = input.published === true && (p.role.perm_publish || p.role.perm_site_admin);
         const event = await repos.insertEvent({
           uuid: input.uuid ?? deps.ids.uuid(), org_id: p.org.id, orgc_id: orgc.id, user_id: p.user.id, info: (input.info ?? '').trim(),
           date: input.date ?? new Date(now * 1000).toISOString().slice(0, 10), threat_level_id: input.threat_level_id ?? 4,
           analysis: input.analysis ?? 0, distribution, sharing_group_id: distribution === 4 ? (input.sharing_group_id ?? 0) : 0,
           published, publish_timestamp: published ? (input.publish_timestamp ?? now) : (input.publish_timestamp ?? 0),
-          timestamp: input.timestamp ?? now, attribute_count: 0, locked: false, proposal_email_lock: false,
+          timestamp: input.timestamp ?? now, attribute_count: 0, locked: syncedCopy, proposal_email_lock: false,
           disable_correlation: input.disable_correlation ?? false, extends_uuid: input.extends_uuid ?? '',
           event_creator_email: p.user.email, sighting_timestamp: 0, protected: false,
         });

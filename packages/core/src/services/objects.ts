@@ -3,16 +3,35 @@ import type { Principal } from '../access/principal.js';
 import { requireModifyEvent } from '../access/permissions.js';
 import { canSeeElement } from '../access/visibility.js';
 import type { ObjectInput, ReferenceInput } from '../input/inputs.js';
+import type { AttributeRecord, ObjectRecord } from '../model/records.js';
 import type { SearchFilters } from '../ports/queries.js';
 import type { Ref, Repositories } from '../ports/store.js';
 import { attachmentDataOf } from '../views/attribute-data.js';
-import { attributeJson, groupTags, objectJson, referenceJson, type MispJson } from '../views/misp-json.js';
+import { attributeJson, attributeValue, groupTags, objectJson, referenceJson, type MispJson } from '../views/misp-json.js';
 import { touchEvent } from './attributes.js';
 import { audit } from './audit.js';
 import { publishAll, type CoreDeps, type Outgoing } from './deps.js';
 import { writeObject, writeReferences, type WriteContext } from './event-writer.js';
 import { createTagResolver } from './tag-resolver.js';
 import { visibleEvent, visibleObject } from './visible.js';
+
+/** The attributes of an object as one comparable string: relation, type and value of each, sorted. */
+function signature(attributes: readonly AttributeRecord[]): string {
+  return attributes.map((a) => `${a.object_relation ?? ''}\u0000${a.type}\u0000${attributeValue(a)}`).sort().join('\u0001');
+}
+
+/** MISP's `breakOnDuplicate` for objects: refuses a live object of the same name with the same attributes in the event. */
+async function refuseDuplicateObject(repos: Repositories, object: ObjectRecord, attributes: readonly AttributeRecord[]): Promise<void> {
+  const others = (await repos.listObjectsOfEvents([object.event_id], { includeDeleted: false })).filter((o) => o.id !== object.id && o.name === object.name && !o.deleted);
+  if (others.length === 0) return;
+  const mine = signature(attributes.filter((a) => !a.deleted));
+  const all = await repos.listAttributesOfEvents([object.event_id], { includeDeleted: false });
+  for (const o of others) {
+    if (signature(all.filter((a) => a.object_id === o.id)) === mine) {
+      throw new InputError('Duplicate object found. Since breakOnDuplicate is set the object will not be added.', { field: 'Object' });
+    }
+  }
+}
 
 /** Object and object-reference use cases. */
 export function createObjectService(deps: CoreDeps) {
@@ -35,7 +54,8 @@ export function createObjectService(deps: CoreDeps) {
   }
 
   return {
-    async add(p: Principal, eventRef: Ref, input: ObjectInput): Promise<MispJson> {
+    /** Adds an object; with `breakOnDuplicate` (PyMISP's `add_object(…, break_on_duplicate=True)`) a duplicate is refused. */
+    async add(p: Principal, eventRef: Ref, input: ObjectInput, opts: { readonly breakOnDuplicate?: boolean } = {}): Promise<MispJson> {
       const outgoing: Outgoing[] = [];
       const json = await store.write(async (repos) => {
         const event = await visibleEvent(repos, p, eventRef);
@@ -45,7 +65,8 @@ export function createObjectService(deps: CoreDeps) {
         }
         const now = clock.now();
         const ctx: WriteContext = { deps, repos, principal: p, event, now, resolveTag: createTagResolver(repos, p) };
-        const { object } = await writeObject(ctx, input, 'Object');
+        const { object, attributes } = await writeObject(ctx, input, 'Object');
+        if (opts.breakOnDuplicate === true) await refuseDuplicateObject(repos, object, attributes);
         await writeReferences(ctx, object, input);
         await repos.recountAttributes(event.id);
         await touchEvent(repos, event, now);

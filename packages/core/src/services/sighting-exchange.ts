@@ -4,7 +4,7 @@ import { canSeeSighting } from '../access/sighting-policy.js';
 import { canSeeElement, canSeeEvent } from '../access/visibility.js';
 import type { AttributeRecord, EventRecord, OrganisationRecord, SightingRecord } from '../model/records.js';
 import type { Ref, Repositories, SightingFilter } from '../ports/store.js';
-import { attributeValue, sightingJson, type MispJson } from '../views/misp-json.js';
+import { attributeJson, attributeValue, eventHeadJson, sightingJson, type MispJson } from '../views/misp-json.js';
 import { audit } from './audit.js';
 import { sightingOrg } from './capture-sightings.js';
 import { publishAll, type CoreDeps, type Outgoing } from './deps.js';
@@ -108,8 +108,9 @@ export function createSightingExchange(deps: CoreDeps) {
           json.value = attributeValue(attribute);
           if (q.includeUuid === true || q.includeAttribute === true) json.attribute_uuid = attribute.uuid;
           if (q.includeUuid === true || q.includeEvent === true) json.event_uuid = event.uuid;
-          if (q.includeAttribute === true) Object.assign(json, { attribute_type: attribute.type, attribute_category: attribute.category, attribute_to_ids: attribute.to_ids, attribute_value: attributeValue(attribute) });
-          if (q.includeEvent === true) Object.assign(json, { event_info: event.info, event_org_id: String(event.org_id), event_orgc_id: String(event.orgc_id) });
+          // PyMISP's search_sightings(include_attribute/include_event_meta) pops `Attribute`/`Event` from each sighting.
+          if (q.includeAttribute === true) Object.assign(json, { attribute_type: attribute.type, attribute_category: attribute.category, attribute_to_ids: attribute.to_ids, attribute_value: attributeValue(attribute), Attribute: attributeJson(attribute) });
+          if (q.includeEvent === true) Object.assign(json, { event_info: event.info, event_org_id: String(event.org_id), event_orgc_id: String(event.orgc_id), Event: eventHeadJson(event) });
           out.push(json);
         }
         return out;

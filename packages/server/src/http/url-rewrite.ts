@@ -7,7 +7,8 @@
  * controllers, no suffix, named parameters moved into the query string.
  */
 
-const NAMED_PARAM = /^([A-Za-z_][A-Za-z0-9_]*):(.*)$/;
+// `key[]:value` is a list item (MISP's sync sends `deleted[]:0/deleted[]:1`); it becomes a repeated `key`.
+const NAMED_PARAM = /^([A-Za-z_][A-Za-z0-9_]*)(?:\[\])?:(.*)$/;
 
 // Segments after the action that look like `key:value` but are ids (tag names such as tlp:white).
 const NOT_NAMED = /^(misp-galaxy|tlp|pap|admiralty-scale|estimative-language|workflow|veris|circl|osint|type|ms-caro-malware)$/i;
@@ -21,7 +22,8 @@ export function rewriteMispUrl(url: string): string {
   // The native API (/api/v1/…) has plain REST paths: none of MISP's conventions apply.
   if (url.startsWith('/api/')) return url;
   const q = url.indexOf('?');
-  const path = q === -1 ? url : url.slice(0, q);
+  // A remote server configured with a trailing slash ("https://waggle/") sends "//events/index".
+  const path = (q === -1 ? url : url.slice(0, q)).replace(/^\/{2,}/, '/');
   const query = q === -1 ? '' : url.slice(q + 1);
   const segments = path.split('/');
   const extra: string[] = [];

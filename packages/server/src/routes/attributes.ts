@@ -1,19 +1,59 @@
 import type { FastifyInstance } from 'fastify';
 import { InputError } from '@waggle/errors';
-import { parseAttribute, type AttributeInput } from '@waggle/core';
+import { parseAttribute, type AttributeInput, type MispJson, type Principal } from '@waggle/core';
 import { answerHead, bodyOf, isTruthy, paramsOf, type RouteContext } from '../http/context.js';
 import { sendSearch } from '../search/send-search.js';
 
 /** attributes/add bodies: one attribute, a list, `{"Attribute": …}`, or one attribute whose value is a list (MISP batch mode). */
-function attributeInputs(body: unknown): { inputs: AttributeInput[]; asList: boolean } {
+function attributeItems(body: unknown): { items: unknown[]; asList: boolean } {
   let raw: unknown = body;
   if (typeof raw === 'object' && raw !== null && !Array.isArray(raw) && 'Attribute' in raw) raw = (raw as { Attribute: unknown }).Attribute;
-  if (Array.isArray(raw)) return { inputs: raw.map((a, i) => parseAttribute(a, `Attribute[${i}]`)), asList: raw.length !== 1 };
+  if (Array.isArray(raw)) return { items: raw, asList: raw.length !== 1 };
   if (typeof raw === 'object' && raw !== null && Array.isArray((raw as { value?: unknown }).value)) {
     const values = (raw as { value: unknown[] }).value;
-    return { inputs: values.map((v, i) => parseAttribute({ ...(raw as object), value: v }, `Attribute[${i}]`)), asList: values.length !== 1 };
+    return { items: values.map((v) => ({ ...(raw as object), value: v })), asList: values.length !== 1 };
   }
-  return { inputs: [parseAttribute(raw, 'Attribute')], asList: false };
+  return { items: [raw], asList: false };
+}
+
+/** MISP's per-entry error of a list add: `{"<field>": ["message"]}`. */
+function entryError(e: InputError): Record<string, string[]> {
+  const field = typeof e.details.field === 'string' ? e.details.field.replace(/^Attribute(\[[0-9]+\])?\.?/, '') : '';
+  return { [field === '' ? 'value' : field]: [e.message] };
+}
+
+/**
+ * A list add as MISP does it: the valid entries are saved, the others are reported
+ * in `errors` keyed `attribute_<index>` (PyMISP reads `Attribute` and copies `errors`).
+ * One transaction when every entry is valid; entry by entry otherwise.
+ */
+async function addList(ctx: RouteContext, p: Principal, eventId: string, items: readonly unknown[], opts: { breakOnDuplicate: boolean }): Promise<{ saved: MispJson[]; errors: Record<string, Record<string, string[]>> }> {
+  const errors: Record<string, Record<string, string[]>> = {};
+  const parsed: { index: number; input: AttributeInput }[] = [];
+  items.forEach((item, index) => {
+    try {
+      parsed.push({ index, input: parseAttribute(item, `Attribute[${index}]`) });
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      errors[`attribute_${index}`] = entryError(e);
+    }
+  });
+  if (parsed.length === 0) return { saved: [], errors };
+  try {
+    return { saved: await ctx.services.attributes.add(p, eventId, parsed.map((x) => x.input), opts), errors };
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+  }
+  const saved: MispJson[] = [];
+  for (const { index, input } of parsed) {
+    try {
+      saved.push(...(await ctx.services.attributes.add(p, eventId, [input], opts)));
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      errors[`attribute_${index}`] = entryError(e);
+    }
+  }
+  return { saved, errors };
 }
 
 /** Attribute endpoints. */
@@ -22,10 +62,18 @@ export function registerAttributeRoutes(app: FastifyInstance, ctx: RouteContext)
 
   app.post('/attributes/add/:eventId', async (request) => {
     const p = await ctx.principal(request);
-    const { inputs, asList } = attributeInputs(request.body);
-    if (inputs.length === 0) throw new InputError('No attribute given', { field: 'Attribute' });
-    const saved = await attributes.add(p, (request.params as { eventId: string }).eventId, inputs);
-    return asList ? { Attribute: saved } : { Attribute: saved[0] };
+    const eventId = (request.params as { eventId: string }).eventId;
+    const { items, asList } = attributeItems(request.body);
+    if (items.length === 0) throw new InputError('No attribute given', { field: 'Attribute' });
+    // MISP refuses an attribute equal to one already in the event unless the call says `/breakOnDuplicate:0`.
+    const opts = { breakOnDuplicate: !['0', 'false'].includes(String(paramsOf(request).breakOnDuplicate ?? '1').toLowerCase()) };
+    if (!asList) return { Attribute: (await attributes.add(p, eventId, [parseAttribute(items[0], 'Attribute')], opts))[0] };
+    const { saved, errors } = await addList(ctx, p, eventId, items, opts);
+    const failed = Object.keys(errors);
+    if (saved.length === 0) {
+      throw new InputError(`Could not add Attributes: ${failed.map((k) => `${k}: ${Object.values(errors[k] ?? {}).flat().join(' ')}`).join('; ')}`, { field: 'Attribute' });
+    }
+    return failed.length === 0 ? { Attribute: saved } : { Attribute: saved, errors };
   });
 
   app.get('/attributes/view/:id', async (request) => {

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { optTimestamp, parseEvent, type MispJson, type Principal } from '@waggle/core';
 import { downgradeOnReceive, type MispEventJson } from '@waggle/sync';
 import { bodyOf, isTruthy, paramsOf, saved, type RouteContext } from '../http/context.js';
-import { parseSearch } from '../search/parse-filters.js';
+import { intList, parseSearch } from '../search/parse-filters.js';
 import { sendSearch } from '../search/send-search.js';
 import { decorateEventView } from '../intel/index.js';
 import { addCustomClusterGalaxies } from '../intel/custom-galaxies.js';
@@ -117,11 +117,19 @@ export function registerEventRoutes(app: FastifyInstance, ctx: RouteContext): vo
         publish_timestamp: body.publish_timestamp ?? body.publishtimestamp,
         tags: body.tags ?? body.tag,
         eventid: body.eventid ?? body.id,
+        // search_index's `attribute` (a value) and `all` (MISP's searchall; here on attribute values).
+        value: body.value ?? body.attribute ?? body.all,
       };
       const { filters } = parseSearch(mapped, Math.floor(Date.now() / 1000));
+      const threatLevelIds = intList(body.threatlevel ?? body.threat_level_id, 'threatlevel');
+      const analysis = intList(body.analysis, 'analysis');
+      const distribution = intList(body.distribution, 'distribution');
       const sightingFrom = optTimestamp(body.sighting_timestamp, 'sighting_timestamp');
       const rows: MispJson[] = await events.index(p, {
         ...filters,
+        ...(threatLevelIds !== undefined ? { threatLevelIds } : {}),
+        ...(analysis !== undefined ? { analysis } : {}),
+        ...(distribution !== undefined ? { distribution } : {}),
         ...(sightingFrom !== undefined ? { sightingTimestampFrom: sightingFrom } : {}),
         ...(['id', 'timestamp', 'date', 'publish_timestamp', 'sighting_timestamp'].includes(String(body.sort)) ? { sort: String(body.sort) as 'timestamp' } : {}),
         ...(body.direction !== undefined ? { direction: String(body.direction).toLowerCase() === 'asc' ? 'asc' : 'desc' } : {}),

@@ -11,8 +11,11 @@ export function registerObjectRoutes(app: FastifyInstance, ctx: RouteContext): v
   app.post('/objects/add/:eventId', async (request) => {
     const p = await ctx.principal(request);
     const body = bodyOf(request);
-    const input = parseObject(body.Object ?? body, 'Object');
-    return { Object: await objects.add(p, (request.params as { eventId: string }).eventId, input) };
+    const inner = (body.Object ?? body) as Record<string, unknown>;
+    const input = parseObject(inner, 'Object');
+    // PyMISP: add_object(…, break_on_duplicate=True) sends `/breakOnDuplicate:1`; an object may also carry the key.
+    const breakOnDuplicate = isTruthy(paramsOf(request).breakOnDuplicate) || isTruthy(inner.breakOnDuplicate);
+    return { Object: await objects.add(p, (request.params as { eventId: string }).eventId, input, { breakOnDuplicate }) };
   });
 
   app.route({

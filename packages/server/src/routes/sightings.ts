@@ -35,7 +35,10 @@ export function registerSightingRoutes(app: FastifyInstance, ctx: RouteContext):
     const id = optString(body.id, 'id') ?? '';
     const context = String(body.context ?? 'attribute');
     const list = await sightings.list(p, context === 'event' ? { event: id } : { attribute: id });
-    return list.map((s) => ({ Sighting: s }));
+    // PyMISP's sightings(entity, org=…) adds `org_id`: an id, a uuid or a name.
+    const orgRef = optString(body.org_id, 'org_id');
+    const orgId = orgRef === undefined || orgRef === '' ? undefined : /^[0-9]+$/.test(orgRef) ? orgRef : String((await ctx.services.admin.organisations.view(p, orgRef)).id);
+    return list.filter((s) => orgId === undefined || s.org_id === orgId).map((s) => ({ Sighting: s }));
   });
 
   app.route({

@@ -55,6 +55,9 @@ export function tagFilter(v: unknown): TagFilter | undefined {
   return { and, or, not };
 }
 
+/** Unix seconds, possibly with a fraction (PyMISP's `_make_timestamp` turns datetimes into floats). */
+const EPOCH = /^[0-9]+(\.[0-9]*)?$/;
+
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
 
 /** '5d', '12h', '30m', '90' (seconds) → seconds. */
@@ -69,7 +72,8 @@ export function timeRange(v: unknown, field: string, now: number): { from?: numb
   if (v === undefined || v === null || v === '') return undefined;
   const one = (x: unknown): number => {
     const s = String(x).trim();
-    if (/^[0-9]{9,}$/.test(s)) return Number(s);
+    // Numbers are Unix seconds, as in MISP; PyMISP sends datetimes and dates as float seconds.
+    if (EPOCH.test(s)) return Math.floor(Number(s));
     if (/^[0-9]+[smhdw]$/.test(s)) return now - duration(s, field);
     const ms = Date.parse(s);
     if (Number.isNaN(ms)) throw new InputError(`${field} must be a timestamp, a date or a duration such as 7d`, { field });
@@ -99,7 +103,7 @@ function int(v: unknown, field: string, min = 0): number | undefined {
 function date(v: unknown, field: string): string | undefined {
   if (v === undefined || v === null || v === '') return undefined;
   const s = String(v).trim();
-  if (/^[0-9]{9,}$/.test(s)) return new Date(Number(s) * 1000).toISOString().slice(0, 10);
+  if (EPOCH.test(s)) return new Date(Math.floor(Number(s)) * 1000).toISOString().slice(0, 10);
   if (/^[0-9]+[dhwm]$/.test(s)) return new Date(Date.now() - duration(s, field) * 1000).toISOString().slice(0, 10);
   if (!/^\d{4}-\d{2}-\d{2}/.test(s) || Number.isNaN(Date.parse(s.slice(0, 10)))) throw new InputError(`${field} must be a date (YYYY-MM-DD)`, { field });
   return s.slice(0, 10);
@@ -111,6 +115,17 @@ function ids(v: unknown, field: string): number[] | undefined {
   return items.map((x) => {
     const n = Number(x);
     if (!Number.isSafeInteger(n) || n <= 0) throw new InputError(`${field} must contain event ids`, { field });
+    return n;
+  });
+}
+
+/** A list of small integers: a number, a numeric string, `"1|2|3"` (PyMISP's `sharinggroup`), or a list of those. */
+export function intList(v: unknown, field: string): number[] | undefined {
+  const items = list(v).flatMap((x) => (typeof x === 'string' ? x.split(/[,|]+/).filter((y) => y.trim() !== '') : [x]));
+  if (items.length === 0) return undefined;
+  return items.map((x) => {
+    const n = Number(typeof x === 'string' ? x.trim() : x);
+    if (!Number.isSafeInteger(n) || n < 0) throw new InputError(`${field} must contain integers`, { field });
     return n;
   });
 }
@@ -171,6 +186,7 @@ export function parseSearch(body: Body, now: number): { filters: SearchFilters &
     eventTimestampTo: ets?.to,
     publishTimestampFrom: pts?.from ?? last,
     publishTimestampTo: pts?.to,
+    sharingGroupIds: intList(body.sharinggroup, 'sharinggroup'),
     deleted,
   };
   for (const k of Object.keys(filters)) if (filters[k] === undefined) delete filters[k];

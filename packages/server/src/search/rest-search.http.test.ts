@@ -83,4 +83,41 @@ describe.each(testEngines())('restSearch on %s', (engine) => {
     expect(onlyB.map((e) => e.info)).toEqual(['B']);
     expect(all[0]?.Orgc.name).toBe('ORGNAME');
   });
+  it('takes the float epochs PyMISP sends for datetimes and dates', async () => {
+    // search(date_from=date(2024, 2, 1)): _make_timestamp gives that day's 23:59:59.999999 as float seconds.
+    const feb1 = Date.UTC(2024, 1, 1, 23, 59, 59, 999) / 1000;
+    expect(values(await s.call('POST', '/attributes/restSearch', { from: feb1 }))).toEqual(['192.0.2.11', 'beta.example']);
+    expect(values(await s.call('POST', '/attributes/restSearch', { from: String(feb1) }))).toEqual(['192.0.2.11', 'beta.example']);
+    // search(timestamp=datetime): float seconds, alone or as a [from, to] pair.
+    expect(values(await s.call('POST', '/attributes/restSearch', { timestamp: 1_600_000_000.25 }))).toHaveLength(5);
+    expect(values(await s.call('POST', '/attributes/restSearch', { timestamp: [1_600_000_000.5, 1_600_000_001.5] }))).toEqual([]);
+    const idx = (await s.call('POST', '/events/index', { datefrom: feb1 })).json as J[];
+    expect(idx.map((e) => e.info)).toEqual(['B']);
+  });
+
+  it('filters the event index and restSearch the way search_index and search send it', async () => {
+    const sg = ((await s.call('POST', '/sharing_groups/add', { name: 'Index SG' })).json as J).SharingGroup;
+    const add = await s.call('POST', '/events/add', { info: 'C', threat_level_id: '1', analysis: '2', distribution: '4', sharing_group_id: sg.id, Attribute: [{ type: 'ip-dst', value: '192.0.2.12' }] });
+    expect(add.status).toBe(200);
+    const infos = async (body: J): Promise<string[]> => ((await s.call('POST', '/events/index', body)).json as J[]).map((e) => e.info).sort();
+    expect(await infos({ threatlevel: [1] })).toEqual(['C']);
+    expect(await infos({ threatlevel: ['2', '3', '4'] })).toEqual(['A', 'B']);
+    expect(await infos({ analysis: [2] })).toEqual(['C']);
+    expect(await infos({ distribution: [4] })).toEqual(['C']);
+    expect(await infos({ sharinggroup: `${String(sg.id)}|999` })).toEqual(['C']);
+    expect(await infos({ sharinggroup: '999' })).toEqual([]);
+    expect(await infos({ attribute: '192.0.2.12' })).toEqual(['C']);
+    expect(await infos({ all: '%alpha.example%' })).toEqual(['A']);
+    const ev = (await s.call('POST', '/events/restSearch', { returnFormat: 'json', sharinggroup: [Number(sg.id)] })).json as J;
+    expect(ev.response.map((e: J) => e.Event.info)).toEqual(['C']);
+    expect(values(await s.call('POST', '/attributes/restSearch', { sharinggroup: [999] }))).toEqual([]);
+  });
+
+  it('reads deleted: 1 on attributes/restSearch as soft-deleted only, [0, 1] as both', async () => {
+    const found = ((await s.call('POST', '/attributes/restSearch', { value: '192.0.2.12' })).json as J).response.Attribute[0];
+    expect((await s.call('POST', `/attributes/delete/${String(found.id)}`, {})).status).toBe(200);
+    expect(values(await s.call('POST', '/attributes/restSearch', { value: '192.0.2.%' }))).toEqual(['192.0.2.10', '192.0.2.11']);
+    expect(values(await s.call('POST', '/attributes/restSearch', { value: '192.0.2.%', deleted: '1' }))).toEqual(['192.0.2.12']);
+    expect(values(await s.call('POST', '/attributes/restSearch', { value: '192.0.2.%', deleted: [0, 1] }))).toEqual(['192.0.2.10', '192.0.2.11', '192.0.2.12']);
+  });
 });

@@ -42,7 +42,11 @@ export async function sendSearch(ctx: RouteContext, request: FastifyRequest, rep
   const params = paramsOf(request);
   const body = { ...params, ...bodyOf(request) };
   if (params.format !== undefined) body.returnFormat = params.format;
-  const { filters, output } = parseSearch(body, Math.floor(Date.now() / 1000));
+  const parsed = parseSearch(body, Math.floor(Date.now() / 1000));
+  const { output } = parsed;
+  // MISP's attributes/restSearch reads a scalar `deleted: 1` as "soft-deleted only" ([0, 1] is both);
+  // events keep the events/view meaning (1 = live and deleted).
+  const filters = scope === 'attributes' && parsed.filters.deleted === 'both' && !Array.isArray(body.deleted) ? { ...parsed.filters, deleted: true } : parsed.filters;
   if (!FORMATS.has(output.returnFormat)) {
     throw new InputError(`returnFormat "${output.returnFormat}" is not supported; use json, csv, text or stix2`, { field: 'returnFormat' });
   }

@@ -89,6 +89,43 @@ describe.each(testEngines())('event stream over Server-Sent Events (%s)', (engin
     expect(text).toContain('"info":"right after open"');
   });
 
+  it('resumes after Last-Event-ID with what was published while the client was away', async () => {
+    /** Reads raw SSE blocks until `until` matches the text so far. */
+    const read = async (headers: Record<string, string>, until: string): Promise<string> => {
+      const ac = new AbortController();
+      const res = await fetch(`${url}/events/stream?topics=misp_json_event`, { headers: { Authorization: s.adminKey, ...headers }, signal: ac.signal });
+      expect(res.status).toBe(200);
+      const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+      const dec = new TextDecoder();
+      let text = '';
+      const started = Date.now();
+      while (!text.includes(until) && Date.now() - started < 5000) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += dec.decode(value, { stream: true });
+      }
+      ac.abort();
+      return text;
+    };
+    const first = read({}, 'before the drop');
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await s.call('POST', '/events/add', { info: 'before the drop', distribution: '0' })).status).toBe(200);
+    const seen = await first;
+    const lastId = /^id: (\d+)$/m.exec(seen.slice(0, seen.indexOf('before the drop')).split('\n\n').at(-1) ?? '')?.[1];
+    expect(lastId).toMatch(/^\d+$/);
+    // While no one listens, two events are added.
+    for (const info of ['while away 1', 'while away 2']) expect((await s.call('POST', '/events/add', { info, distribution: '0' })).status).toBe(200);
+    const resumed = await read({ 'Last-Event-ID': String(lastId) }, 'while away 2');
+    expect(resumed).not.toContain('before the drop');
+    expect(resumed.indexOf('while away 1')).toBeGreaterThan(-1);
+    expect(resumed.indexOf('while away 1')).toBeLessThan(resumed.indexOf('while away 2'));
+    // An id the bus does not know (another server's) starts from now.
+    const fresh = read({ 'Last-Event-ID': 'not-a-position' }, 'after a foreign id');
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await s.call('POST', '/events/add', { info: 'after a foreign id', distribution: '0' })).status).toBe(200);
+    expect(await fresh).not.toContain('while away');
+  });
+
   it('refuses unknown topics and unauthenticated subscribers', async () => {
     expect((await fetch(`${url}/events/stream?topics=nope`, { headers: { Authorization: s.adminKey } })).status).toBe(400);
     expect((await fetch(`${url}/events/stream`, { headers: { Authorization: 'x'.repeat(40) } })).status).toBe(403);

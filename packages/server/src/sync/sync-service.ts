@@ -1,13 +1,14 @@
 import type { OutboundPrivacy } from '../privacy/outbound-privacy.js';
 import { forStockMisp } from '../protect/for-stock-misp.js';
 import type { Kysely } from 'kysely';
-import { NotFoundError } from '@waggle/errors';
+import { ForbiddenError, NotFoundError } from '@waggle/errors';
 import { captureSharingGroups, captureSightings, requireSiteAdmin, type CoreDeps, type EventService, type MispJson, type OrganisationRecord, type Principal, type ServerRecord, type SharingGroupService, type SightingService, type GalaxyClusterService } from '@waggle/core';
 import { createBlocklists, createSqlSyncState, type Blocklists, type Database, type SqlSyncState, type SyncLogRecord } from '@waggle/store';
 import { createMispRemote, pull, pullGalaxyClusters, pullSightings, push, pushGalaxyClusters, pushSightings, type ChannelReport, type LocalSide, type MispEventJson, type SyncReport, type SyncServer } from '@waggle/sync';
 import { createClusterSide } from './cluster-side.js';
 import { createLocalSide } from './local-side.js';
 import { createSightingSide } from './sighting-side.js';
+import { filterEventUuidsForPush } from './push-filter.js';
 import { parseServerInput, serverJson, toSyncServer } from './server-json.js';
 
 /** Pushed events shaped for the server they go to: recipient `{server, organisation}` of the policy. */
@@ -142,6 +143,11 @@ export function createSyncService(deps: SyncServiceDeps) {
     captureSharingGroups: (p: Principal, event: Record<string, unknown>) => captureSharingGroups(core, p, event),
     /** Sightings carried inside a received event's attributes. */
     captureSightings: (p: Principal, event: Record<string, unknown>) => captureSightings(core, p, event),
+    /** `events/filterEventIdsForPush` for an instance pushing here (sync users only, as in MISP). */
+    async filterEventIdsForPush(p: Principal, body: unknown): Promise<string[]> {
+      if (!p.role.perm_sync) throw new ForbiddenError('You do not have the permission to do that.');
+      return filterEventUuidsForPush(db, blocklists, p.org.id, body);
+    },
     async list(p: Principal): Promise<MispJson[]> {
       requireSiteAdmin(p, 'list servers');
       const [servers, byId] = await Promise.all([core.store.read((repos) => repos.listServers()), orgs()]);
