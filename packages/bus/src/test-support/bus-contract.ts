@@ -172,8 +172,8 @@ export function runBusContract(name: string, factory: BusFactory): void {
       await bus.subscribe(topic, first.handler);
       await bus.publish(topic, 'seen');
       await first.waitForCount(1);
-      const position = first.messages[0]?.position;
-      expect(Number.isSafeInteger(position)).toBe(true);
+      const position = first.messages[0]?.position ?? -1;
+      expect(position).toBeGreaterThanOrEqual(0);
       await bus.publish(topic, 'missed-1');
       await bus.publish(topic, 'missed-2');
       const resumed = aCollector();
