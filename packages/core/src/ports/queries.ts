@@ -35,6 +35,11 @@ export interface SearchFilters {
   readonly uuids?: readonly string[];
   readonly objectNames?: readonly string[];
   readonly eventInfo?: string;
+  /**
+   * MISP's `searchall` (`all` in events/index): matches the event info, event and attribute
+   * tags, attribute values and attribute comments; `%` for substrings.
+   */
+  readonly searchAll?: string;
   /** Event date range, `YYYY-MM-DD`. */
   readonly dateFrom?: string;
   readonly dateTo?: string;

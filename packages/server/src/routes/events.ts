@@ -117,8 +117,9 @@ export function registerEventRoutes(app: FastifyInstance, ctx: RouteContext): vo
         publish_timestamp: body.publish_timestamp ?? body.publishtimestamp,
         tags: body.tags ?? body.tag,
         eventid: body.eventid ?? body.id,
-        // search_index's `attribute` (a value) and `all` (MISP's searchall; here on attribute values).
-        value: body.value ?? body.attribute ?? body.all,
+        // search_index's `attribute` (a value) and `all` (MISP's searchall: info, tags, values, comments).
+        value: body.value ?? body.attribute,
+        searchall: body.searchall ?? body.all,
       };
       const { filters } = parseSearch(mapped, Math.floor(Date.now() / 1000));
       const threatLevelIds = intList(body.threatlevel ?? body.threat_level_id, 'threatlevel');

@@ -166,7 +166,8 @@ export function parseSearch(body: Body, now: number): { filters: SearchFilters &
   const deleted = deletedFilter(deletedRaw);
   const limit = int(body.limit, 'limit', 1);
   const page = int(body.page, 'page', 1);
-  const value = valueFilter(body.value ?? body.searchall, 'value');
+  const value = valueFilter(body.value, 'value');
+  const searchAll = body.searchall === undefined || body.searchall === '' || body.searchall === null ? undefined : String(body.searchall);
   const type = valueFilter(body.type ?? body.type_attribute, 'type');
   const category = valueFilter(body.category, 'category');
   const org = valueFilter(body.org, 'org');
@@ -180,6 +181,7 @@ export function parseSearch(body: Body, now: number): { filters: SearchFilters &
     uuids: uuids.length > 0 ? uuids : undefined,
     objectNames: list(body.object_name).length > 0 ? list(body.object_name).map(String) : undefined,
     eventInfo: body.eventinfo === undefined || body.eventinfo === '' ? undefined : String(body.eventinfo),
+    searchAll,
     timestampFrom: ts?.from,
     timestampTo: ts?.to,
     eventTimestampFrom: ets?.from,

@@ -113,6 +113,25 @@ describe.each(testEngines())('restSearch on %s', (engine) => {
     expect(values(await s.call('POST', '/attributes/restSearch', { sharinggroup: [999] }))).toEqual([]);
   });
 
+  it('searchall looks in event info, event and attribute tags, values and comments', async () => {
+    const add = await s.call('POST', '/events/add', { info: 'Operation Sandworm wave', Tag: [{ name: 'misp-galaxy:threat-actor="Sandworm"' }], Attribute: [
+      { type: 'domain', value: 'gamma.example', comment: 'seen at the BORDER router' },
+      { type: 'domain', value: 'delta.example', Tag: [{ name: 'kill-chain:delivery' }] },
+    ] });
+    expect(add.status).toBe(200);
+    const all = async (searchall: string): Promise<string[]> => values(await s.call('POST', '/attributes/restSearch', { searchall }));
+    expect(await all('%sandworm%')).toEqual(['delta.example', 'gamma.example']); // event info (and its galaxy tag)
+    expect(await all('%border%')).toEqual(['gamma.example']); // a comment, case aside
+    expect(await all('kill-chain:delivery')).toEqual(['delta.example']); // an attribute tag
+    expect(await all('apt:x')).toEqual(['192.0.2.10', 'alpha.example', 'http://alpha.example/a_b%c']); // an event tag
+    expect(await all('%beta.exam%')).toEqual(['beta.example']); // a value
+    expect(await all('beta')).toEqual([]); // without % a whole field must match
+    const events = (await s.call('POST', '/events/restSearch', { returnFormat: 'json', searchall: '%border%' })).json as J;
+    expect(events.response.map((e: J) => e.Event.info)).toEqual(['Operation Sandworm wave']);
+    const index = ((await s.call('POST', '/events/index', { all: '%sandworm%' })).json as J[]).map((e) => e.info);
+    expect(index).toEqual(['Operation Sandworm wave']);
+  });
+
   it('reads deleted: 1 on attributes/restSearch as soft-deleted only, [0, 1] as both', async () => {
     const found = ((await s.call('POST', '/attributes/restSearch', { value: '192.0.2.12' })).json as J).response.Attribute[0];
     expect((await s.call('POST', `/attributes/delete/${String(found.id)}`, {})).status).toBe(200);

@@ -94,10 +94,25 @@ function eventLevel(eb: AEB, f: SearchFilters, engine: SqlEngine): Expression<Sq
   return out;
 }
 
+/**
+ * MISP's `searchall` on an attribute row joined with its event: its values or comment, its
+ * tags, its event's info or tags. Text compares case-insensitively, `%` for substrings.
+ */
+function searchAllMatch(eb: AEB, term: string, engine: SqlEngine): Expression<SqlBool> {
+  const op = engine === 'postgres' ? sql.raw('ilike') : sql.raw('like');
+  const pattern = likePattern(term);
+  const text = (column: string): Expression<SqlBool> => sql<SqlBool>`${sql.ref(column)} ${op} ${pattern} escape '\\'`;
+  return eb.or([
+    text('attributes.value1'), text('attributes.value2'), text('attributes.comment'), text('events.info'),
+    eventHasTag(term, engine), attributeHasTag(term, engine),
+  ]);
+}
+
 /** WHERE conditions for an attribute search joined with its event. */
 export function attributeConditions(eb: AEB, f: SearchFilters, engine: SqlEngine): Expression<SqlBool>[] {
   const out = eventLevel(eb, f, engine);
   out.push(...valueFilter(eb, ['attributes.value1', 'attributes.value2'], f.value, engine));
+  if (f.searchAll !== undefined) out.push(searchAllMatch(eb, f.searchAll, engine));
   out.push(...valueFilter(eb, ['attributes.type'], f.type, engine));
   out.push(...valueFilter(eb, ['attributes.category'], f.category, engine));
   out.push(...tagFilter(eb, f.tags, engine, 'attribute'));
@@ -124,5 +139,5 @@ export function eventConditions(events: EEB, f: SearchFilters, engine: SqlEngine
 
 /** Whether a filter set needs attribute-level matching (value, type, category, …). */
 export function needsAttributeMatch(f: SearchFilters): boolean {
-  return f.value !== undefined || f.type !== undefined || f.category !== undefined || f.toIds !== undefined || f.timestampFrom !== undefined || f.timestampTo !== undefined || f.objectNames !== undefined;
+  return f.value !== undefined || f.searchAll !== undefined || f.type !== undefined || f.category !== undefined || f.toIds !== undefined || f.timestampFrom !== undefined || f.timestampTo !== undefined || f.objectNames !== undefined;
 }
