@@ -73,8 +73,9 @@ export async function runSyncBench(argv: readonly string[]): Promise<number> {
   // Events of 10–190 attributes (mean 100): 1M attributes make the 10,000 events the issue asks for.
   const maxEventSize = Number(named.get('max-event-size') ?? '190');
   const workload = createWorkload({ attributes, seed, minEventSize: 10, maxEventSize });
-  const a = await startBenchServer('sqlite', { postgresUrl: '', label: 'sync-a' });
-  const b = await startBenchServer('sqlite', { postgresUrl: '', label: 'sync-b' });
+  // All instances in this process: the memory figures below are of the instances and client together.
+  const a = await startBenchServer('sqlite', { postgresUrl: '', label: 'sync-a', inProcess: true });
+  const b = await startBenchServer('sqlite', { postgresUrl: '', label: 'sync-b', inProcess: true });
   try {
     log(`ingesting ${thousands(attributes)} attributes into A (${a.client.baseUrl})`);
     const load = await ingest(a.client, workload, { concurrency: 3, disableCorrelation: false, requestTimeoutMs: 15 * MINUTE, tags: [] });
@@ -122,7 +123,7 @@ export async function runSyncBench(argv: readonly string[]): Promise<number> {
 
     log("writing A's events as a MISP feed");
     const feedDir = mkdtempSync(join(tmpdir(), 'waggle-bench-feed-'));
-    const c = await startBenchServer('sqlite', { postgresUrl: '', label: 'feed-c' });
+    const c = await startBenchServer('sqlite', { postgresUrl: '', label: 'feed-c', inProcess: true });
     let feedRows: string[][] = [];
     try {
       const writer = createFeedWriter(folderSink(feedDir));
