@@ -25,6 +25,8 @@ export type { ObjectService } from './services/objects.js';
 export { createTagService } from './services/tags.js';
 export type { TagService } from './services/tags.js';
 export { createSightingService } from './services/sightings.js';
+export { createProposalService } from './services/proposals.js';
+export type { ProposalService, ProposalOutcome } from './services/proposals.js';
 export type { SightingService, SightingInput } from './services/sightings.js';
 export { createSightingExchange } from './services/sighting-exchange.js';
 export type { SightingExchange, SightingSearch, SyncedSightingInput } from './services/sighting-exchange.js';

@@ -9,6 +9,7 @@ import { registerEventRoutes } from './routes/events.js';
 import { registerMiscRoutes } from './routes/misc.js';
 import { registerObjectRoutes } from './routes/objects.js';
 import { registerSightingRoutes } from './routes/sightings.js';
+import { registerProposalRoutes } from './routes/proposals.js';
 import { registerSightingExchangeRoutes } from './routes/sighting-exchange.js';
 import { registerTagRoutes } from './routes/tags.js';
 import { registerIntelRoutes } from './routes/intel/register-intel-routes.js';
@@ -111,6 +112,7 @@ export function createApp(deps: AppDeps): FastifyInstance {
   registerObjectRoutes(app, ctx);
   registerTagRoutes(app, ctx);
   registerSightingRoutes(app, ctx);
+  registerProposalRoutes(app, ctx);
   registerSightingExchangeRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
   registerIntelRoutes(app, ctx);

@@ -1,5 +1,6 @@
 import {
   createAttributeService,
+  createProposalService,
   createAuthKeyService,
   createAuthService,
   createEventService,
@@ -56,6 +57,7 @@ export function createServices(deps: CoreDeps, adapters: ServiceAdapters): Servi
     auth,
     events: withOutboundPrivacy(events, privacy),
     rawEvents: events,
+    proposals: createProposalService(deps, createAttributeService(deps)),
     ...withAttributePrivacy({ attributes: createAttributeService(deps), objects: createObjectService(deps), rawEvents: events }, privacy, async () =>
       (await deps.store.read((repos) => repos.listOrganisations({ local: true }))).map((o) => o.id),
     ),

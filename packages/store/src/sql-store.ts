@@ -12,6 +12,7 @@ import { eventRepository } from './repos/events.js';
 import { organisationRepository } from './repos/organisations.js';
 import { sharingGroupRepository } from './repos/sharing-groups.js';
 import { sightingRepository } from './repos/sightings.js';
+import { shadowAttributeRepository } from './repos/shadow-attributes.js';
 import { galaxyClusterRepository } from './repos/galaxy-clusters.js';
 import { tagRepository } from './repos/tags.js';
 import { userRepository } from './repos/users.js';
@@ -27,6 +28,7 @@ export function createRepositories(ctx: RepoContext): Repositories {
     ...attributeDataRepository(ctx),
     ...tagRepository(ctx),
     ...sightingRepository(ctx),
+    ...shadowAttributeRepository(ctx),
     ...galaxyClusterRepository(ctx),
     ...correlationRepository(ctx),
     ...auditRepository(ctx),

@@ -231,6 +231,40 @@ export interface CorrelationRepository {
   attributeCorrelations(attributeIds: readonly number[], viewer: Viewer, cap: number): Promise<AttributeCorrelation[]>;
 }
 
+/** A proposal (MISP shadow attribute): a new attribute (`old_id` 0), a change to attribute `old_id`, or its deletion. */
+export interface ShadowAttributeRecord {
+  id: number;
+  uuid: string;
+  old_id: number;
+  event_id: number;
+  event_uuid: string;
+  /** The proposer's organisation. */
+  org_id: number;
+  email: string;
+  type: string;
+  category: string;
+  value1: string;
+  value2: string;
+  to_ids: boolean;
+  comment: string;
+  first_seen: string | null;
+  last_seen: string | null;
+  timestamp: number;
+  deleted: boolean;
+  proposal_to_delete: boolean;
+  disable_correlation: boolean;
+  object_id: number;
+  object_relation: string | null;
+}
+
+export interface ShadowAttributeRepository {
+  insertShadowAttribute(proposal: New<ShadowAttributeRecord>): Promise<ShadowAttributeRecord>;
+  getShadowAttribute(ref: Ref): Promise<ShadowAttributeRecord | undefined>;
+  /** Live proposals, in id order, of the given events and/or on the given attributes. */
+  listShadowAttributes(filter: { readonly eventIds?: readonly number[]; readonly oldIds?: readonly number[] }): Promise<ShadowAttributeRecord[]>;
+  deleteShadowAttribute(id: number): Promise<void>;
+}
+
 export interface AuditRepository {
   insertAudit(entry: New<AuditLogRecord>): Promise<void>;
   listAudit(filter: { model?: string; modelId?: number; limit?: number }): Promise<AuditLogRecord[]>;
@@ -246,6 +280,7 @@ export interface Repositories
     AttributeDataRepository,
     TagRepository,
     SightingRepository,
+    ShadowAttributeRepository,
     GalaxyClusterRepository,
     CorrelationRepository,
     AuditRepository {}

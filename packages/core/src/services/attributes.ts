@@ -1,6 +1,6 @@
-import { InputError } from '@waggle/errors';
+import { ForbiddenError, InputError } from '@waggle/errors';
 import type { Principal } from '../access/principal.js';
-import { requireModifyEvent } from '../access/permissions.js';
+import { canModifyEvent } from '../access/permissions.js';
 import type { AttributeInput } from '../input/inputs.js';
 import type { AttributeRecord, EventRecord } from '../model/records.js';
 import type { SearchFilters } from '../ports/queries.js';
@@ -15,6 +15,9 @@ import { updateAttributeFrom } from './event-sync.js';
 import { writeAttributes, type WriteContext } from './event-writer.js';
 import { createTagResolver } from './tag-resolver.js';
 import { visibleAttribute, visibleEvent } from './visible.js';
+
+/** MISP's words on attributes/add|edit|delete: PyMISP retries as a proposal on exactly this 403 message. */
+const NO_PERMISSION = 'You do not have permission to do that.';
 
 /** Extra content for attribute search results. */
 export interface AttributeSearchOptions {
@@ -68,7 +71,7 @@ export function createAttributeService(deps: CoreDeps) {
       const outgoing: Outgoing[] = [];
       const json = await store.write(async (repos) => {
         const event = await visibleEvent(repos, p, eventRef);
-        requireModifyEvent(p, event);
+        if (!canModifyEvent(p, event)) throw new ForbiddenError(NO_PERMISSION);
         const now = clock.now();
         const ctx: WriteContext = { deps, repos, principal: p, event, now, resolveTag: createTagResolver(repos, p) };
         for (const [i, a] of inputs.entries()) {
@@ -102,7 +105,7 @@ export function createAttributeService(deps: CoreDeps) {
       const outgoing: Outgoing[] = [];
       const json = await store.write(async (repos) => {
         const { attribute, event } = await visibleAttribute(repos, p, ref);
-        requireModifyEvent(p, event);
+        if (!canModifyEvent(p, event)) throw new ForbiddenError(NO_PERMISSION);
         const now = Math.max(clock.now(), attribute.timestamp + 1);
         const ctx: WriteContext = { deps, repos, principal: p, event, now, resolveTag: createTagResolver(repos, p) };
         const current = attributeValue(attribute);
@@ -124,7 +127,7 @@ export function createAttributeService(deps: CoreDeps) {
       const outgoing: Outgoing[] = [];
       const removed = await store.write(async (repos) => {
         const { attribute, event } = await visibleAttribute(repos, p, ref);
-        requireModifyEvent(p, event);
+        if (!canModifyEvent(p, event)) throw new ForbiddenError(NO_PERMISSION);
         const now = Math.max(clock.now(), attribute.timestamp + 1);
         if (hard) await repos.deleteAttribute(attribute.id);
         else {

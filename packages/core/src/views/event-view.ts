@@ -4,6 +4,7 @@ import type { AttributeRecord, EventRecord, ObjectRecord, OrganisationRecord } f
 import type { Viewer } from '../ports/queries.js';
 import type { Repositories } from '../ports/store.js';
 import { attachmentDataOf } from './attribute-data.js';
+import { canSeeProposal, proposalJson } from './proposal-json.js';
 import { attributeJson, eventHeadJson, groupTags, objectJson, orgSummaryJson, referenceJson, sightingJson, tagJson, type MispJson } from './misp-json.js';
 
 /** What to put into an event view. */
@@ -86,6 +87,11 @@ export async function buildEventView(repos: Repositories, event: EventRecord, vi
   const sightingOrgs = sightings.length === 0 ? new Map<number, OrganisationRecord>() : await orgMap(repos, sightings.map((s) => s.org_id));
   for (const s of sightings) sightingsByAttr.set(s.attribute_id, [...(sightingsByAttr.get(s.attribute_id) ?? []), sightingJson(s, sightingOrgs.get(s.org_id))]);
 
+  // Proposals (one query): the owner organisation and site admins see all, the proposer's organisation its own.
+  const proposals = (await repos.listShadowAttributes({ eventIds: [event.id] })).filter((s) => canSeeProposal(viewer, s, event));
+  const proposalsByAttr = new Map<number, MispJson[]>();
+  for (const s of proposals) proposalsByAttr.set(s.old_id, [...(proposalsByAttr.get(s.old_id) ?? []), proposalJson(s)]);
+
   const related = new Map<number, MispJson[]>();
   let relatedEvents: MispJson[] = [];
   if (opts.includeCorrelations !== false) {
@@ -102,6 +108,7 @@ export async function buildEventView(repos: Repositories, event: EventRecord, vi
   const toJson = (a: AttributeRecord): MispJson => {
     const extra: MispJson = { Tag: attrTags.get(a.id) ?? [] };
     if (opts.includeSightings === true) extra.Sighting = sightingsByAttr.get(a.id) ?? [];
+    extra.ShadowAttribute = proposalsByAttr.get(a.id) ?? [];
     const rel = related.get(a.id);
     if (rel !== undefined) extra.RelatedAttribute = rel;
     const data = contents.get(a.id);
@@ -124,7 +131,7 @@ export async function buildEventView(repos: Repositories, event: EventRecord, vi
     ...head,
     Attribute: loose,
     Object: objects.map((o) => objectJson(o, byObject.get(o.id) ?? [], refsByObject.get(o.id) ?? [])),
-    ShadowAttribute: [],
+    ShadowAttribute: proposalsByAttr.get(0) ?? [],
     RelatedEvent: relatedEvents,
     Galaxy: [],
     EventReport: [],

@@ -5,6 +5,7 @@ import type {
   EventService,
   ObjectService,
   Principal,
+  ProposalService,
   SightingService,
   GalaxyClusterService,
   TagService,
@@ -27,6 +28,8 @@ export interface Services {
   readonly objects: ObjectService;
   readonly tags: TagService;
   readonly sightings: SightingService;
+  /** Proposals (MISP shadow attributes). */
+  readonly proposals: ProposalService;
   readonly galaxyClusters: GalaxyClusterService;
   readonly admin: AdminServices;
   /** Server connections, pull/push and blocklists. */

@@ -7,6 +7,7 @@ import { sharingMigration } from './003-sharing.js';
 import { galaxyClustersMigration } from './004-galaxy-clusters.js';
 import { attributeDataMigration } from './005-attribute-data.js';
 import { oneIpRangeIndexMigration } from './006-one-ip-range-index.js';
+import { shadowAttributesMigration } from './007-shadow-attributes.js';
 
 class InCodeMigrations implements MigrationProvider {
   readonly #engine: SqlEngine;
@@ -21,6 +22,7 @@ class InCodeMigrations implements MigrationProvider {
       '004-galaxy-clusters': galaxyClustersMigration(this.#engine),
       '005-attribute-data': attributeDataMigration(this.#engine),
       '006-one-ip-range-index': oneIpRangeIndexMigration(),
+      '007-shadow-attributes': shadowAttributesMigration(this.#engine),
     });
   }
 }

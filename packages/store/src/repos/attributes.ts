@@ -57,6 +57,7 @@ export function attributeRepository(ctx: RepoContext): AttributeRepository {
       await db.deleteFrom('ip_ranges').where('attribute_id', '=', id).execute();
       await db.deleteFrom('attribute_tags').where('attribute_id', '=', id).execute();
       await db.deleteFrom('sightings').where('attribute_id', '=', id).execute();
+      await db.deleteFrom('shadow_attributes').where('old_id', '=', id).execute();
       await db.deleteFrom('attribute_data').where('attribute_id', '=', id).execute();
       await db.deleteFrom('attributes').where('id', '=', id).execute();
     },

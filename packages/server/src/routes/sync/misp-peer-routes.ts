@@ -25,14 +25,4 @@ export function registerMispPeerRoutes(app: FastifyInstance, ctx: RouteContext):
 
   // Push pre-filter: the UUIDs of the offered events this instance wants.
   app.post('/events/filter_event_ids_for_push', async (request) => ctx.services.sync.filterEventIdsForPush(await ctx.principal(request), request.body));
-
-  // waggle has no proposals (shadow attributes): a pull finds none.
-  app.route({
-    method: ['GET', 'POST'],
-    url: '/shadow_attributes/index',
-    handler: async (request) => {
-      await ctx.principal(request);
-      return [];
-    },
-  });
 }

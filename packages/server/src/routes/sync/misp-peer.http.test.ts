@@ -147,7 +147,7 @@ describe.each(testEngines())('a stock MISP syncing with waggle (%s)', (engine) =
       expect((again.json.response as J[]).map((x) => x.Sighting.uuid)).toContain(sightingUuid);
     });
 
-    it('proposals: shadow_attributes/index answers an empty list', async () => {
+    it('proposals: shadow_attributes/index answers the proposals the peer may see (none here)', async () => {
       const r = await misp('GET', '/shadow_attributes/index/all:1/timestamp:1700000000/limit:1000/page:1/deleted[]:0/deleted[]:1.json');
       expect(r.status, r.text).toBe(200);
       expect(r.json).toEqual([]);
