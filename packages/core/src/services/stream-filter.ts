@@ -16,8 +16,11 @@ const element = (e: Json): Distributed => ({ distribution: num(e.distribution), 
 function redactEvent(viewer: Viewer, ev: Json): Json | undefined {
   const h = head(ev);
   if (h === undefined || !canSeeEvent(viewer, h)) return undefined;
-  const keep = (list: unknown): Json[] => (Array.isArray(list) ? list.filter(isObj).filter((x) => canSeeElement(viewer, element(x), h)) : []);
-  const out: Json = { ...ev };
+  // Proposals (ShadowAttribute) are for the owner organisation and site admins; others get empty lists.
+  const proposals = viewer.siteAdmin || viewer.orgId === h.org_id;
+  const noProposals = (x: Json): Json => (proposals || !Array.isArray(x.ShadowAttribute) ? x : { ...x, ShadowAttribute: [] });
+  const keep = (list: unknown): Json[] => (Array.isArray(list) ? list.filter(isObj).filter((x) => canSeeElement(viewer, element(x), h)).map(noProposals) : []);
+  const out: Json = noProposals({ ...ev });
   if (Array.isArray(ev.Attribute)) out.Attribute = keep(ev.Attribute);
   if (Array.isArray(ev.Object)) out.Object = keep(ev.Object).map((o) => (Array.isArray(o.Attribute) ? { ...o, Attribute: keep(o.Attribute) } : o));
   return out;
