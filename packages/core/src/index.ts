@@ -7,7 +7,7 @@ export { requirePermission, requireSiteAdmin, requireOrgAdmin, canModifyEvent, r
 export type { Permission } from './access/permissions.js';
 export { canSeeEvent, canSeeElement } from './access/visibility.js';
 export type * from './input/inputs.js';
-export { parseEvent, parseAttribute, parseObject, parseTag, unwrap } from './input/parse-misp.js';
+export { parseEvent, parseAttribute, parseAttributeEdit, parseObject, parseTag, unwrap } from './input/parse-misp.js';
 export { asObject, asList, optString, reqString, optInt, optBool, optUuid, optTimestamp, optDate, isUuidString, compact } from './input/coerce.js';
 export type { MispJson } from './views/misp-json.js';
 export { attributeJson, attributeValue, groupByTarget, groupTags, eventHeadJson, objectJson, referenceJson, tagJson, sightingJson, organisationJson, orgSummaryJson } from './views/misp-json.js';

@@ -73,6 +73,20 @@ export function parseAttribute(raw: unknown, field = 'Attribute'): AttributeInpu
   }) as AttributeInput;
 }
 
+/**
+ * The fields an edit sends (attributes/edit, shadow_attributes/edit): edits may leave out
+ * type and value, so the body is checked with placeholders for them and only the fields it
+ * names are kept. `tags` is returned apart (what the body's `Tag` parses to, `[]` without one).
+ */
+export function parseAttributeEdit(inner: Record<string, unknown>, field: string): { patch: Partial<AttributeInput>; tags: AttributeInput['tags'] } {
+  const parsed = parseAttribute({ type: 'text', value: 'x', ...inner }, field);
+  const patch: Partial<AttributeInput> = {};
+  for (const k of Object.keys(parsed) as (keyof AttributeInput)[]) {
+    if (k !== 'tags' && k in inner) (patch as Record<string, unknown>)[k] = parsed[k];
+  }
+  return { patch, tags: parsed.tags };
+}
+
 function parseReference(raw: unknown, field: string): ReferenceInput {
   const o = asObject(raw, field);
   const referenced = optUuid(o.referenced_uuid, `${field}.referenced_uuid`);

@@ -40,13 +40,21 @@ function withData(extra: MispJson, data: string | undefined): MispJson {
 
 /** Throws when one of the just stored attributes repeats a live attribute of its event (objects aside). */
 async function refuseDuplicates(repos: Repositories, p: Principal, stored: readonly AttributeRecord[]): Promise<void> {
+  const candidates = stored.filter((a) => a.object_id === 0 && !a.deleted);
+  if (candidates.length === 0) return;
+  // One search for all of them (same event), then the exact comparison per attribute.
+  const filters: SearchFilters = {
+    eventIds: [...new Set(candidates.map((a) => a.event_id))],
+    value: { include: [...new Set(candidates.map((a) => a.value1))], exclude: [] },
+    type: { include: [...new Set(candidates.map((a) => a.type))], exclude: [] },
+  };
+  const found: AttributeRecord[] = [];
+  for await (const batch of repos.searchAttributes(filters, p.viewer)) found.push(...batch.filter((b) => b.object_id === 0 && !b.deleted));
+  const checked = new Set(candidates);
   for (const [i, a] of stored.entries()) {
-    if (a.object_id !== 0 || a.deleted) continue;
-    const filters: SearchFilters = { eventIds: [a.event_id], value: { include: [a.value1], exclude: [] }, type: { include: [a.type], exclude: [] } };
-    for await (const batch of repos.searchAttributes(filters, p.viewer)) {
-      const twin = batch.find((b) => b.id !== a.id && b.object_id === 0 && !b.deleted && b.category === a.category && b.value1 === a.value1 && b.value2 === a.value2);
-      if (twin !== undefined) throw new InputError('A similar attribute already exists for this event.', { field: `Attribute[${i}].value` });
-    }
+    if (!checked.has(a)) continue;
+    const twin = found.find((b) => b.id !== a.id && b.event_id === a.event_id && b.type === a.type && b.category === a.category && b.value1 === a.value1 && b.value2 === a.value2);
+    if (twin !== undefined) throw new InputError('A similar attribute already exists for this event.', { field: `Attribute[${i}].value` });
   }
 }
 

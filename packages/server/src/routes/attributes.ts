@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { InputError } from '@waggle/errors';
-import { parseAttribute, type AttributeInput, type MispJson, type Principal } from '@waggle/core';
+import { parseAttribute, parseAttributeEdit, type AttributeInput, type MispJson, type Principal } from '@waggle/core';
 import { answerHead, bodyOf, isTruthy, paramsOf, type RouteContext } from '../http/context.js';
 import { sendSearch } from '../search/send-search.js';
 
@@ -92,13 +92,8 @@ export function registerAttributeRoutes(app: FastifyInstance, ctx: RouteContext)
       const p = await ctx.principal(request);
       const body = bodyOf(request);
       const inner = (body.Attribute ?? body) as Record<string, unknown>;
-      // Edits may leave out type and value; parse with placeholders, then keep only what was sent.
-      const parsed = parseAttribute({ type: 'text', value: 'x', ...inner }, 'Attribute');
-      const patch: Partial<AttributeInput> = {};
-      for (const k of Object.keys(parsed) as (keyof AttributeInput)[]) {
-        if (k === 'tags' || k in inner) (patch as Record<string, unknown>)[k] = parsed[k];
-      }
-      return { Attribute: await attributes.edit(p, (request.params as { id: string }).id, patch) };
+      const { patch, tags } = parseAttributeEdit(inner, 'Attribute');
+      return { Attribute: await attributes.edit(p, (request.params as { id: string }).id, { ...patch, tags }) };
     },
   });
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { NotFoundError } from '@waggle/errors';
-import { parseAttribute, type AttributeInput, type Principal } from '@waggle/core';
+import { parseAttribute, parseAttributeEdit, type Principal } from '@waggle/core';
 import { bodyOf, type RouteContext } from '../http/context.js';
 
 /** The proposed attribute of a body: `{"ShadowAttribute": …}`, `{"Attribute": …}` or bare (as PyMISP sends it). */
@@ -42,13 +42,8 @@ export function registerProposalRoutes(app: FastifyInstance, ctx: RouteContext):
     url: '/shadow_attributes/edit/:id',
     handler: async (request) => {
       const p = await principal(request);
-      const inner = innerOf(bodyOf(request));
-      // Like attributes/edit: fields left out keep the attribute's value.
-      const parsed = parseAttribute({ type: 'text', value: 'x', ...inner }, 'ShadowAttribute');
-      const patch: Partial<AttributeInput> = {};
-      for (const k of Object.keys(parsed) as (keyof AttributeInput)[]) {
-        if (k !== 'tags' && k in inner) (patch as Record<string, unknown>)[k] = parsed[k];
-      }
+      // Like attributes/edit: fields left out keep the attribute's value (proposals carry no tags).
+      const { patch } = parseAttributeEdit(innerOf(bodyOf(request)), 'ShadowAttribute');
       return { ShadowAttribute: await proposals.edit(p, (request.params as { id: string }).id, patch) };
     },
   });

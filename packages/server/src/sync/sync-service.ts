@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import { ForbiddenError, NotFoundError } from '@waggle/errors';
 import { captureSharingGroups, captureSightings, requireSiteAdmin, type CoreDeps, type EventService, type MispJson, type OrganisationRecord, type Principal, type ServerRecord, type SharingGroupService, type SightingService, type GalaxyClusterService } from '@waggle/core';
 import { createBlocklists, createSqlSyncState, type Blocklists, type Database, type SqlSyncState, type SyncLogRecord } from '@waggle/store';
-import { createMispRemote, pull, pullGalaxyClusters, pullSightings, push, pushGalaxyClusters, pushSightings, type ChannelReport, type LocalSide, type MispEventJson, type SyncReport, type SyncServer } from '@waggle/sync';
+import { createMispRemote, pull, pullGalaxyClusters, pullSightings, push, pushGalaxyClusters, pushSightings, type ChannelReport, type MispEventJson, type RemoteVersion, type SyncReport, type SyncServer } from '@waggle/sync';
 import { createClusterSide } from './cluster-side.js';
 import { createLocalSide } from './local-side.js';
 import { createSightingSide } from './sighting-side.js';
@@ -12,9 +12,13 @@ import { filterEventUuidsForPush } from './push-filter.js';
 import { parseServerInput, serverJson, toSyncServer } from './server-json.js';
 
 /** Pushed events shaped for the server they go to: recipient `{server, organisation}` of the policy. */
-/** The local side with pushed events shaped for a stock MISP (protected values as text). */
-function stockMispSide(local: LocalSide): LocalSide {
-  return { ...local, eventsForPush: async (server, after, limit) => (await local.eventsForPush(server, after, limit)).map((e) => forStockMisp(e as Record<string, unknown>) as MispEventJson) };
+/**
+ * How pushed events are shaped for a remote: a stock MISP (its getVersion names no
+ * `waggle_version`) would drop typed attributes holding envelopes, so they go as text (ADR 0012).
+ */
+function shapeForRemote(version: RemoteVersion): ((event: MispEventJson) => MispEventJson) | undefined {
+  if (typeof version.raw.waggle_version === 'string') return undefined;
+  return (event) => forStockMisp(event as Record<string, unknown>) as MispEventJson;
 }
 
 function outboundFor(privacy: OutboundPrivacy): (server: SyncServer, event: Record<string, unknown>) => Record<string, unknown> | undefined {
@@ -90,15 +94,6 @@ export function createSyncService(deps: SyncServiceDeps) {
     ...(deps.timeoutMs !== undefined ? { timeoutMs: deps.timeoutMs } : {}),
   });
 
-  /** Whether the remote is a waggle server (its getVersion names waggle's version); unknown counts as waggle. */
-  async function isWaggle(server: SyncServer): Promise<boolean> {
-    try {
-      return typeof (await createMispRemote(server, remoteOptions()).getVersion()).raw.waggle_version === 'string';
-    } catch {
-      return true; // the push itself reports why the remote cannot be reached
-    }
-  }
-
   async function run(p: Principal, id: number, direction: 'pull' | 'push'): Promise<SyncReport> {
     requireSiteAdmin(p, `${direction} from servers`);
     const key = `${String(id)}:${direction}`;
@@ -107,11 +102,9 @@ export function createSyncService(deps: SyncServiceDeps) {
     const task = (async () => {
       const server = await syncServer(await mustServer(id));
       const local = createLocalSide({ db, events: deps.events, sharingGroups: deps.sharingGroups, blocklists, actor: p, capture: (actor, ev) => captureSharingGroups(core, actor, ev), sightings: (actor, ev) => captureSightings(core, actor, ev), ...(deps.privacy?.enabled === true ? { outbound: outboundFor(deps.privacy) } : {}) });
-      // A stock MISP would drop typed attributes holding envelopes; they go to it as text (ADR 0012).
-      const toStockMisp = direction === 'push' && !(await isWaggle(server));
-      const common = { local: toStockMisp ? stockMispSide(local) : local, state, remoteOptions: remoteOptions(), clock: () => core.clock.now() * 1000 };
+      const common = { local, state, remoteOptions: remoteOptions(), clock: () => core.clock.now() * 1000 };
       const context = deps.baseUrl !== undefined ? { context: { localBaseUrl: deps.baseUrl } } : {};
-      const events = direction === 'pull' ? await pull(server, common) : await push(server, { ...common, ...context });
+      const events = direction === 'pull' ? await pull(server, common) : await push(server, { ...common, ...context, shapeFor: shapeForRemote });
       // Sightings after events: an event that just arrived brought its sightings inside it.
       const sightingSide = createSightingSide({ db, events: deps.events, sharingGroups: deps.sharingGroups, sightings: deps.sightings, actor: p });
       const sightings = events.aborted

@@ -1,8 +1,8 @@
 import { AuthenticationError, ForbiddenError, InputError, UnavailableError } from '@waggle/errors';
-import { toInt } from '../model/misp-json.js';
+import { toInt, type MispEventJson } from '../model/misp-json.js';
 import type { SyncCursor, SyncLogEntry, SyncReport } from '../model/sync-report.js';
 import type { SyncServer } from '../model/sync-server.js';
-import { createMispRemote, type MispRemote, type MispRemoteOptions } from '../remote/misp-remote.js';
+import { createMispRemote, type MispRemote, type MispRemoteOptions, type RemoteVersion } from '../remote/misp-remote.js';
 import { prepareEventForPush, type PushContext } from '../rules/prepare-event-for-push.js';
 import { compareCursor } from './cursor.js';
 import type { LocalSide, SyncStateStore } from './ports.js';
@@ -20,6 +20,11 @@ export interface PushDeps {
   readonly clock?: () => number;
   /** Events read from the local side at once (default 100). */
   readonly pageSize?: number;
+  /**
+   * Told the remote's `servers/getVersion` answer before anything is sent; may return how
+   * each event is to be shaped for that remote (e.g. a stock MISP rather than waggle).
+   */
+  readonly shapeFor?: (version: RemoteVersion) => ((event: MispEventJson) => MispEventJson) | undefined;
 }
 
 /**
@@ -43,10 +48,12 @@ export async function push(server: SyncServer, deps: PushDeps): Promise<SyncRepo
   const log = (entry: Omit<SyncLogEntry, 'at' | 'serverId' | 'direction'>): Promise<void> =>
     deps.state.log({ at: Math.floor(clock() / 1000), serverId: server.id, direction: 'push', ...entry });
 
+  let shape: ((event: MispEventJson) => MispEventJson) | undefined;
   try {
     const version = await remote.getVersion();
     // Server::checkVersionCompatibility: only a sync user may receive pushes.
     if (version.permSync === false) throw new ForbiddenError('The remote user is not a sync user - the upload of the event has been blocked.');
+    shape = deps.shapeFor?.(version);
   } catch (error) {
     b.aborted = true;
     const failure = b.fail(error);
@@ -76,7 +83,7 @@ export async function push(server: SyncServer, deps: PushDeps): Promise<SyncRepo
       scan = position;
       b.listed++;
       let ok = true;
-      const verdict = prepareEventForPush(event, server, deps.context);
+      const verdict = prepareEventForPush(shape === undefined ? event : shape(event), server, deps.context);
       if ('skip' in verdict) b.skipped++;
       else {
         try {
