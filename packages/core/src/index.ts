@@ -7,7 +7,7 @@ export { requirePermission, requireSiteAdmin, requireOrgAdmin, canModifyEvent, r
 export type { Permission } from './access/permissions.js';
 export { canSeeEvent, canSeeElement } from './access/visibility.js';
 export type * from './input/inputs.js';
-export { parseEvent, parseAttribute, parseAttributeEdit, parseObject, parseTag, unwrap } from './input/parse-misp.js';
+export { parseEvent, parseAttribute, parseAttributeEdit, parseEventReport, parseObject, parseTag, unwrap } from './input/parse-misp.js';
 export { asObject, asList, optString, reqString, optInt, optBool, optUuid, optTimestamp, optDate, isUuidString, compact } from './input/coerce.js';
 export type { MispJson } from './views/misp-json.js';
 export { attributeJson, attributeValue, groupByTarget, groupTags, eventHeadJson, objectJson, referenceJson, tagJson, sightingJson, organisationJson, orgSummaryJson } from './views/misp-json.js';
@@ -26,6 +26,8 @@ export { createTagService } from './services/tags.js';
 export type { TagService } from './services/tags.js';
 export { createSightingService } from './services/sightings.js';
 export { createProposalService } from './services/proposals.js';
+export { createEventReportService } from './services/event-reports.js';
+export type { EventReportService, ReportContext, ReportIndexFilters } from './services/event-reports.js';
 export type { ProposalService, ProposalOutcome } from './services/proposals.js';
 export type { SightingService, SightingInput } from './services/sightings.js';
 export { createSightingExchange } from './services/sighting-exchange.js';

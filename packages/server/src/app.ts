@@ -10,6 +10,7 @@ import { registerMiscRoutes } from './routes/misc.js';
 import { registerObjectRoutes } from './routes/objects.js';
 import { registerSightingRoutes } from './routes/sightings.js';
 import { registerProposalRoutes } from './routes/proposals.js';
+import { registerEventReportRoutes } from './routes/event-reports.js';
 import { registerSightingExchangeRoutes } from './routes/sighting-exchange.js';
 import { registerTagRoutes } from './routes/tags.js';
 import { registerIntelRoutes } from './routes/intel/register-intel-routes.js';
@@ -113,6 +114,7 @@ export function createApp(deps: AppDeps): FastifyInstance {
   registerTagRoutes(app, ctx);
   registerSightingRoutes(app, ctx);
   registerProposalRoutes(app, ctx);
+  registerEventReportRoutes(app, ctx);
   registerSightingExchangeRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
   registerIntelRoutes(app, ctx);

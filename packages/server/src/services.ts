@@ -1,6 +1,7 @@
 import {
   createAttributeService,
   createProposalService,
+  createEventReportService,
   createAuthKeyService,
   createAuthService,
   createEventService,
@@ -58,6 +59,7 @@ export function createServices(deps: CoreDeps, adapters: ServiceAdapters): Servi
     events: withOutboundPrivacy(events, privacy),
     rawEvents: events,
     proposals: createProposalService(deps, createAttributeService(deps)),
+    eventReports: createEventReportService(deps),
     ...withAttributePrivacy({ attributes: createAttributeService(deps), objects: createObjectService(deps), rawEvents: events }, privacy, async () =>
       (await deps.store.read((repos) => repos.listOrganisations({ local: true }))).map((o) => o.id),
     ),

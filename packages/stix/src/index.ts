@@ -1,7 +1,7 @@
 export { eventToStix, eventToStixObjects } from './export/event-to-stix.js';
 export type { EventToStixOptions } from './export/event-to-stix.js';
 export type { StixBundle, StixObject } from './common/stix-types.js';
-export type { MispAttribute, MispEvent, MispGalaxy, MispGalaxyCluster, MispObject, MispObjectReference, MispOrganisation, MispSighting, MispTag } from './common/misp-event.js';
+export type { MispAttribute, MispEvent, MispEventReport, MispGalaxy, MispGalaxyCluster, MispObject, MispObjectReference, MispOrganisation, MispSighting, MispTag } from './common/misp-event.js';
 export { stixToEvents } from './import/stix-to-events.js';
 export type { StixToEventsOptions, StixToEventsResult } from './import/stix-to-events.js';
 export type { StixImportWarning, StixImportWarningCode } from './import/warnings.js';

@@ -111,6 +111,22 @@ describe('MISP → STIX → MISP', () => {
     expect(event.Galaxy.map((g) => g.type).sort()).toEqual(['mitre-attack-pattern', 'threat-actor']);
   });
 
+  it('keeps event reports: uuid, name, content and time; deleted ones stay out', () => {
+    const a = anAttribute();
+    const file = anObject({ Attribute: [anAttribute({ type: 'md5', value: SAMPLE_VALUES.md5, object_relation: 'md5' })] });
+    const reports = [
+      { id: '3', uuid: '7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6', event_id: '1', name: 'Initial analysis', distribution: '5', sharing_group_id: '0', timestamp: '1700000000', deleted: false,
+        content: `# Analysis\n\nThe C2 @[attribute](${String(a.uuid)}) dropped @[object](${String(file.uuid)}).\n\n| a | b |\n|---|---|\n| \`x\` | "y" |\n@[tag](tlp:white)` },
+      { id: '4', uuid: '7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d7', event_id: '1', name: 'Empty', content: '', distribution: '0', sharing_group_id: '0', timestamp: '1700000100', deleted: false },
+      { id: '5', uuid: '7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d8', event_id: '1', name: 'Gone', content: 'x', distribution: '5', sharing_group_id: '0', timestamp: '1700000200', deleted: true },
+    ];
+    const { event, warnings } = roundTrip(anEvent({ Attribute: [a], Object: [file], EventReport: reports }));
+    expect(warnings).toEqual([]);
+    expect(event.EventReport).toEqual(reports.slice(0, 2).map((r) => ({ uuid: r.uuid, name: r.name, content: r.content, distribution: r.distribution, timestamp: r.timestamp, deleted: false })));
+    expect(event.Attribute.map((x) => x.uuid)).toEqual([a.uuid]);
+    expect(event.Object.map((o) => o.uuid)).toEqual([file.uuid]);
+  });
+
   it('re-imports to the same events (idempotent uuids)', () => {
     const input = anEvent({ Attribute: [anAttribute(), anAttribute({ type: 'text', value: 'x', to_ids: false })], Object: [anObject({ Attribute: [anAttribute({ type: 'md5', value: SAMPLE_VALUES.md5 })] })] });
     expect(roundTrip(input).event).toEqual(roundTrip(input).event);

@@ -13,6 +13,7 @@ import { organisationRepository } from './repos/organisations.js';
 import { sharingGroupRepository } from './repos/sharing-groups.js';
 import { sightingRepository } from './repos/sightings.js';
 import { shadowAttributeRepository } from './repos/shadow-attributes.js';
+import { eventReportRepository } from './repos/event-reports.js';
 import { galaxyClusterRepository } from './repos/galaxy-clusters.js';
 import { tagRepository } from './repos/tags.js';
 import { userRepository } from './repos/users.js';
@@ -29,6 +30,7 @@ export function createRepositories(ctx: RepoContext): Repositories {
     ...tagRepository(ctx),
     ...sightingRepository(ctx),
     ...shadowAttributeRepository(ctx),
+    ...eventReportRepository(ctx),
     ...galaxyClusterRepository(ctx),
     ...correlationRepository(ctx),
     ...auditRepository(ctx),

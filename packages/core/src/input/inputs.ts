@@ -58,6 +58,17 @@ export interface ObjectInput {
   readonly references: readonly ReferenceInput[];
 }
 
+/** An event report as given by a client (`name` is required when one is created). */
+export interface EventReportInput {
+  readonly uuid?: string;
+  readonly name?: string;
+  readonly content?: string;
+  readonly distribution?: Distribution;
+  readonly sharing_group_id?: number;
+  readonly timestamp?: number;
+  readonly deleted?: boolean;
+}
+
 /** The creator organisation carried by an event (sync and import). */
 export interface OrgInput {
   readonly uuid?: string;
@@ -82,4 +93,6 @@ export interface EventInput {
   readonly attributes: readonly AttributeInput[];
   readonly objects: readonly ObjectInput[];
   readonly tags: readonly TagInput[];
+  /** `EventReport` of the event (none when left out). */
+  readonly reports?: readonly EventReportInput[];
 }

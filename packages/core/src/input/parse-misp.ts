@@ -2,7 +2,7 @@ import { InputError } from '@waggle/errors';
 import type { Distribution } from '../model/records.js';
 import { carriesData } from './attachment-data.js';
 import { asList, asObject, compact, optBool, optDate, optInt, optString, optTimestamp, optUuid, reqString } from './coerce.js';
-import type { AttributeInput, EventInput, ObjectInput, OrgInput, ReferenceInput, TagInput } from './inputs.js';
+import type { AttributeInput, EventInput, EventReportInput, ObjectInput, OrgInput, ReferenceInput, TagInput } from './inputs.js';
 
 /** Unwraps `{"Event": {...}}` (or any single named wrapper) into its body. */
 export function unwrap(body: unknown, key: string): Record<string, unknown> {
@@ -123,6 +123,26 @@ export function parseObject(raw: unknown, field = 'Object'): ObjectInput {
   }) as ObjectInput;
 }
 
+/** An event report's content may be long (MISP keeps it in a LONGTEXT); 8 MiB is plenty for Markdown. */
+const MAX_REPORT_CONTENT = 8 * 1024 * 1024;
+
+/** Parses one event report in MISP JSON (`{"EventReport": …}` or bare); `name` is checked by the caller that creates one. */
+export function parseEventReport(raw: unknown, field = 'EventReport'): EventReportInput {
+  const o = unwrap(raw, 'EventReport');
+  const name = optString(o.name, `${field}.name`, 255);
+  if (name !== undefined && name.trim() === '') throw new InputError(`${field}.name must not be empty`, { field: `${field}.name` });
+  const content = o.content === null ? '' : optString(o.content, `${field}.content`, MAX_REPORT_CONTENT);
+  return compact({
+    uuid: optUuid(o.uuid, `${field}.uuid`),
+    name: name?.trim(),
+    content,
+    distribution: distribution(o.distribution, `${field}.distribution`, true),
+    sharing_group_id: optInt(o.sharing_group_id, `${field}.sharing_group_id`, 0),
+    timestamp: optTimestamp(o.timestamp, `${field}.timestamp`),
+    deleted: optBool(o.deleted, `${field}.deleted`),
+  });
+}
+
 function parseOrg(raw: unknown, field: string): OrgInput | undefined {
   if (raw === undefined || raw === null) return undefined;
   const o = asObject(raw, field);
@@ -150,5 +170,10 @@ export function parseEvent(body: unknown): EventInput {
     attributes: asList(o.Attribute, `${f}.Attribute`).map((a, i) => parseAttribute(a, `${f}.Attribute[${i}]`)),
     objects: asList(o.Object, `${f}.Object`).map((x, i) => parseObject(x, `${f}.Object[${i}]`)),
     tags: [...parseTags(o.Tag, `${f}.Tag`), ...asList(o.EventTag, `${f}.EventTag`).map((t, i) => parseTag(t, `${f}.EventTag[${i}]`))],
+    reports: asList(o.EventReport, `${f}.EventReport`).map((r, i) => {
+      const report = parseEventReport(r, `${f}.EventReport[${i}]`);
+      if (report.name === undefined) throw new InputError(`${f}.EventReport[${i}].name is required`, { field: `${f}.EventReport[${i}].name` });
+      return report;
+    }),
   }) as EventInput;
 }

@@ -217,6 +217,19 @@ export interface ObjectRecord {
   last_seen: string | null;
 }
 
+/** MISP's event report: a named Markdown text inside an event, with its own distribution (5 = the event's). */
+export interface EventReportRecord {
+  id: number;
+  uuid: string;
+  event_id: number;
+  name: string;
+  content: string;
+  distribution: Distribution;
+  sharing_group_id: number;
+  timestamp: number;
+  deleted: boolean;
+}
+
 export interface ObjectReferenceRecord {
   id: number;
   uuid: string;

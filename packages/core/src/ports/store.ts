@@ -3,6 +3,7 @@ import type {
   AuditLogRecord,
   AuthKeyRecord,
   EventRecord,
+  EventReportRecord,
   ObjectRecord,
   ObjectReferenceRecord,
   OrganisationRecord,
@@ -265,6 +266,15 @@ export interface ShadowAttributeRepository {
   deleteShadowAttribute(id: number): Promise<void>;
 }
 
+export interface EventReportRepository {
+  insertEventReport(report: New<EventReportRecord>): Promise<EventReportRecord>;
+  getEventReport(ref: Ref): Promise<EventReportRecord | undefined>;
+  /** The reports of these events (all events when left out), in id order; deleted ones only when asked. */
+  listEventReports(filter: { readonly eventIds?: readonly number[]; readonly includeDeleted?: boolean }): Promise<EventReportRecord[]>;
+  updateEventReport(id: number, patch: Patch<EventReportRecord>): Promise<EventReportRecord>;
+  deleteEventReport(id: number): Promise<void>;
+}
+
 export interface AuditRepository {
   insertAudit(entry: New<AuditLogRecord>): Promise<void>;
   listAudit(filter: { model?: string; modelId?: number; limit?: number }): Promise<AuditLogRecord[]>;
@@ -281,6 +291,7 @@ export interface Repositories
     TagRepository,
     SightingRepository,
     ShadowAttributeRepository,
+    EventReportRepository,
     GalaxyClusterRepository,
     CorrelationRepository,
     AuditRepository {}

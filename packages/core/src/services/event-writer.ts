@@ -20,7 +20,8 @@ export interface WriteContext {
   readonly resolveTag: TagResolver;
 }
 
-async function checkSharingGroups(ctx: WriteContext, records: readonly { distribution: number; sharing_group_id: number }[], field: string): Promise<void> {
+/** Refuses distribution 4 with a sharing group that does not exist or that the principal may not use. */
+export async function checkSharingGroups(ctx: WriteContext, records: readonly { distribution: number; sharing_group_id: number }[], field: string): Promise<void> {
   const ids = new Set(records.filter((r) => r.distribution === 4).map((r) => r.sharing_group_id));
   for (const id of ids) {
     const sg = await ctx.repos.getSharingGroup(id);

@@ -10,6 +10,7 @@ import { eventHeadJson, groupByTarget, orgSummaryJson, tagJson, type MispJson } 
 import { audit } from './audit.js';
 import { publishAll, type CoreDeps, type Outgoing } from './deps.js';
 import { mergeEventContent } from './event-sync.js';
+import { insertReport, mergeReports } from './event-report-writer.js';
 import { writeAttributes, writeObject, writeReferences, type WriteContext } from './event-writer.js';
 import { addExternalOrganisation, findOrganisation } from './remote-organisation.js';
 import { createTagResolver } from './tag-resolver.js';
@@ -104,9 +105,11 @@ export function createEventService(deps: CoreDeps) {
         const ctx: WriteContext = { deps, repos, principal: p, event, now, resolveTag: createTagResolver(repos, p) };
         for (const t of input.tags) await repos.attachEventTag(event.id, (await ctx.resolveTag(t)).id, t.local ?? false);
         const written = await fillEvent(ctx, input);
+        const reports = input.reports ?? [];
+        for (const [i, r] of reports.entries()) await insertReport(ctx, r, `Event.EventReport[${i}]`);
         const count = written.attributes.length;
         await repos.updateEvent(event.id, { attribute_count: count });
-        await audit(repos, p, now, { action: 'add', model: 'Event', modelId: event.id, title: event.info, change: { attributes: count } });
+        await audit(repos, p, now, { action: 'add', model: 'Event', modelId: event.id, title: event.info, change: { attributes: count, reports: reports.length } });
         return { id: event.id, written };
       });
       // The answer is built after COMMIT, so the write lock is not held while thousands of
@@ -135,6 +138,7 @@ export function createEventService(deps: CoreDeps) {
         const ctx: WriteContext = { deps, repos, principal: p, event, now, resolveTag: createTagResolver(repos, p) };
         for (const t of input.tags) await repos.attachEventTag(event.id, (await ctx.resolveTag(t)).id, t.local ?? false);
         const merged = await mergeEventContent(ctx, input.attributes, input.objects);
+        const reports = await mergeReports(ctx, input.reports ?? []);
         const distribution = input.distribution ?? event.distribution;
         const sgId = distribution === 4 ? (input.sharing_group_id ?? event.sharing_group_id) : 0;
         if (distribution === 4 && (sgId === 0 || (!p.viewer.siteAdmin && !p.viewer.sharingGroupIds.includes(sgId)))) {
@@ -149,7 +153,7 @@ export function createEventService(deps: CoreDeps) {
           publish_timestamp: publish ? (fromSync ? (input.publish_timestamp ?? now) : now) : event.publish_timestamp,
         });
         await repos.recountAttributes(event.id);
-        await audit(repos, p, now, { action: 'edit', model: 'Event', modelId: event.id, title: event.info, change: merged });
+        await audit(repos, p, now, { action: 'edit', model: 'Event', modelId: event.id, title: event.info, change: { ...merged, reports } });
         const full = await fullJson(repos, p, event.id, options.metadata ?? false);
         outgoing.push({ topic: 'misp_json_event', payload: { Event: full, action: 'edit' } });
         return full;

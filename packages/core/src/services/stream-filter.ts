@@ -12,6 +12,10 @@ const head = (e: Json): EventHead | undefined => {
 };
 const element = (e: Json): Distributed => ({ distribution: num(e.distribution), sharing_group_id: num(e.sharing_group_id ?? 0) });
 
+/** The element a message is about: an attribute, object, sighting or event report (each names its event). */
+const innerOf = (payload: Json): Json | undefined =>
+  [payload.Attribute, payload.Object, payload.Sighting, payload.EventReport].find(isObj);
+
 /** A full event JSON reduced to what the viewer may see, or undefined when the event is hidden. */
 function redactEvent(viewer: Viewer, ev: Json): Json | undefined {
   const h = head(ev);
@@ -22,6 +26,7 @@ function redactEvent(viewer: Viewer, ev: Json): Json | undefined {
   const keep = (list: unknown): Json[] => (Array.isArray(list) ? list.filter(isObj).filter((x) => canSeeElement(viewer, element(x), h)).map(noProposals) : []);
   const out: Json = noProposals({ ...ev });
   if (Array.isArray(ev.Attribute)) out.Attribute = keep(ev.Attribute);
+  if (Array.isArray(ev.EventReport)) out.EventReport = keep(ev.EventReport);
   if (Array.isArray(ev.Object)) out.Object = keep(ev.Object).map((o) => (Array.isArray(o.Attribute) ? { ...o, Attribute: keep(o.Attribute) } : o));
   return out;
 }
@@ -60,7 +65,7 @@ export function createStreamFilter(deps: { readonly store: Store; readonly cache
     async eventOf(payload: unknown): Promise<EventHead | undefined> {
       if (!isObj(payload)) return undefined;
       if (isObj(payload.Event)) return head(payload.Event) ?? heads.get(String(payload.Event.id))?.head;
-      const inner = isObj(payload.Attribute) ? payload.Attribute : isObj(payload.Object) ? payload.Object : isObj(payload.Sighting) ? payload.Sighting : undefined;
+      const inner = innerOf(payload);
       const eventId = inner?.event_id ?? payload.event_id;
       return eventId === undefined ? undefined : eventHead(eventId);
     },
@@ -78,7 +83,7 @@ export function createStreamFilter(deps: { readonly store: Store; readonly cache
         const redacted = redactEvent(viewer, ev);
         return redacted === undefined ? undefined : { ...payload, Event: redacted };
       }
-      const inner = isObj(payload.Attribute) ? payload.Attribute : isObj(payload.Object) ? payload.Object : isObj(payload.Sighting) ? payload.Sighting : undefined;
+      const inner = innerOf(payload);
       const eventId = inner?.event_id ?? payload.event_id;
       if (eventId === undefined) return viewer.siteAdmin ? payload : undefined;
       const h = await eventHead(eventId);

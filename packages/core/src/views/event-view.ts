@@ -5,6 +5,7 @@ import type { Viewer } from '../ports/queries.js';
 import type { Repositories } from '../ports/store.js';
 import { attachmentDataOf } from './attribute-data.js';
 import { canSeeProposal, proposalJson } from './proposal-json.js';
+import { eventReportJson } from './event-report-json.js';
 import { attributeJson, eventHeadJson, groupTags, objectJson, orgSummaryJson, referenceJson, sightingJson, tagJson, type MispJson } from './misp-json.js';
 
 /** What to put into an event view. */
@@ -92,6 +93,9 @@ export async function buildEventView(repos: Repositories, event: EventRecord, vi
   const proposalsByAttr = new Map<number, MispJson[]>();
   for (const s of proposals) proposalsByAttr.set(s.old_id, [...(proposalsByAttr.get(s.old_id) ?? []), proposalJson(s)]);
 
+  // Reports (one query), each under its own distribution like attributes and objects.
+  const reports = (await repos.listEventReports({ eventIds: [event.id], includeDeleted })).filter(visible).map(eventReportJson);
+
   const related = new Map<number, MispJson[]>();
   let relatedEvents: MispJson[] = [];
   if (opts.includeCorrelations !== false) {
@@ -134,6 +138,6 @@ export async function buildEventView(repos: Repositories, event: EventRecord, vi
     ShadowAttribute: proposalsByAttr.get(0) ?? [],
     RelatedEvent: relatedEvents,
     Galaxy: [],
-    EventReport: [],
+    EventReport: reports,
   };
 }

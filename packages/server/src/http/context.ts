@@ -6,6 +6,7 @@ import type {
   ObjectService,
   Principal,
   ProposalService,
+  EventReportService,
   SightingService,
   GalaxyClusterService,
   TagService,
@@ -30,6 +31,8 @@ export interface Services {
   readonly sightings: SightingService;
   /** Proposals (MISP shadow attributes). */
   readonly proposals: ProposalService;
+  /** Event reports (Markdown texts inside events). */
+  readonly eventReports: EventReportService;
   readonly galaxyClusters: GalaxyClusterService;
   readonly admin: AdminServices;
   /** Server connections, pull/push and blocklists. */

@@ -162,6 +162,26 @@ describe.each(testEngines())('MISP sync between two waggle instances (%s)', (eng
     expect(again.Attribute.flatMap((x: J) => x.Sighting ?? [])).toHaveLength(1);
   });
 
+  it('carries event reports by their own distribution, on push and on pull, and their edits', async () => {
+    const ev = await addEvent(a, 'reported', 3, { EventReport: [{ name: 'public write-up', content: 'C2 at 198.51.100.13' }, { name: 'org only', content: 'internal victim list', distribution: '0' }], published: false });
+    expect((await a.call('POST', `/events/publish/${String(ev.id)}`)).status).toBe(200);
+    const pushed = (await a.call('POST', `/servers/push/${ids.bOnA}/full`)).json as J;
+    expect(pushed.success, JSON.stringify(pushed)).toBe(true);
+    const copyId = String((await infosOn(b)).get('reported')?.id);
+    const reportsOnB = async (): Promise<J[]> => ((await b.call('GET', `/events/view/${copyId}`)).json as J).Event.EventReport as J[];
+    expect((await reportsOnB()).map((r) => [r.name, r.content])).toEqual([['public write-up', 'C2 at 198.51.100.13']]);
+
+    // An edit on A travels with the next pull, the org-only report still stays home.
+    const report = ((await a.call('GET', `/eventReports/index/event_id:${String(ev.id)}`)).json as J[]).find((r) => r.EventReport.name === 'public write-up')?.EventReport as J;
+    expect((await a.call('POST', `/eventReports/edit/${String(report.id)}`, { content: 'C2 moved to 198.51.100.14' })).status).toBe(200);
+    expect((await a.call('POST', `/events/publish/${String(ev.id)}`)).status).toBe(200);
+    const pulled = (await b.call('POST', `/servers/pull/${ids.aOnB}`)).json as J;
+    expect(pulled.success, JSON.stringify(pulled)).toBe(true);
+    const after = await reportsOnB();
+    expect(after.map((r) => [r.uuid, r.content])).toEqual([[report.uuid, 'C2 moved to 198.51.100.14']]);
+    expect(JSON.stringify(after)).not.toContain('internal victim list');
+  });
+
   it('survives a connection cut mid-pull and resumes on the next run', async () => {
     for (let i = 0; i < 6; i++) await addEvent(a, `cut ${String(i)}`, 3);
     relay.cut = 1500;

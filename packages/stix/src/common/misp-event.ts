@@ -79,6 +79,16 @@ export interface MispGalaxy {
   readonly GalaxyCluster: readonly MispGalaxyCluster[];
 }
 
+/** A MISP event report: a named Markdown document of the event. */
+export interface MispEventReport {
+  readonly uuid: string;
+  readonly name: string;
+  readonly content: string;
+  readonly distribution: string;
+  readonly timestamp: string;
+  readonly deleted: boolean;
+}
+
 /** A MISP event in the core JSON format, as `events/add` accepts it (the bare, unwrapped form). */
 export interface MispEvent {
   readonly uuid: string;
@@ -95,4 +105,6 @@ export interface MispEvent {
   readonly Attribute: readonly MispAttribute[];
   readonly Object: readonly MispObject[];
   readonly Galaxy: readonly MispGalaxy[];
+  /** Present only when the event has reports. */
+  readonly EventReport?: readonly MispEventReport[];
 }

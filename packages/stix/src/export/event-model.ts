@@ -77,6 +77,16 @@ export interface ObjectModel {
   readonly references: readonly ReferenceModel[];
 }
 
+/** A MISP event report (Markdown), normalised; deleted reports are not read. */
+export interface EventReportModel {
+  readonly uuid: string;
+  readonly rawUuid: string | undefined;
+  readonly name: string;
+  readonly content: string;
+  readonly distribution: string | undefined;
+  readonly timestamp: Date | undefined;
+}
+
 /** A MISP event, normalised for export. */
 export interface EventModel {
   readonly uuid: string;
@@ -94,6 +104,8 @@ export interface EventModel {
   readonly clusters: readonly ClusterModel[];
   readonly attributes: readonly AttributeModel[];
   readonly objects: readonly ObjectModel[];
+  /** The event reports that are not deleted. */
+  readonly reports: readonly EventReportModel[];
   /** Raw uuid (as sent) → STIX-usable uuid of every attribute and object, for references. */
   readonly uuidByRaw: ReadonlyMap<string, string>;
 }

@@ -136,6 +136,48 @@ describe('eventToStix', () => {
     expect(empty.map((o) => o.type)).toEqual(['report', 'note']);
   });
 
+  describe('event reports', () => {
+    const report = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
+      id: '3', uuid: '7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6', event_id: '1', name: 'Initial analysis', content: '# Analysis', distribution: '5',
+      sharing_group_id: '0', timestamp: '1700000000', deleted: false, ...overrides,
+    });
+
+    it('become notes that refer to the report and to the attributes/objects the Markdown names', () => {
+      const a = anAttribute();
+      const inner = anAttribute({ type: 'md5', value: SAMPLE_VALUES.md5 });
+      const file = anObject({ Attribute: [inner] });
+      const content = `# C2\nSee @[attribute](${String(a.uuid)}) and @[object](${String(file.uuid)}), again @[attribute](${String(a.uuid)}), ` +
+        `@[attribute](${String(inner.uuid)}), @[attribute](11111111-2222-4333-8444-555555555555), @[tag](tlp:white) and @[galaxymatrix](x).`;
+      const input = anEvent({ uuid: '8f5b0c1d-2e3f-4a5b-9c6d-7e8f90a1b2c3', Attribute: [a], Object: [file], EventReport: [report({ content })] });
+      const objects = exportValid(input);
+      const notes = byType(objects, 'note');
+      expect(notes).toHaveLength(1);
+      expect(notes[0]).toEqual({
+        type: 'note', spec_version: '2.1', id: 'note--7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6', created_by_ref: 'identity--55f6ea5e-2c60-40e5-964f-47a8950d210f',
+        created: '2023-11-14T22:13:20.000Z', modified: '2023-11-14T22:13:20.000Z', abstract: 'Initial analysis', content,
+        // The object's attribute is the object's indicator, listed once; unknown uuids, tags and matrices are left out.
+        object_refs: ['report--8f5b0c1d-2e3f-4a5b-9c6d-7e8f90a1b2c3', `indicator--${String(a.uuid)}`, `indicator--${String(file.uuid)}`],
+        labels: ['misp:data-layer="Event Report"'], x_misp_name: 'Initial analysis', x_misp_distribution: '5',
+      });
+      expect(byType(objects, 'report')[0]?.object_refs).toContain('note--7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6');
+    });
+
+    it('leave deleted reports out, derive ids for unusable uuids, and need no empty-event note', () => {
+      const objects = exportValid(anEvent({ timestamp: '1709290000', EventReport: [
+        report({ deleted: true, uuid: '7d1e2f3a-4b5c-4d6e-8f70-000000000001' }),
+        report({ uuid: 'r1', name: 'Second', content: '', timestamp: undefined, deleted: '0' }),
+      ] }));
+      expect(objects.map((o) => o.type)).toEqual(['identity', 'report', 'note']);
+      const note = byType(objects, 'note')[0];
+      expect(note).toMatchObject({ abstract: 'Second', content: '', x_misp_uuid: 'r1', created: '2024-03-01T10:46:40.000Z', labels: ['misp:data-layer="Event Report"'] });
+      expect(note?.id).not.toContain('r1');
+      const derived = (): unknown => eventToStix(anEvent({ uuid: '8f5b0c1d-2e3f-4a5b-9c6d-7e8f90a1b2c3', EventReport: [report({ uuid: 'r1' })] }), { now }).objects.find((o) => o.type === 'note')?.id;
+      expect(derived()).toMatch(/^note--[0-9a-f-]{36}$/);
+      expect(derived()).toBe(derived());
+      expect(byType(exportValid(anEvent({ EventReport: [report({ deleted: true })] })), 'note')[0]?.labels).toEqual(['misp:empty-event']);
+    });
+  });
+
   describe('rejects malformed events with InputError and exports nothing', () => {
     it.each([
       ['not an object', 'text', /must be a JSON object/],
@@ -153,6 +195,14 @@ describe('eventToStix', () => {
       ['reference without target', { info: 'x', Object: [{ name: 'file', ObjectReference: [{ relationship_type: 'x' }] }] }, /referenced_uuid is required/],
       ['Galaxy not an array', { info: 'x', Galaxy: 'x' }, /event\.Galaxy must be an array/],
       ['Orgc not an object', { info: 'x', Orgc: 'CIRCL' }, /event\.Orgc must be an object/],
+      ['EventReport not an array', { info: 'x', EventReport: { name: 'r' } }, /event\.EventReport must be an array/],
+      ['event report not an object', { info: 'x', EventReport: ['# text'] }, /event\.EventReport\[0\] must be an object/],
+      ['event report without name', { Event: { EventReport: [{ content: '# text' }] } }, /Event\.EventReport\[0\]\.name is required/],
+      ['event report with an empty name', { info: 'x', EventReport: [{ name: ' ', content: '' }] }, /event\.EventReport\[0\]\.name is required/],
+      ['event report without content', { info: 'x', EventReport: [{ name: 'r' }] }, /event\.EventReport\[0\]\.content is required/],
+      ['event report content not text', { info: 'x', EventReport: [{ name: 'r', content: 5 }] }, /event\.EventReport\[0\]\.content must be a string, got a number/],
+      ['event report name not text', { info: 'x', EventReport: [{ name: ['r'], content: '' }] }, /event\.EventReport\[0\]\.name must be a string/],
+      ['event report with a bad deleted flag', { info: 'x', EventReport: [{ name: 'r', content: '', deleted: 'maybe' }] }, /event\.EventReport\[0\]\.deleted must be a boolean/],
     ])('%s', (_name, input, message) => {
       expect(() => eventToStix(input)).toThrow(InputError);
       expect(() => eventToStixObjects(input)).toThrow(message);

@@ -3,6 +3,7 @@ import { stixTimestamp } from '../common/timestamps.js';
 import { tlpMarkingDefinition } from '../common/tlp.js';
 import type { StixBundle, StixObject } from '../common/stix-types.js';
 import { attributeToStix } from './attributes.js';
+import { eventReportNotes } from './event-reports.js';
 import type { AttributeModel, ClusterModel, EventModel } from './event-model.js';
 import { baseProperties, createExportContext, rawUuidProperty, tagProperties, type ExportContext } from './export-context.js';
 import { attributeClusterRelationship, clusterStixId, clusterToStix, eventClusterRelationships } from './galaxy.js';
@@ -85,6 +86,7 @@ function convert(event: EventModel): StixObject[] {
     for (const a of o.attributes) context.objects.push(...sightingsToStix(context, main.id, a.sightings));
   }
   for (const o of event.objects) context.objects.push(...referencesToStix(context, o).relationships);
+  context.objects.push(...eventReportNotes(context));
   const content = [...context.identities.values(), ...context.objects];
   if (content.length === 0 || context.objects.length === 0) content.push(emptyEventNote(context));
   const reportObject = report(context, content.map((o) => o.id));

@@ -1,17 +1,13 @@
 import { InputError } from '@waggle/errors';
 import { WAGGLE_STIX_NAMESPACE, isStixUuid, uuidV5 } from '../common/ids.js';
+import { stixUuid } from './stix-uuid.js';
 import { readMispDate, readMispTime } from '../common/timestamps.js';
 import type { AttributeModel, EventModel, ObjectModel, OrgModel, ReferenceModel, SightingModel } from './event-model.js';
 import { clustersWithTags, readGalaxies } from './read-galaxies.js';
+import { readEventReports } from './read-reports.js';
 import { describe, flag, isJsonObject, listOf, optionalText, requiredText, tagNames, type Json } from './read-fields.js';
 
 type UuidMap = Map<string, string>;
-
-function stixUuid(raw: string | undefined, seed: string | (() => string)): { uuid: string; rawUuid: string | undefined } {
-  if (isStixUuid(raw)) return { uuid: raw.toLowerCase(), rawUuid: undefined };
-  const name = typeof seed === 'string' ? seed : seed();
-  return { uuid: uuidV5(WAGGLE_STIX_NAMESPACE, `${name}|${raw ?? ''}`), rawUuid: raw === undefined || raw === '' ? undefined : raw };
-}
 
 function readOrg(parent: Json, key: string, path: string): OrgModel | undefined {
   const org = parent[key];
@@ -130,6 +126,7 @@ export function readEvent(input: unknown, now: () => Date): EventModel {
     clusters: clustersWithTags(readGalaxies(event, path), tags),
     attributes,
     objects,
+    reports: readEventReports(event, path, ids.uuid),
     uuidByRaw: uuids,
   };
 }

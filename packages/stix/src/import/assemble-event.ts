@@ -1,13 +1,15 @@
 import { WAGGLE_STIX_NAMESPACE, parseStixId, uuidV5 } from '../common/ids.js';
-import type { MispAttribute, MispEvent, MispGalaxy, MispObject, MispOrganisation, MispTag } from '../common/misp-event.js';
+import type { MispAttribute, MispEvent, MispEventReport, MispGalaxy, MispObject, MispOrganisation, MispTag } from '../common/misp-event.js';
 import { SCO_TYPES, type StixObject } from '../common/stix-types.js';
 import { readStixTime, unixSeconds } from '../common/timestamps.js';
 import { CONTENT_TYPES, contentToMisp } from './content-to-misp.js';
 import { objectTime, readLabels, text, type AttributeDraft, type Converted, type ObjectDraft } from './drafts.js';
 import { GALAXY_TYPES, clusterFromStix, type ClusterDraft } from './galaxy-to-misp.js';
+import { isEventReportNote, noteToEventReport } from './note-to-report.js';
 import type { StixImportWarning } from './warnings.js';
 
-// Types that are consumed as part of others (identities as Orgc, observables via observed-data, markings as tags).
+// Types that are consumed as part of others (identities as Orgc, observables via observed-data, markings as tags);
+// notes other than event reports (analyst comments, the empty-event note) have no MISP form and are left out silently.
 const CONSUMED = new Set(['identity', 'marking-definition', 'report', 'note', 'extension-definition', 'language-content', ...SCO_TYPES]);
 
 /** The event-level fields, from a report or made up for objects no report refers to. */
@@ -98,8 +100,12 @@ function finishObject(o: ObjectDraft): MispObject {
 export function assembleEvent(header: EventHeader, contents: readonly StixObject[], index: ReadonlyMap<string, StixObject>, warnings: StixImportWarning[]): MispEvent {
   const links: Links = { converted: new Map(), clusters: new Map(), attributeTags: new Set() };
   const deferred: StixObject[] = [];
+  const reports: MispEventReport[] = [];
   for (const o of contents) {
-    if (CONTENT_TYPES.has(o.type)) {
+    if (isEventReportNote(o)) {
+      const r = noteToEventReport(o, warnings);
+      if (r !== undefined && !reports.some((seen) => seen.uuid === r.uuid)) reports.push(r);
+    } else if (CONTENT_TYPES.has(o.type)) {
       const c = contentToMisp(o, index, warnings);
       if (c !== undefined) links.converted.set(o.id, c);
     } else if (GALAXY_TYPES.has(o.type)) {
@@ -144,6 +150,7 @@ export function assembleEvent(header: EventHeader, contents: readonly StixObject
     Attribute: converted.flatMap((c) => (c.kind === 'attributes' ? c.attributes.map(finishAttribute) : [])),
     Object: converted.flatMap((c) => (c.kind === 'object' ? [finishObject(c.object)] : [])),
     Galaxy: [...galaxies.values()],
+    ...(reports.length > 0 ? { EventReport: reports } : {}),
   };
 }
 

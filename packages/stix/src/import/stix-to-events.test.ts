@@ -93,6 +93,50 @@ describe('stixToEvents', () => {
     expect(events[0]?.Attribute[0]).toEqual({ uuid: uuid(1), type: 'btc', category: 'Financial fraud', value: '1Boat', to_ids: true, comment: 'wallet', timestamp: '1709287200', Tag: [{ name: 'money' }] });
   });
 
+  describe('notes', () => {
+    const LABEL = 'misp:data-layer="Event Report"';
+    const note = (n: number, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+      type: 'note', spec_version: '2.1', id: `note--${uuid(n)}`, created: T, modified: '2024-03-02T00:00:00.000Z', content: `# Note ${n}`, object_refs: [`report--${uuid(1)}`], ...extra,
+    });
+
+    it('turn event-report notes into EventReport entries and leave other notes out', () => {
+      const { events, warnings } = stixToEvents(bundle([
+        report(1, [`indicator--${uuid(2)}`, `note--${uuid(3)}`, `note--${uuid(4)}`, `note--${uuid(5)}`, `note--${uuid(6)}`, `note--${uuid(7)}`]),
+        indicator(2, "[domain-name:value = 'a.example']"),
+        note(3, { abstract: 'From abstract', x_misp_name: 'ignored', labels: [LABEL], x_misp_distribution: '1' }),
+        note(4, { x_misp_name: 'From x_misp_name', labels: [LABEL, 'other'] }),
+        note(5, { abstract: ' ', labels: [LABEL] }),
+        note(6, { abstract: 'analyst comment' }),
+        note(7, { content: 'empty', labels: ['misp:empty-event'] }),
+      ]));
+      expect(warnings).toEqual([]);
+      expect(events).toHaveLength(1);
+      expect(events[0]?.Attribute.map((a) => a.value)).toEqual(['a.example']);
+      expect(events[0]?.EventReport).toEqual([
+        { uuid: uuid(3), name: 'From abstract', content: '# Note 3', distribution: '1', timestamp: '1709337600', deleted: false },
+        { uuid: uuid(4), name: 'From x_misp_name', content: '# Note 4', distribution: '5', timestamp: '1709337600', deleted: false },
+        { uuid: uuid(5), name: 'STIX note', content: '# Note 5', distribution: '5', timestamp: '1709337600', deleted: false },
+      ]);
+    });
+
+    it('take a report note the report does not list, keep orphan notes, warn about notes without content', () => {
+      const { events, warnings } = stixToEvents(bundle([
+        report(1, [`indicator--${uuid(2)}`]),
+        indicator(2, "[domain-name:value = 'a.example']"),
+        note(3, { abstract: 'misp-stix style', labels: [LABEL] }),
+        note(4, { abstract: 'orphan', labels: [LABEL], object_refs: [`indicator--${uuid(9)}`] }),
+        { ...note(5, { labels: [LABEL] }), content: 42 },
+      ]));
+      expect(events.map((e) => [e.info, e.EventReport?.map((r) => r.name)])).toEqual([['report 1', ['misp-stix style']], [`STIX bundle ${BUNDLE}`, ['orphan']]]);
+      expect(warnings.map((w) => [w.code, w.objectId])).toEqual([['invalid_object', `note--${uuid(5)}`]]);
+    });
+
+    it('give events without notes no EventReport member', () => {
+      const { events } = stixToEvents(bundle([report(1, [`indicator--${uuid(2)}`]), indicator(2, "[domain-name:value = 'a.example']")]));
+      expect(events[0]).not.toHaveProperty('EventReport');
+    });
+  });
+
   describe('rejects what is not a bundle with InputError', () => {
     it.each([
       ['a string', 'bundle', /must be a JSON object/],

@@ -4,6 +4,7 @@ import { readStixTime } from '../common/timestamps.js';
 import { assembleEvent, orphanHeader, reportHeader } from './assemble-event.js';
 import { CONTENT_TYPES } from './content-to-misp.js';
 import { GALAXY_TYPES } from './galaxy-to-misp.js';
+import { isEventReportNote } from './note-to-report.js';
 import { validateBundle } from './validate-bundle.js';
 import type { StixImportWarning } from './warnings.js';
 
@@ -37,8 +38,13 @@ function linksInto(o: StixObject, ids: ReadonlySet<string>): boolean {
   return false;
 }
 
+// An event-report note that refers to the report belongs to it even when the report does not list it.
+function reportNoteOf(o: StixObject, reportId: string): boolean {
+  return isEventReportNote(o) && Array.isArray(o.object_refs) && o.object_refs.includes(reportId);
+}
+
 const isImportable = (o: StixObject): boolean =>
-  CONTENT_TYPES.has(o.type) || GALAXY_TYPES.has(o.type) || o.type === 'relationship' || o.type === 'sighting' || o.type === 'opinion';
+  CONTENT_TYPES.has(o.type) || GALAXY_TYPES.has(o.type) || o.type === 'relationship' || o.type === 'sighting' || o.type === 'opinion' || isEventReportNote(o);
 
 /**
  * A STIX 2.1 bundle as MISP events in the JSON shape `events/add` accepts.
@@ -69,14 +75,14 @@ export function stixToEvents(bundle: unknown, options: StixToEventsOptions = {})
     // Relationships and sightings about the report's objects belong to it even when it does not list them.
     const inReport = new Set(contents.map((o) => o.id));
     for (const o of index.values()) {
-      if (inReport.has(o.id) || !linksInto(o, inReport)) continue;
+      if (inReport.has(o.id) || !(linksInto(o, inReport) || reportNoteOf(o, report.id))) continue;
       referenced.add(o.id);
       contents.push(o);
     }
     events.push(assembleEvent(reportHeader(report), contents, index, warnings));
   }
   const orphans = [...index.values()].filter((o) => !referenced.has(o.id) && isImportable(o));
-  if (orphans.some((o) => CONTENT_TYPES.has(o.type) || GALAXY_TYPES.has(o.type))) {
+  if (orphans.some((o) => CONTENT_TYPES.has(o.type) || GALAXY_TYPES.has(o.type) || isEventReportNote(o))) {
     const header = orphanHeader(id, uuid, orphans);
     events.push(assembleEvent(options.orphanEventInfo === undefined ? header : { ...header, info: options.orphanEventInfo }, orphans, index, warnings));
   }

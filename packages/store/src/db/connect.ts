@@ -83,5 +83,5 @@ export function connect(options: ConnectOptions): SqlConnection {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
     throw new InputError(`Unsupported database URL scheme in "${url.replace(/\/\/[^@]*@/, '//***@')}"; use postgres://… or a SQLite file path`, { field: 'database' });
   }
-  return openSqlite(url.replace(/^sqlite:/i, ''), options.sqliteCacheMiB ?? 64);
+  return openSqlite(url.replace(/^sqlite:/i, ''), options.sqliteCacheMiB ?? 32);
 }

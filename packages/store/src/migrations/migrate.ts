@@ -8,6 +8,7 @@ import { galaxyClustersMigration } from './004-galaxy-clusters.js';
 import { attributeDataMigration } from './005-attribute-data.js';
 import { oneIpRangeIndexMigration } from './006-one-ip-range-index.js';
 import { shadowAttributesMigration } from './007-shadow-attributes.js';
+import { eventReportsMigration } from './008-event-reports.js';
 
 class InCodeMigrations implements MigrationProvider {
   readonly #engine: SqlEngine;
@@ -23,6 +24,7 @@ class InCodeMigrations implements MigrationProvider {
       '005-attribute-data': attributeDataMigration(this.#engine),
       '006-one-ip-range-index': oneIpRangeIndexMigration(),
       '007-shadow-attributes': shadowAttributesMigration(this.#engine),
+      '008-event-reports': eventReportsMigration(this.#engine),
     });
   }
 }

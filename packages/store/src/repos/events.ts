@@ -47,6 +47,7 @@ export function eventRepository(ctx: RepoContext): EventRepository {
       await db.deleteFrom('event_tags').where('event_id', '=', id).execute();
       await db.deleteFrom('sightings').where('event_id', '=', id).execute();
       await db.deleteFrom('shadow_attributes').where('event_id', '=', id).execute();
+      await db.deleteFrom('event_reports').where('event_id', '=', id).execute();
       await db.deleteFrom('object_references').where('event_id', '=', id).execute();
       await db.deleteFrom('objects').where('event_id', '=', id).execute();
       await db.deleteFrom('attribute_data').where('attribute_id', 'in', db.selectFrom('attributes').select('id').where('event_id', '=', id)).execute();

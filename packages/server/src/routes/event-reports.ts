@@ -1,0 +1,97 @@
+import type { FastifyInstance } from 'fastify';
+import { InputError, NotFoundError } from '@waggle/errors';
+import { parseEventReport, type Principal, type ReportContext } from '@waggle/core';
+import { bodyOf, isTruthy, paramsOf, saved, type RouteContext } from '../http/context.js';
+
+const CONTEXTS: readonly ReportContext[] = ['default', 'deleted', 'all'];
+
+/**
+ * Reports are free text: under an anonymisation policy its recipients (external organisations,
+ * sync users) get none, as the policy drops `EventReport` from the events they receive.
+ */
+function isRecipient(ctx: RouteContext, p: Principal): boolean {
+  return ctx.services.privacy.enabled && ctx.services.privacy.recipientOf(p, {}) !== undefined;
+}
+
+/** MISP event reports (`eventReports/*`, rewritten to `event_reports/*`), as PyMISP calls them. */
+export function registerEventReportRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  const { eventReports } = ctx.services;
+  const principal = async (request: Parameters<RouteContext['principal']>[0]): Promise<Principal> => {
+    const p = await ctx.principal(request);
+    if (isRecipient(ctx, p)) throw new NotFoundError('Invalid report.');
+    return p;
+  };
+  const idOf = (request: { params: unknown }): string => (request.params as { id: string }).id;
+
+  app.route({
+    method: ['POST', 'PUT'],
+    url: '/event_reports/add/:eventId',
+    handler: async (request) => {
+      const p = await principal(request);
+      return eventReports.add(p, (request.params as { eventId: string }).eventId, parseEventReport(bodyOf(request)));
+    },
+  });
+  app.route({
+    method: ['POST', 'PUT'],
+    url: '/event_reports/add',
+    handler: async () => {
+      throw new InputError('No event ID set: POST eventReports/add/{event id}', { field: 'event_id' });
+    },
+  });
+
+  app.get('/event_reports/view/:id', async (request) => eventReports.view(await principal(request), idOf(request)));
+
+  app.route({
+    method: ['POST', 'PUT'],
+    url: '/event_reports/edit/:id',
+    handler: async (request) => eventReports.edit(await principal(request), idOf(request), parseEventReport(bodyOf(request))),
+  });
+
+  const remove = async (request: Parameters<RouteContext['principal']>[0], hard: boolean): Promise<Record<string, unknown>> => {
+    const report = await eventReports.delete(await principal(request), idOf(request), hard);
+    return { id: String(report.id), message: `Event Report ${String(report.id)} ${hard ? 'hard' : 'soft'} deleted` };
+  };
+  app.route({
+    method: ['POST', 'DELETE'],
+    url: '/event_reports/delete/:id',
+    handler: async (request, reply) => {
+      const { id, message } = await remove(request, isTruthy({ ...paramsOf(request), ...bodyOf(request) }.hard));
+      return saved(reply, request, message as string, { id });
+    },
+  });
+  app.route({
+    method: ['POST', 'DELETE'],
+    url: '/event_reports/delete/:id/:hard',
+    handler: async (request, reply) => {
+      const { id, message } = await remove(request, isTruthy((request.params as { hard: string }).hard));
+      return saved(reply, request, message as string, { id });
+    },
+  });
+
+  app.post('/event_reports/restore/:id', async (request, reply) => {
+    const report = await eventReports.restore(await principal(request), idOf(request));
+    return saved(reply, request, `Event Report ${String(report.id)} restored`, { id: String(report.id) });
+  });
+
+  for (const url of ['/event_reports/index', '/event_reports/index/:eventId']) {
+    app.route({
+      method: ['GET', 'POST'],
+      url,
+      handler: async (request) => {
+        const p = await ctx.principal(request);
+        if (isRecipient(ctx, p)) return [];
+        const o = { ...bodyOf(request), ...paramsOf(request) } as Record<string, unknown>;
+        const eventId = o.event_id ?? o.eventId;
+        const context = o.context === undefined || o.context === '' ? undefined : String(o.context);
+        if (context !== undefined && !CONTEXTS.includes(context as ReportContext)) {
+          throw new InputError(`context must be one of ${CONTEXTS.join(', ')}`, { field: 'context' });
+        }
+        return eventReports.index(p, {
+          ...(eventId !== undefined && eventId !== '' ? { eventId: String(eventId) } : {}),
+          ...(typeof o.value === 'string' && o.value !== '' ? { value: o.value } : {}),
+          ...(context !== undefined ? { context: context as ReportContext } : {}),
+        });
+      },
+    });
+  }
+}
