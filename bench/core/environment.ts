@@ -42,7 +42,7 @@ export interface BenchServer extends RunningServer {
 /** Opens the store (migrating it), creates the defaults and the admin if missing, and listens on a free port. */
 export async function startServer(url: string): Promise<RunningServer> {
   // BENCH_SQLITE_CACHE_MIB: the page cache the run uses (WAGGLE_SQLITE_CACHE_MB for `waggle up`).
-  const cache = Number(process.env.BENCH_SQLITE_CACHE_MIB ?? '64');
+  const cache = Number(process.env.BENCH_SQLITE_CACHE_MIB ?? '32');
   const store = await openSqlStore({ url, sqliteCacheMiB: cache });
   let app: FastifyInstance | undefined;
   const close = async (): Promise<void> => {

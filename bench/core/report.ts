@@ -48,7 +48,7 @@ export function runTable(r: EngineRun): string {
   const foot = [
     r.inProcess
       ? '* RSS of the whole benchmark process after the ingest: server and HTTP client share it (--in-process), and so does the in-process\n  bus, which keeps its last 10,000 messages (the full JSON of every added event); "heap" and "buffers" show how much.'
-      : '* RSS of the server process (a child of the benchmark, as `waggle serve`) after the ingest; its in-process bus keeps its last\n  100 messages, at most 32 MiB (the full JSON of added events).',
+      : '* RSS of the server process (a child of the benchmark, as `waggle serve`) after the ingest; its in-process bus keeps its last\n  100 messages, at most 8 MiB (the full JSON of added events).',
     '** a new Node process that starts waggle on the same database and streams the export (server and client, nothing else).',
     ...(r.analyzedBeforeQueries ? ['ANALYZE ran between ingest and queries (--analyze).'] : []),
   ].join('\n');

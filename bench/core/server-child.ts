@@ -11,6 +11,16 @@ async function main(): Promise<void> {
   const [url] = process.argv.slice(2);
   if (url === undefined) throw new Error('usage: server-child.ts <database url>');
   const server = await startServer(url);
+  // BENCH_MEMORY_LOG: a file to which the server appends its memory breakdown every 2 s (diagnostics).
+  const memoryLog = process.env.BENCH_MEMORY_LOG;
+  if (memoryLog !== undefined && memoryLog !== '') {
+    const { appendFileSync } = await import('node:fs');
+    const mib = (n: number): string => (n / 1024 / 1024).toFixed(1);
+    setInterval(() => {
+      const m = process.memoryUsage();
+      appendFileSync(memoryLog, `${new Date().toISOString()} rss ${mib(m.rss)} heapTotal ${mib(m.heapTotal)} heapUsed ${mib(m.heapUsed)} external ${mib(m.external)} arrayBuffers ${mib(m.arrayBuffers)}\n`);
+    }, 2000).unref();
+  }
   process.stdout.write(`${JSON.stringify({ port: Number(new URL(server.client.baseUrl).port) })}\n`);
   await new Promise<void>((resolve) => {
     process.stdin.on('end', resolve).on('close', resolve).resume();

@@ -16,7 +16,7 @@ export interface MemoryBusOptions {
   /** How many past messages are kept for `fromStart` and durable resumption (default 10 000). */
   readonly historyLimit?: number;
   /**
-   * The most bytes of encoded messages the history keeps (default 32 MiB); older messages go
+   * The most bytes of encoded messages the history keeps (default 8 MiB); older messages go
    * first. Events of thousands of attributes are megabytes of JSON each, so a count alone does
    * not bound the memory. The newest message is always kept.
    */
@@ -61,7 +61,7 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
   const newId = options.newId ?? randomUUID;
   const now = options.now ?? Date.now;
   const historyLimit = options.historyLimit ?? 10_000;
-  const historyMaxBytes = options.historyMaxBytes ?? 32 * 1024 * 1024;
+  const historyMaxBytes = options.historyMaxBytes ?? 8 * 1024 * 1024;
   const history: Entry[] = [];
   let historyBytes = 0;
   const subscribers = new Set<Subscriber>();

@@ -6,7 +6,7 @@ describe('readConfig', () => {
     const c = readConfig({ data: '/tmp/w' }, {});
     expect(c.syncIntervalSeconds).toBe(300);
     expect(c.feedIntervalSeconds).toBe(3600);
-    expect(c.sqliteCacheMiB).toBe(64);
+    expect(c.sqliteCacheMiB).toBe(32);
   });
 
   it('reads them from the environment, 0 turning a schedule off', () => {

@@ -64,7 +64,7 @@ export function readConfig(input: ConfigInput, env: Env): Config {
   if (!Number.isInteger(syncInterval) || syncInterval < 0) problems.push('WAGGLE_SYNC_INTERVAL must be a whole number of seconds (0 = off)');
   const feedInterval = Number(env.WAGGLE_FEED_INTERVAL ?? '3600');
   if (!Number.isInteger(feedInterval) || feedInterval < 0) problems.push('WAGGLE_FEED_INTERVAL must be a whole number of seconds (0 = off)');
-  const cacheMb = Number(env.WAGGLE_SQLITE_CACHE_MB ?? '64');
+  const cacheMb = Number(env.WAGGLE_SQLITE_CACHE_MB ?? '32');
   if (!Number.isFinite(cacheMb) || cacheMb < 2) problems.push('WAGGLE_SQLITE_CACHE_MB must be a number of MiB, at least 2');
   const policyPath = env.WAGGLE_PRIVACY_POLICY;
   const privacyPolicy = policyPath === undefined || policyPath === '' ? (existsSync(join(home, 'privacy-policy.yaml')) ? join(home, 'privacy-policy.yaml') : undefined) : resolve(policyPath);
