@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, testEngines, type TestServer } from '../test-support/test-server.js';
+import { addOrgUser, startTestServer, testEngines, type TestServer } from '../test-support/test-server.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -130,6 +130,24 @@ describe.each(testEngines())('restSearch on %s', (engine) => {
     expect(events.response.map((e: J) => e.Event.info)).toEqual(['Operation Sandworm wave']);
     const index = ((await s.call('POST', '/events/index', { all: '%sandworm%' })).json as J[]).map((e) => e.info);
     expect(index).toEqual(['Operation Sandworm wave']);
+  });
+
+  it('searchall finds an event by its info or tags even without a visible attribute', async () => {
+    const empty = await s.call('POST', '/events/add', { info: 'Empty campaign shell', distribution: '1', Tag: [{ name: 'circl:incident-classification="phishing"' }] });
+    expect(empty.status).toBe(200);
+    const hidden = await s.call('POST', '/events/add', { info: 'Shell with private attributes', distribution: '1', Attribute: [{ type: 'domain', value: 'private-shell.example', distribution: '0' }] });
+    expect(hidden.status).toBe(200);
+    const index = async (body: J, key?: string): Promise<string[]> => ((await s.call('POST', '/events/index', body, key)).json as J[]).map((e) => e.info as string).sort();
+    expect(await index({ all: '%campaign shell%' })).toEqual(['Empty campaign shell']);
+    expect(await index({ all: 'circl:incident-classification="phishing"' })).toEqual(['Empty campaign shell']);
+    const search = (await s.call('POST', '/events/restSearch', { returnFormat: 'json', searchall: '%campaign shell%' })).json as J;
+    expect(search.response.map((e: J) => e.Event.info)).toEqual(['Empty campaign shell']);
+    // Another organisation sees the second event (distribution 1) but not its attribute: the info still finds it.
+    const other = await addOrgUser(s, 'SearchallOther');
+    expect(await index({ all: '%shell%' }, other.key)).toEqual(['Empty campaign shell', 'Shell with private attributes']);
+    expect(await index({ all: '%private-shell%' }, other.key)).toEqual([]);
+    // With another attribute-level filter, an attribute must match both.
+    expect(await index({ all: '%campaign shell%', type: 'domain' })).toEqual([]);
   });
 
   it('reads deleted: 1 on attributes/restSearch as soft-deleted only, [0, 1] as both', async () => {

@@ -139,5 +139,25 @@ export function eventConditions(events: EEB, f: SearchFilters, engine: SqlEngine
 
 /** Whether a filter set needs attribute-level matching (value, type, category, …). */
 export function needsAttributeMatch(f: SearchFilters): boolean {
-  return f.value !== undefined || f.searchAll !== undefined || f.type !== undefined || f.category !== undefined || f.toIds !== undefined || f.timestampFrom !== undefined || f.timestampTo !== undefined || f.objectNames !== undefined;
+  return f.searchAll !== undefined || attributeFiltersBesidesSearchAll(f);
+}
+
+function attributeFiltersBesidesSearchAll(f: SearchFilters): boolean {
+  return f.value !== undefined || f.type !== undefined || f.category !== undefined || f.toIds !== undefined || f.timestampFrom !== undefined || f.timestampTo !== undefined || f.objectNames !== undefined;
+}
+
+/**
+ * Whether `searchall` is the only attribute-level filter of an event search: then an event also
+ * matches by its own info or tags ({@link eventSearchAllMatch}), even without a visible attribute
+ * (an empty event, or one whose attributes the viewer may not see).
+ */
+export function eventOnlySearchAll(f: SearchFilters): boolean {
+  return f.searchAll !== undefined && !attributeFiltersBesidesSearchAll(f);
+}
+
+/** `searchall` on an event row alone: its info or its tags. */
+export function eventSearchAllMatch(events: EEB, term: string, engine: SqlEngine): Expression<SqlBool> {
+  const eb = events as unknown as AEB;
+  const op = engine === 'postgres' ? sql.raw('ilike') : sql.raw('like');
+  return eb.or([sql<SqlBool>`events.info ${op} ${likePattern(term)} escape '\\'`, eventHasTag(term, engine)]);
 }

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { EventIndexFilters, EventRecord, EventRepository, SearchFilters, Viewer } from '@waggle/core';
 import { fromRow, fromRows, asId, isUuid, mustExist, type RepoContext } from '../db/rows.js';
-import { attributeConditions, eventConditions, needsAttributeMatch } from '../db/filters.js';
+import { attributeConditions, eventConditions, eventOnlySearchAll, eventSearchAllMatch, needsAttributeMatch } from '../db/filters.js';
 import { attributeVisible, eventVisible } from '../db/visibility.js';
 
 const toEvent = (row: unknown): EventRecord => fromRow<EventRecord>('events', row);
@@ -55,7 +55,11 @@ export function eventRepository(ctx: RepoContext): EventRepository {
       await db.deleteFrom('events').where('id', '=', id).execute();
     },
     async listEvents(filters: EventIndexFilters, viewer: Viewer) {
-      const matchIds = needsAttributeMatch(filters) ? await eventIdsMatching(filters, viewer) : undefined;
+      let matchIds = needsAttributeMatch(filters) ? await eventIdsMatching(filters, viewer) : undefined;
+      if (matchIds !== undefined && eventOnlySearchAll(filters)) {
+        const byEvent = await db.selectFrom('events').select('events.id').where((eb) => eb.and([eventVisible(eb, viewer), eventSearchAllMatch(eb, filters.searchAll ?? '', engine)])).execute();
+        if (byEvent.length > 0) matchIds = [...new Set([...matchIds, ...byEvent.map((r) => Number(r.id))])];
+      }
       const sort = filters.sort ?? 'timestamp';
       const direction = filters.direction ?? 'desc';
       let q = db
