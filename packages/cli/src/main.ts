@@ -82,7 +82,7 @@ export function buildProgram(): Command {
   });
 
   const templates = program.command('templates').description('MISP object templates');
-  withStore(templates.command('import').argument('<dir>', 'a misp-objects folder').description('add object templates (used from the next start)')).action((dir: string, opts: Opts) => {
+  withStore(templates.command('import').argument('<dir>', 'a misp-objects folder').description('add object templates (a running server reads them on POST objectTemplates/update, or at its next start)')).action((dir: string, opts: Opts) => {
     const config = readConfig(opts, process.env);
     const out = terminalOutput(config.logLevel);
     out.info(`imported ${importTemplates(config, dir, out)} templates into ${config.home}`);

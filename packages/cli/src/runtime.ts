@@ -80,7 +80,13 @@ export async function openRuntime(config: Config, warn: (msg: string) => void = 
     await store.close();
     throw error;
   }
-  const services = createServices(deps, { db: store.connection.db, privacy });
+  const templateSource = {
+    read: () => {
+      const loaded = loadTemplatesFromDir(templatesDir(config));
+      return { templates: loaded.list(), problems: loaded.problems.filter((x) => !x.message.includes('does not exist') && !x.message.includes('ENOENT')).map((x) => `${x.file}: ${x.message}`) };
+    },
+  };
+  const services = createServices(deps, { db: store.connection.db, privacy, templateSource });
   // Keep planner statistics current as the store grows (see refreshStatistics).
   const stats = setInterval(() => {
     refreshStatistics(store.connection).catch((e: unknown) => warn(`statistics refresh failed: ${String(e)}`));

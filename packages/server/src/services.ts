@@ -2,6 +2,11 @@ import {
   createAttributeService,
   createProposalService,
   createEventReportService,
+  createAuditLogService,
+  createCorrelationExclusionService,
+  createObjectTemplateService,
+  type TemplateSource,
+  createAnalystDataService,
   createAuthKeyService,
   createAuthService,
   createEventService,
@@ -36,6 +41,8 @@ export interface ServiceAdapters {
   readonly fetch?: typeof fetch;
   /** Outbound anonymisation: the operator's policy (absent = off) and the key store it names keys in. */
   readonly privacy?: { readonly policy?: Policy; readonly keys: KeyStore; readonly onWithheld?: (eventUuid: string, recipient: unknown, reason: string) => void };
+  /** The folder of imported object templates, read again by `objectTemplates/update` (absent: update answers 400). */
+  readonly templateSource?: TemplateSource;
 }
 
 /** Builds every use case over the given adapters; admin changes invalidate the auth cache. */
@@ -60,6 +67,10 @@ export function createServices(deps: CoreDeps, adapters: ServiceAdapters): Servi
     rawEvents: events,
     proposals: createProposalService(deps, createAttributeService(deps)),
     eventReports: createEventReportService(deps),
+    auditLog: createAuditLogService(deps),
+    correlationExclusions: createCorrelationExclusionService(deps),
+    objectTemplates: createObjectTemplateService(deps, adapters.templateSource),
+    analystData: createAnalystDataService(deps),
     ...withAttributePrivacy({ attributes: createAttributeService(deps), objects: createObjectService(deps), rawEvents: events }, privacy, async () =>
       (await deps.store.read((repos) => repos.listOrganisations({ local: true }))).map((o) => o.id),
     ),

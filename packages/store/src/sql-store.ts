@@ -14,6 +14,8 @@ import { sharingGroupRepository } from './repos/sharing-groups.js';
 import { sightingRepository } from './repos/sightings.js';
 import { shadowAttributeRepository } from './repos/shadow-attributes.js';
 import { eventReportRepository } from './repos/event-reports.js';
+import { correlationExclusionRepository } from './repos/correlation-exclusions.js';
+import { analystDataRepository } from './repos/analyst-data.js';
 import { galaxyClusterRepository } from './repos/galaxy-clusters.js';
 import { tagRepository } from './repos/tags.js';
 import { userRepository } from './repos/users.js';
@@ -31,6 +33,8 @@ export function createRepositories(ctx: RepoContext): Repositories {
     ...sightingRepository(ctx),
     ...shadowAttributeRepository(ctx),
     ...eventReportRepository(ctx),
+    ...correlationExclusionRepository(ctx),
+    ...analystDataRepository(ctx),
     ...galaxyClusterRepository(ctx),
     ...correlationRepository(ctx),
     ...auditRepository(ctx),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { InputError, NotFoundError } from '@waggle/errors';
-import { authKeyRecord, generateAuthKey } from '@waggle/core';
+import { authKeyRecord, generateAuthKey, logJson, type AuditLogRecord, type Repositories } from '@waggle/core';
 import type { ConfigInput } from '../config.js';
 import { withRuntime } from './with-runtime.js';
 
@@ -9,6 +9,11 @@ type WithStore = (c: Command) => Command;
 
 
 const now = (): number => Math.floor(Date.now() / 1000);
+
+/** Changes made on the host are audited too, by user 0 from `cli` (MISP logs its console commands the same way). */
+async function auditCli(repos: Repositories, model: string, modelId: number, title: string): Promise<void> {
+  await repos.insertAudit({ created: now(), user_id: 0, org_id: 0, ip: 'cli', action: 'add', model, model_id: modelId, model_title: title, change: '' });
+}
 
 /** `waggle admin …`: organisations, users and keys, straight on the store (for operators on the host). */
 export function registerAdminCommands(program: Command, withStore: WithStore): void {
@@ -18,7 +23,9 @@ export function registerAdminCommands(program: Command, withStore: WithStore): v
     withRuntime(opts, async (rt, out) => {
       const created = await rt.store.write(async (repos) => {
         if ((await repos.getOrganisation(name)) !== undefined) throw new InputError(`Organisation "${name}" already exists`, { field: 'name' });
-        return repos.insertOrganisation({ uuid: randomUUID(), name, description: '', type: '', nationality: '', sector: '', contacts: '', local: opts.external !== true, restricted_to_domain: '', landingpage: '', created_by: 0, date_created: now(), date_modified: now() });
+        const o = await repos.insertOrganisation({ uuid: randomUUID(), name, description: '', type: '', nationality: '', sector: '', contacts: '', local: opts.external !== true, restricted_to_domain: '', landingpage: '', created_by: 0, date_created: now(), date_modified: now() });
+        await auditCli(repos, 'Organisation', o.id, o.name);
+        return o;
       });
       out.print(`${created.id}\t${created.uuid}\t${created.name}\n`);
     }),
@@ -41,6 +48,7 @@ export function registerAdminCommands(program: Command, withStore: WithStore): v
         if ((await repos.getUser(email)) !== undefined) throw new InputError(`User ${email} already exists`, { field: 'email' });
         const u = await repos.insertUser({ email, org_id: o.id, role_id: role.id, password_hash: '', disabled: false, autoalert: false, contactalert: false, termsaccepted: true, change_pw: false, nids_sid: 0, gpgkey: '', certif_public: '', expiration: null, invited_by: 0, date_created: now(), date_modified: now(), last_login: 0, current_login: 0 });
         await repos.insertAuthKey(authKeyRecord(key, u.id, now(), randomUUID(), { comment: 'created by waggle admin user add' }));
+        await auditCli(repos, 'User', u.id, u.email);
       });
       out.print(`${key}\n`);
     }),
@@ -51,6 +59,33 @@ export function registerAdminCommands(program: Command, withStore: WithStore): v
     }),
   );
 
+  withStore(
+    admin
+      .command('log')
+      .description('show the audit log, newest first: who changed what (tab-separated: time, e-mail, organisation, action, title)')
+      .option('--model <name>', 'only entries on this model (Event, Attribute, MispObject, EventReport, User, …)')
+      .option('--action <name>', 'only this action (add, edit, delete, publish, …)')
+      .option('--event <id>', 'the history of one event (id or UUID): the event, its attributes, objects, proposals and reports')
+      .option('--limit <n>', 'at most this many entries', '50'),
+  ).action(async (opts: ConfigInput & { model?: string; action?: string; event?: string; limit: string }) =>
+    withRuntime(opts, async (rt, out) => {
+      const limit = Number(opts.limit);
+      if (!Number.isSafeInteger(limit) || limit < 1) throw new InputError('--limit must be a positive integer', { field: 'limit' });
+      const lines = await rt.store.read(async (repos) => {
+        let entries: AuditLogRecord[];
+        if (opts.event !== undefined) {
+          const event = await repos.getEvent(/^[0-9]+$/.test(opts.event) ? Number(opts.event) : opts.event);
+          if (event === undefined) throw new NotFoundError(`No event ${opts.event}`);
+          entries = (await repos.listEventHistory(event.id, { limit })).filter((e) => (opts.model === undefined || e.model === opts.model) && (opts.action === undefined || e.action === opts.action));
+        } else {
+          entries = await repos.listAudit({ limit, ...(opts.model !== undefined ? { model: opts.model } : {}), ...(opts.action !== undefined ? { actions: [opts.action] } : {}) });
+        }
+        return describeEntries(repos, entries);
+      });
+      for (const line of lines) out.print(`${line}\n`);
+    }),
+  );
+
   const key = admin.command('key').description('API keys');
   withStore(key.command('add').argument('<email>').option('--comment <text>', 'what the key is for', '').description('create a new API key for a user and print it')).action(async (email: string, opts: ConfigInput & { comment: string }) =>
     withRuntime(opts, async (rt, out) => {
@@ -58,9 +93,24 @@ export function registerAdminCommands(program: Command, withStore: WithStore): v
       await rt.store.write(async (repos) => {
         const u = await repos.getUser(email);
         if (u === undefined) throw new NotFoundError(`No user ${email}`);
-        await repos.insertAuthKey(authKeyRecord(raw, u.id, now(), randomUUID(), { comment: opts.comment }));
+        const k = await repos.insertAuthKey(authKeyRecord(raw, u.id, now(), randomUUID(), { comment: opts.comment }));
+        await auditCli(repos, 'AuthKey', k.id, `key for ${u.email}`);
       });
       out.print(`${raw}\n`);
     }),
   );
+}
+
+/** Audit entries as lines: time, e-mail, organisation, action, title. */
+async function describeEntries(repos: Repositories, entries: readonly AuditLogRecord[]): Promise<string[]> {
+  const emails = new Map<number, string>();
+  const orgs = new Map<number, string>();
+  const lines: string[] = [];
+  for (const e of entries) {
+    if (!emails.has(e.user_id)) emails.set(e.user_id, (await repos.getUser(e.user_id))?.email ?? '-');
+    if (!orgs.has(e.org_id)) orgs.set(e.org_id, (await repos.getOrganisation(e.org_id))?.name ?? '-');
+    const log = logJson(e, emails.get(e.user_id) ?? '-', orgs.get(e.org_id) ?? '-');
+    lines.push([log.created, log.email, log.org, log.action, log.title].map(String).join('\t'));
+  }
+  return lines;
 }

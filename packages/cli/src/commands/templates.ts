@@ -5,7 +5,7 @@ import type { Config } from '../config.js';
 import type { Output } from '../output.js';
 import { templatesDir } from '../runtime.js';
 
-/** Copies a misp-objects folder (or its objects/ subfolder) into the data folder; valid templates are used from the next start. */
+/** Copies a misp-objects folder (or its objects/ subfolder) into the data folder; valid templates are used from the next start, or after `objectTemplates/update`. */
 export function importTemplates(config: Config, dir: string, out: Output): number {
   const loaded = loadTemplatesFromDir(dir);
   for (const p of loaded.problems) out.warn(`${p.file}: ${p.message}`);

@@ -217,6 +217,14 @@ export interface ObjectRecord {
   last_seen: string | null;
 }
 
+/** A value MISP does not correlate (`correlation_exclusions`): exact, or with a leading or trailing `%`. */
+export interface CorrelationExclusionRecord {
+  id: number;
+  value: string;
+  from_json: boolean;
+  comment: string;
+}
+
 /** MISP's event report: a named Markdown text inside an event, with its own distribution (5 = the event's). */
 export interface EventReportRecord {
   id: number;
@@ -228,6 +236,39 @@ export interface EventReportRecord {
   sharing_group_id: number;
   timestamp: number;
   deleted: boolean;
+}
+
+/** The three kinds of MISP 2.5 analyst data. */
+export type AnalystKind = 'Note' | 'Opinion' | 'Relationship';
+
+/**
+ * MISP 2.5 analyst data: a note, opinion or relationship attached by UUID to an element
+ * (`object_uuid`/`object_type`). The kind decides which of the kind-specific fields are used
+ * (`note`; `opinion`, `comment`; `related_object_*`, `relationship_type`); the others stay empty.
+ * `created`/`modified` are MySQL datetimes in UTC ("YYYY-MM-DD HH:MM:SS") as MISP keeps them.
+ */
+export interface AnalystDataRecord {
+  id: number;
+  uuid: string;
+  kind: AnalystKind;
+  object_uuid: string;
+  object_type: string;
+  authors: string;
+  org_uuid: string;
+  orgc_uuid: string;
+  created: string;
+  modified: string;
+  /** 5 = the element it is attached to decides. */
+  distribution: Distribution;
+  sharing_group_id: number;
+  locked: boolean;
+  language: string;
+  note: string;
+  opinion: number;
+  comment: string;
+  related_object_uuid: string;
+  related_object_type: string;
+  relationship_type: string;
 }
 
 export interface ObjectReferenceRecord {

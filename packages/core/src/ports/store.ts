@@ -1,9 +1,12 @@
 import type {
+  AnalystDataRecord,
+  AnalystKind,
   AttributeRecord,
   AuditLogRecord,
   AuthKeyRecord,
   EventRecord,
   EventReportRecord,
+  CorrelationExclusionRecord,
   ObjectRecord,
   ObjectReferenceRecord,
   OrganisationRecord,
@@ -275,9 +278,53 @@ export interface EventReportRepository {
   deleteEventReport(id: number): Promise<void>;
 }
 
+export interface AnalystDataRepository {
+  insertAnalystData(record: New<AnalystDataRecord>): Promise<AnalystDataRecord>;
+  /** By id or UUID (of any kind; the caller checks the kind). */
+  getAnalystData(ref: Ref): Promise<AnalystDataRecord | undefined>;
+  /** Analyst data in id order: of one kind, attached to these UUIDs, with these UUIDs (all when left out). */
+  listAnalystData(filter: { readonly kind?: AnalystKind; readonly objectUuids?: readonly string[]; readonly uuids?: readonly string[] }): Promise<AnalystDataRecord[]>;
+  updateAnalystData(id: number, patch: Patch<AnalystDataRecord>): Promise<AnalystDataRecord>;
+  deleteAnalystData(ids: readonly number[]): Promise<void>;
+}
+
+export interface CorrelationExclusionRepository {
+  insertCorrelationExclusion(exclusion: New<CorrelationExclusionRecord>): Promise<CorrelationExclusionRecord>;
+  getCorrelationExclusion(ref: Ref): Promise<CorrelationExclusionRecord | undefined>;
+  /** Every exclusion, in id order. */
+  listCorrelationExclusions(): Promise<CorrelationExclusionRecord[]>;
+  deleteCorrelationExclusion(id: number): Promise<void>;
+}
+
+/** A text filter of the audit log: exact, or a `%` pattern (case-insensitive). */
+export type AuditText = string;
+
+/** What an audit search filters on: every filter given must match; list entries are alternatives. */
+export interface AuditFilter {
+  readonly ids?: readonly number[];
+  readonly model?: string;
+  readonly models?: readonly string[];
+  readonly modelId?: number;
+  readonly modelIds?: readonly number[];
+  readonly actions?: readonly string[];
+  readonly userIds?: readonly number[];
+  readonly orgIds?: readonly number[];
+  readonly createdFrom?: number;
+  readonly createdTo?: number;
+  /** Matched against the entry's title (`model_title`). */
+  readonly titles?: readonly AuditText[];
+  readonly changes?: readonly AuditText[];
+  readonly ips?: readonly AuditText[];
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
 export interface AuditRepository {
   insertAudit(entry: New<AuditLogRecord>): Promise<void>;
-  listAudit(filter: { model?: string; modelId?: number; limit?: number }): Promise<AuditLogRecord[]>;
+  /** Entries newest first. */
+  listAudit(filter: AuditFilter): Promise<AuditLogRecord[]>;
+  /** The history of an event: entries on the event and on its attributes, objects, proposals and reports, newest first. */
+  listEventHistory(eventId: number, page: { readonly limit?: number; readonly offset?: number }): Promise<AuditLogRecord[]>;
 }
 
 /** Everything one unit of work can do. */
@@ -292,6 +339,8 @@ export interface Repositories
     SightingRepository,
     ShadowAttributeRepository,
     EventReportRepository,
+    CorrelationExclusionRepository,
+    AnalystDataRepository,
     GalaxyClusterRepository,
     CorrelationRepository,
     AuditRepository {}

@@ -6,6 +6,7 @@ import type { Repositories } from '../ports/store.js';
 import { attachmentDataOf } from './attribute-data.js';
 import { canSeeProposal, proposalJson } from './proposal-json.js';
 import { eventReportJson } from './event-report-json.js';
+import { eventAnalystData, type AnalystDataOf } from './event-analyst-data.js';
 import { attributeJson, eventHeadJson, groupTags, objectJson, orgSummaryJson, referenceJson, sightingJson, tagJson, type MispJson } from './misp-json.js';
 
 /** What to put into an event view. */
@@ -16,6 +17,8 @@ export interface EventViewOptions {
   /** Event head, tags and orgs only (restSearch `metadata`). */
   readonly metadata?: boolean;
   readonly correlationCap: number;
+  /** MISP 2.5's `includeAnalystData`: notes, opinions and relationships on the event and its elements. */
+  readonly includeAnalystData?: boolean;
   /**
    * Every attribute and object of the event, when the caller has just written
    * them all (a new event): saves reading them back.
@@ -94,7 +97,12 @@ export async function buildEventView(repos: Repositories, event: EventRecord, vi
   for (const s of proposals) proposalsByAttr.set(s.old_id, [...(proposalsByAttr.get(s.old_id) ?? []), proposalJson(s)]);
 
   // Reports (one query), each under its own distribution like attributes and objects.
-  const reports = (await repos.listEventReports({ eventIds: [event.id], includeDeleted })).filter(visible).map(eventReportJson);
+  const reportRecords = (await repos.listEventReports({ eventIds: [event.id], includeDeleted })).filter(visible);
+  // Analyst data only when asked (one query per nesting level): MISP 2.5 leaves it out by default.
+  const analyst: AnalystDataOf = opts.includeAnalystData === true
+    ? await eventAnalystData(repos, viewer, [event.uuid, ...attributes.map((a) => a.uuid), ...objects.map((o) => o.uuid), ...reportRecords.map((r) => r.uuid)])
+    : () => ({});
+  const reports = reportRecords.map((r) => ({ ...eventReportJson(r), ...analyst(r.uuid) }));
 
   const related = new Map<number, MispJson[]>();
   let relatedEvents: MispJson[] = [];
@@ -117,7 +125,7 @@ export async function buildEventView(repos: Repositories, event: EventRecord, vi
     if (rel !== undefined) extra.RelatedAttribute = rel;
     const data = contents.get(a.id);
     if (data !== undefined) extra.data = data;
-    return attributeJson(a, extra);
+    return attributeJson(a, { ...extra, ...analyst(a.uuid) });
   };
   const byObject = new Map<number, MispJson[]>();
   const loose: MispJson[] = [];
@@ -134,10 +142,11 @@ export async function buildEventView(repos: Repositories, event: EventRecord, vi
   return {
     ...head,
     Attribute: loose,
-    Object: objects.map((o) => objectJson(o, byObject.get(o.id) ?? [], refsByObject.get(o.id) ?? [])),
+    Object: objects.map((o) => ({ ...objectJson(o, byObject.get(o.id) ?? [], refsByObject.get(o.id) ?? []), ...analyst(o.uuid) })),
     ShadowAttribute: proposalsByAttr.get(0) ?? [],
     RelatedEvent: relatedEvents,
     Galaxy: [],
     EventReport: reports,
+    ...analyst(event.uuid),
   };
 }

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { NotFoundError } from '@waggle/errors';
 import type {
   AttributeService,
   AuthService,
@@ -7,6 +8,10 @@ import type {
   Principal,
   ProposalService,
   EventReportService,
+  AuditLogService,
+  CorrelationExclusionService,
+  ObjectTemplateService,
+  AnalystDataService,
   SightingService,
   GalaxyClusterService,
   TagService,
@@ -33,6 +38,14 @@ export interface Services {
   readonly proposals: ProposalService;
   /** Event reports (Markdown texts inside events). */
   readonly eventReports: EventReportService;
+  /** The audit log as MISP's logs (`admin/logs/index`, `logs/event_index`). */
+  readonly auditLog: AuditLogService;
+  /** Values that never correlate (site admins). */
+  readonly correlationExclusions: CorrelationExclusionService;
+  /** The object templates objects are validated with (`objectTemplates/*`). */
+  readonly objectTemplates: ObjectTemplateService;
+  /** MISP 2.5 analyst data (notes, opinions, relationships). */
+  readonly analystData: AnalystDataService;
   readonly galaxyClusters: GalaxyClusterService;
   readonly admin: AdminServices;
   /** Server connections, pull/push and blocklists. */
@@ -84,4 +97,20 @@ export function bodyOf(request: FastifyRequest): Record<string, unknown> {
 /** Route params and query merged (MISP named parameters end up in the query). */
 export function paramsOf(request: FastifyRequest): Record<string, string> {
   return { ...(request.query as Record<string, string>), ...(request.params as Record<string, string>) };
+}
+
+/**
+ * Whether the principal is a recipient of the outbound anonymisation policy (an external
+ * organisation or a sync user while a policy is configured). Such readers get no free text the
+ * policy cannot pseudonymise field by field: proposals, event reports, analyst data.
+ */
+export function isPolicyRecipient(ctx: RouteContext, p: Principal): boolean {
+  return ctx.services.privacy.enabled && ctx.services.privacy.recipientOf(p, {}) !== undefined;
+}
+
+/** The request's principal; a policy recipient ({@link isPolicyRecipient}) gets not_found with `message`, as if nothing existed. */
+export async function principalOutsidePolicy(ctx: RouteContext, request: FastifyRequest, message: string): Promise<Principal> {
+  const p = await ctx.principal(request);
+  if (isPolicyRecipient(ctx, p)) throw new NotFoundError(message);
+  return p;
 }

@@ -1,7 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryKeyStore, defaultPolicy } from '@waggle/privacy';
-import { addOrgUser, startTestServer, testEngines, type TestServer } from '../test-support/test-server.js';
+import { addExternalOrgUser, addOrgUser, startPolicyTestServer, startTestServer, testEngines, type TestServer } from '../test-support/test-server.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -172,9 +170,7 @@ describe.each(testEngines())('event reports as PyMISP uses them on %s', (engine)
 describe.each(testEngines())('event reports under an anonymisation policy on %s', (engine) => {
   let s: TestServer;
   beforeAll(async () => {
-    const keys = createMemoryKeyStore({ random: (n) => new Uint8Array(randomBytes(n)), now: () => new Date() });
-    keys.add('community');
-    s = await startTestServer(engine, {}, { privacy: { policy: defaultPolicy(), keys } });
+    s = await startPolicyTestServer(engine);
   });
   afterAll(async () => {
     await s.close();
@@ -183,10 +179,7 @@ describe.each(testEngines())('event reports under an anonymisation policy on %s'
   it('gives recipients (external organisations) no reports: they are free text the policy cannot pseudonymise', async () => {
     const ev = ((await s.call('POST', '/events/add', { info: 'Victim event', distribution: '1', Attribute: [{ type: 'ip-dst', value: '198.51.100.5' }], EventReport: [{ name: 'incident', content: 'j.doe at victim-corp clicked' }] })).json as J).Event;
     const report = (ev.EventReport as J[])[0] as J;
-    const partner = await addOrgUser(s, 'Partner');
-    await s.store.write(async (repos) => {
-      await repos.updateOrganisation(partner.orgId, { local: false });
-    });
+    const partner = await addExternalOrgUser(s, 'Partner');
     for (const [method, url] of [['GET', `/eventReports/view/${String(report.id)}`], ['POST', `/eventReports/add/${String(ev.id)}`], ['GET', `/events/view/${String(ev.id)}`]] as const) {
       const r = await s.call(method, url, method === 'POST' ? { name: 'x' } : undefined, partner.key);
       expect(r.text, url).not.toContain('victim-corp');

@@ -1,26 +1,15 @@
-import type { FastifyInstance } from 'fastify';
-import { InputError, NotFoundError } from '@waggle/errors';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { InputError } from '@waggle/errors';
 import { parseEventReport, type Principal, type ReportContext } from '@waggle/core';
-import { bodyOf, isTruthy, paramsOf, saved, type RouteContext } from '../http/context.js';
+import { bodyOf, isPolicyRecipient, isTruthy, paramsOf, principalOutsidePolicy, saved, type RouteContext } from '../http/context.js';
 
 const CONTEXTS: readonly ReportContext[] = ['default', 'deleted', 'all'];
 
-/**
- * Reports are free text: under an anonymisation policy its recipients (external organisations,
- * sync users) get none, as the policy drops `EventReport` from the events they receive.
- */
-function isRecipient(ctx: RouteContext, p: Principal): boolean {
-  return ctx.services.privacy.enabled && ctx.services.privacy.recipientOf(p, {}) !== undefined;
-}
 
 /** MISP event reports (`eventReports/*`, rewritten to `event_reports/*`), as PyMISP calls them. */
 export function registerEventReportRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { eventReports } = ctx.services;
-  const principal = async (request: Parameters<RouteContext['principal']>[0]): Promise<Principal> => {
-    const p = await ctx.principal(request);
-    if (isRecipient(ctx, p)) throw new NotFoundError('Invalid report.');
-    return p;
-  };
+  const principal = async (request: FastifyRequest): Promise<Principal> => principalOutsidePolicy(ctx, request, 'Invalid report.');
   const idOf = (request: { params: unknown }): string => (request.params as { id: string }).id;
 
   app.route({
@@ -47,7 +36,7 @@ export function registerEventReportRoutes(app: FastifyInstance, ctx: RouteContex
     handler: async (request) => eventReports.edit(await principal(request), idOf(request), parseEventReport(bodyOf(request))),
   });
 
-  const remove = async (request: Parameters<RouteContext['principal']>[0], hard: boolean): Promise<Record<string, unknown>> => {
+  const remove = async (request: FastifyRequest, hard: boolean): Promise<Record<string, unknown>> => {
     const report = await eventReports.delete(await principal(request), idOf(request), hard);
     return { id: String(report.id), message: `Event Report ${String(report.id)} ${hard ? 'hard' : 'soft'} deleted` };
   };
@@ -79,7 +68,7 @@ export function registerEventReportRoutes(app: FastifyInstance, ctx: RouteContex
       url,
       handler: async (request) => {
         const p = await ctx.principal(request);
-        if (isRecipient(ctx, p)) return [];
+        if (isPolicyRecipient(ctx, p)) return [];
         const o = { ...bodyOf(request), ...paramsOf(request) } as Record<string, unknown>;
         const eventId = o.event_id ?? o.eventId;
         const context = o.context === undefined || o.context === '' ? undefined : String(o.context);

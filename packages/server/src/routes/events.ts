@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { optTimestamp, parseEvent, type MispJson, type Principal } from '@waggle/core';
 import { downgradeOnReceive, type MispEventJson } from '@waggle/sync';
-import { bodyOf, isTruthy, paramsOf, saved, type RouteContext } from '../http/context.js';
+import { bodyOf, isPolicyRecipient, isTruthy, paramsOf, saved, type RouteContext } from '../http/context.js';
 import { intList, parseSearch } from '../search/parse-filters.js';
 import { sendSearch } from '../search/send-search.js';
 import { decorateEventView } from '../intel/index.js';
@@ -54,7 +54,9 @@ export function registerEventRoutes(app: FastifyInstance, ctx: RouteContext): vo
       const o = { ...paramsOf(request), ...bodyOf(request) };
       // MISP's `includeEventCorrelations: 0` (a sync's view) leaves RelatedEvent/RelatedAttribute out.
       const correlations = o.includeEventCorrelations === undefined || isTruthy(o.includeEventCorrelations);
-      const event = await events.view(p, String(o.id), { includeDeleted: includeDeleted(o.deleted), includeSightings: isTruthy(o.includeSightings), includeCorrelations: correlations });
+      // MISP 2.5's `includeAnalystData`; recipients under an anonymisation policy get none (free text).
+      const analystData = isTruthy(o.includeAnalystData) && !isPolicyRecipient(ctx, p);
+      const event = await events.view(p, String(o.id), { includeDeleted: includeDeleted(o.deleted), includeSightings: isTruthy(o.includeSightings), includeCorrelations: correlations, includeAnalystData: analystData });
       await decorateEventView(ctx.services.intel, event, isTruthy(o.includeWarninglistHits));
       if (!isTruthy(o.excludeGalaxy)) await addCustomClusterGalaxies(ctx.services.galaxyClusters, p, event);
       if (isTruthy(o.includeFeedCorrelations)) await ctx.services.feeds.attachFeedHits(p, event);

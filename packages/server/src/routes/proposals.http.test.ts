@@ -1,7 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryKeyStore, defaultPolicy } from '@waggle/privacy';
-import { addOrgUser, startTestServer, testEngines, type TestServer } from '../test-support/test-server.js';
+import { addExternalOrgUser, addOrgUser, startPolicyTestServer, startTestServer, testEngines, type TestServer } from '../test-support/test-server.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -171,9 +169,7 @@ describe.each(testEngines())('proposals (shadow attributes) as PyMISP uses them 
 describe.each(testEngines())('proposals under an anonymisation policy on %s', (engine) => {
   let s: TestServer;
   beforeAll(async () => {
-    const keys = createMemoryKeyStore({ random: (n) => new Uint8Array(randomBytes(n)), now: () => new Date() });
-    keys.add('community');
-    s = await startTestServer(engine, {}, { privacy: { policy: defaultPolicy(), keys } });
+    s = await startPolicyTestServer(engine);
   });
   afterAll(async () => {
     await s.close();
@@ -182,10 +178,7 @@ describe.each(testEngines())('proposals under an anonymisation policy on %s', (e
   it('gives recipients (external organisations) no proposals, since they copy raw values', async () => {
     const ev = ((await s.call('POST', '/events/add', { info: 'Victim event', distribution: '1', Attribute: [{ type: 'target-user', category: 'Targeting data', value: 'j.doe' }] })).json as J).Event;
     const local = await addOrgUser(s, 'Colleague');
-    const partner = await addOrgUser(s, 'Partner');
-    await s.store.write(async (repos) => {
-      await repos.updateOrganisation(partner.orgId, { local: false });
-    });
+    const partner = await addExternalOrgUser(s, 'Partner');
     const target = (ev.Attribute as J[])[0] as J;
     const byLocal = await s.call('POST', `/shadow_attributes/delete/${String(target.id)}`, {}, local.key);
     expect(byLocal.status).toBe(200);

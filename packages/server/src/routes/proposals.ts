@@ -1,7 +1,6 @@
-import type { FastifyInstance } from 'fastify';
-import { NotFoundError } from '@waggle/errors';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parseAttribute, parseAttributeEdit, type Principal } from '@waggle/core';
-import { bodyOf, type RouteContext } from '../http/context.js';
+import { bodyOf, isPolicyRecipient, principalOutsidePolicy, type RouteContext } from '../http/context.js';
 
 /** The proposed attribute of a body: `{"ShadowAttribute": …}`, `{"Attribute": …}` or bare (as PyMISP sends it). */
 function innerOf(body: Record<string, unknown>): Record<string, unknown> {
@@ -14,22 +13,11 @@ function success(message: string, url: string): Record<string, unknown> {
   return { saved: true, success: true, name: message, message, url };
 }
 
-/**
- * Under an anonymisation policy, its recipients (external organisations, sync users) get no
- * proposals: a proposal copies the attribute's raw values (fail closed, as attribute views do).
- */
-function isRecipient(ctx: RouteContext, p: Principal): boolean {
-  return ctx.services.privacy.enabled && ctx.services.privacy.recipientOf(p, {}) !== undefined;
-}
 
 /** Proposals (MISP `shadow_attributes/*`; `shadowAttributes/*` is rewritten to these). */
 export function registerProposalRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { proposals } = ctx.services;
-  const principal = async (request: Parameters<RouteContext['principal']>[0]): Promise<Principal> => {
-    const p = await ctx.principal(request);
-    if (isRecipient(ctx, p)) throw new NotFoundError('Invalid proposal.');
-    return p;
-  };
+  const principal = async (request: FastifyRequest): Promise<Principal> => principalOutsidePolicy(ctx, request, 'Invalid proposal.');
 
   app.post('/shadow_attributes/add/:eventId', async (request) => {
     const p = await principal(request);
@@ -72,7 +60,7 @@ export function registerProposalRoutes(app: FastifyInstance, ctx: RouteContext):
       handler: async (request) => {
         const p = await ctx.principal(request);
         // A MISP peer's pull reads this list: recipients of the anonymisation policy get an empty one.
-        if (isRecipient(ctx, p)) return [];
+        if (isPolicyRecipient(ctx, p)) return [];
         const eventId = (request.params as { eventId?: string }).eventId;
         const list = await proposals.list(p, eventId === undefined || eventId === '' ? undefined : eventId);
         return list.map((s) => ({ ShadowAttribute: s }));

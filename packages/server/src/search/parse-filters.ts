@@ -145,6 +145,8 @@ export interface SearchOutputOptions {
   readonly includeEventUuid: boolean;
   readonly includeEventTags: boolean;
   readonly includeSightings: boolean;
+  /** MISP 2.5's notes, opinions and relationships on the events and their elements. */
+  readonly includeAnalystData: boolean;
   readonly metadata: boolean;
   readonly headerless: boolean;
   readonly requestedAttributes: readonly string[] | undefined;
@@ -201,6 +203,7 @@ export function parseSearch(body: Body, now: number): { filters: SearchFilters &
       includeEventUuid: bool(body.includeEventUuid ?? body.include_event_uuid, 'includeEventUuid') ?? false,
       includeEventTags: bool(body.includeEventTags ?? body.include_event_tags, 'includeEventTags') ?? false,
       includeSightings: bool(body.includeSightings ?? body.include_sightings, 'includeSightings') ?? false,
+      includeAnalystData: bool(body.includeAnalystData, 'includeAnalystData') ?? false,
       metadata: bool(body.metadata, 'metadata') ?? false,
       headerless: bool(body.headerless, 'headerless') ?? false,
       requestedAttributes: requested.length > 0 ? requested : undefined,

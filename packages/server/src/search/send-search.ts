@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { InputError } from '@waggle/errors';
 import { attributeValue, type AttributeRecord } from '@waggle/core';
-import { bodyOf, paramsOf, type RouteContext } from '../http/context.js';
+import { bodyOf, isPolicyRecipient, paramsOf, type RouteContext } from '../http/context.js';
 import { DEFAULT_CSV_COLUMNS, csvField, csvRow } from './csv.js';
 import { parseSearch, type SearchOutputOptions } from './parse-filters.js';
 import { jsonArray, sendStream } from './stream.js';
@@ -72,6 +72,8 @@ export async function sendSearch(ctx: RouteContext, request: FastifyRequest, rep
     const list = (await objects.search(p, filters)).map((o) => ({ Object: o }));
     return reply.send({ response: list });
   }
-  const it = events.search(p, filters, { metadata: output.metadata, includeCorrelations: output.includeCorrelations, includeSightings: output.includeSightings });
+  // Recipients of an anonymisation policy get no analyst data (free text), as in event views.
+  const analystData = output.includeAnalystData && !isPolicyRecipient(ctx, p);
+  const it = events.search(p, filters, { metadata: output.metadata, includeCorrelations: output.includeCorrelations, includeSightings: output.includeSightings, includeAnalystData: analystData });
   return sendStream(reply, 'application/json; charset=utf-8', jsonArray('{"response":[', eventBatches(wl.events(it)), ']}'));
 }

@@ -1,3 +1,4 @@
+import { createMemoryKeyStore, defaultPolicy } from '@waggle/privacy';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,7 +64,7 @@ async function openStore(engine: 'sqlite' | 'postgres'): Promise<{ store: SqlSto
 }
 
 /** Starts an in-process server (fastify inject, no socket) on the given engine. */
-export async function startTestServer(engine: 'sqlite' | 'postgres', overrides: Partial<CoreDeps['config']> = {}, adapters: Pick<ServiceAdapters, 'privacy'> & { readonly uma?: UmaEventGate } = {}): Promise<TestServer> {
+export async function startTestServer(engine: 'sqlite' | 'postgres', overrides: Partial<CoreDeps['config']> = {}, adapters: Pick<ServiceAdapters, 'privacy' | 'templateSource'> & { readonly uma?: UmaEventGate } = {}): Promise<TestServer> {
   const { store, cleanup } = await openStore(engine);
   const bus = createMemoryBus();
   const messages: BusMessage[] = [];
@@ -83,7 +84,11 @@ export async function startTestServer(engine: 'sqlite' | 'postgres', overrides: 
   await ensureDefaults(deps);
   const adminKey = randomBytes(30).toString('base64').replace(/[^A-Za-z0-9]/g, 'x').slice(0, 40).padEnd(40, 'a');
   await bootstrapAdmin(deps, { orgName: 'ORGNAME', email: 'admin@admin.test', authKey: adminKey });
-  const services = createServices(deps, { db: store.connection.db, ...(adapters.privacy !== undefined ? { privacy: adapters.privacy } : {}) });
+  const services = createServices(deps, {
+    db: store.connection.db,
+    ...(adapters.privacy !== undefined ? { privacy: adapters.privacy } : {}),
+    ...(adapters.templateSource !== undefined ? { templateSource: adapters.templateSource } : {}),
+  });
   const app = createApp({ services, version: '0.1.0-test', stream: deps, ...(adapters.uma !== undefined ? { uma: adapters.uma } : {}) });
   await app.ready();
   return {
@@ -129,4 +134,20 @@ export async function addOrgUser(server: TestServer, orgName: string, roleId = 3
     await repos.insertAuthKey(authKeyRecord(key, user.id, now, randomUUID()));
     return { key, orgId: org.id, userId: user.id };
   });
+}
+
+/** A test server with the default anonymisation policy on (its key `community` in a memory key store). */
+export async function startPolicyTestServer(engine: 'sqlite' | 'postgres'): Promise<TestServer> {
+  const keys = createMemoryKeyStore({ random: (n) => new Uint8Array(randomBytes(n)), now: () => new Date() });
+  keys.add('community');
+  return startTestServer(engine, {}, { privacy: { policy: defaultPolicy(), keys } });
+}
+
+/** A user of a new external organisation: a recipient of the anonymisation policy. */
+export async function addExternalOrgUser(server: TestServer, orgName: string): Promise<{ key: string; orgId: number; userId: number }> {
+  const user = await addOrgUser(server, orgName);
+  await server.store.write(async (repos) => {
+    await repos.updateOrganisation(user.orgId, { local: false });
+  });
+  return user;
 }

@@ -9,6 +9,8 @@ import { attributeDataMigration } from './005-attribute-data.js';
 import { oneIpRangeIndexMigration } from './006-one-ip-range-index.js';
 import { shadowAttributesMigration } from './007-shadow-attributes.js';
 import { eventReportsMigration } from './008-event-reports.js';
+import { correlationExclusionsMigration } from './010-correlation-exclusions.js';
+import { analystDataMigration } from './009-analyst-data.js';
 
 class InCodeMigrations implements MigrationProvider {
   readonly #engine: SqlEngine;
@@ -25,6 +27,8 @@ class InCodeMigrations implements MigrationProvider {
       '006-one-ip-range-index': oneIpRangeIndexMigration(),
       '007-shadow-attributes': shadowAttributesMigration(this.#engine),
       '008-event-reports': eventReportsMigration(this.#engine),
+      '009-analyst-data': analystDataMigration(this.#engine),
+      '010-correlation-exclusions': correlationExclusionsMigration(this.#engine),
     });
   }
 }

@@ -1,24 +1,82 @@
-import type { AuditLogRecord, AuditRepository } from '@waggle/core';
+import { sql, type Expression, type SqlBool } from 'kysely';
+import type { AuditFilter, AuditLogRecord, AuditRepository } from '@waggle/core';
+import { likePattern } from '../db/filters.js';
 import { fromRows, type RepoContext } from '../db/rows.js';
 
 /** The audit log over SQL: append-only, read newest first. */
 export function auditRepository(ctx: RepoContext): AuditRepository {
-  const { db } = ctx;
+  const { db, engine } = ctx;
+
+  /** Exact text, or a `%` pattern matched case-insensitively; the alternatives OR-ed. */
+  const textIn = (column: string, values: readonly string[]): Expression<SqlBool> => {
+    const one = (v: string): Expression<SqlBool> => {
+      if (!v.includes('%')) return sql<SqlBool>`${sql.ref(column)} = ${v}`;
+      return engine === 'postgres'
+        ? sql<SqlBool>`${sql.ref(column)} ilike ${likePattern(v)} escape '\\'`
+        : sql<SqlBool>`${sql.ref(column)} like ${likePattern(v)} escape '\\'`;
+    };
+    return values.length === 0 ? sql<SqlBool>`1 = 0` : sql<SqlBool>`(${sql.join(values.map(one), sql` or `)})`;
+  };
+  const intIn = (column: string, values: readonly number[]): Expression<SqlBool> =>
+    values.length === 0 ? sql<SqlBool>`1 = 0` : sql<SqlBool>`${sql.ref(column)} in (${sql.join([...values])})`;
+
+  function conditions(f: AuditFilter): Expression<SqlBool>[] {
+    const out: Expression<SqlBool>[] = [];
+    if (f.ids !== undefined) out.push(intIn('id', f.ids));
+    if (f.model !== undefined) out.push(textIn('model', [f.model]));
+    if (f.models !== undefined) out.push(textIn('model', f.models));
+    if (f.modelId !== undefined) out.push(intIn('model_id', [f.modelId]));
+    if (f.modelIds !== undefined) out.push(intIn('model_id', f.modelIds));
+    if (f.actions !== undefined) out.push(textIn('action', f.actions));
+    if (f.userIds !== undefined) out.push(intIn('user_id', f.userIds));
+    if (f.orgIds !== undefined) out.push(intIn('org_id', f.orgIds));
+    if (f.createdFrom !== undefined) out.push(sql<SqlBool>`created >= ${f.createdFrom}`);
+    if (f.createdTo !== undefined) out.push(sql<SqlBool>`created <= ${f.createdTo}`);
+    if (f.titles !== undefined) out.push(textIn('model_title', f.titles));
+    if (f.changes !== undefined) out.push(textIn('change', f.changes));
+    if (f.ips !== undefined) out.push(textIn('ip', f.ips));
+    return out;
+  }
+
+  const page = <Q extends { limit(n: number): Q; offset(n: number): Q }>(q: Q, p: { readonly limit?: number; readonly offset?: number }): Q => {
+    let out = q;
+    // An infinite limit is no limit.
+    const limit = p.limit !== undefined && Number.isFinite(p.limit) ? Math.max(1, Math.floor(p.limit)) : undefined;
+    if (limit !== undefined) out = out.limit(limit);
+    if (p.offset !== undefined && p.offset > 0) out = (limit === undefined ? out.limit(Number.MAX_SAFE_INTEGER) : out).offset(Math.floor(p.offset));
+    return out;
+  };
 
   return {
     async insertAudit(entry) {
       await db.insertInto('audit_logs').values(entry).execute();
     },
     async listAudit(filter) {
-      const { model, modelId, limit } = filter;
-      if (limit !== undefined && !(limit > 0)) return [];
+      if (filter.limit !== undefined && !(filter.limit > 0)) return [];
+      const where = conditions(filter);
       let q = db.selectFrom('audit_logs').selectAll();
-      if (model !== undefined) q = q.where('model', '=', model);
-      if (modelId !== undefined) q = q.where('model_id', '=', modelId);
+      if (where.length > 0) q = q.where((eb) => eb.and(where));
       // Entries written in the same second keep their insertion order through the id.
-      q = q.orderBy('created', 'desc').orderBy('id', 'desc');
-      if (limit !== undefined && Number.isFinite(limit)) q = q.limit(Math.max(1, Math.floor(limit)));
+      q = page(q.orderBy('created', 'desc').orderBy('id', 'desc'), filter);
       return fromRows<AuditLogRecord>('audit_logs', await q.execute());
+    },
+    async listEventHistory(eventId, p) {
+      if (p.limit !== undefined && !(p.limit > 0)) return [];
+      const q = db
+        .selectFrom('audit_logs')
+        .selectAll()
+        .where((eb) =>
+          eb.or([
+            sql<SqlBool>`model = 'Event' and model_id = ${eventId}`,
+            sql<SqlBool>`model = 'Attribute' and model_id in (select id from attributes where event_id = ${eventId})`,
+            sql<SqlBool>`model = 'MispObject' and model_id in (select id from objects where event_id = ${eventId})`,
+            sql<SqlBool>`model = 'ShadowAttribute' and model_id in (select id from shadow_attributes where event_id = ${eventId})`,
+            sql<SqlBool>`model = 'EventReport' and model_id in (select id from event_reports where event_id = ${eventId})`,
+          ]),
+        )
+        .orderBy('created', 'desc')
+        .orderBy('id', 'desc');
+      return fromRows<AuditLogRecord>('audit_logs', await page(q, p).execute());
     },
   };
 }

@@ -30,6 +30,28 @@ interface ValuePair {
 const VALUE_CHUNK = 500;
 
 /**
+ * A test for MISP's correlation exclusions: a value never correlates when it equals an
+ * exclusion, or matches one with a leading and/or trailing `%` (case-insensitively, as MISP's
+ * `LIKE` on its default collation).
+ */
+export function exclusionMatcher(exclusions: readonly string[]): (value: string) => boolean {
+  if (exclusions.length === 0) return () => false;
+  const exact = new Set<string>();
+  const patterns: { start: boolean; end: boolean; core: string }[] = [];
+  for (const e of exclusions) {
+    const start = e.startsWith('%');
+    const end = e.length > 1 && e.endsWith('%');
+    if (!start && !end) exact.add(e);
+    else patterns.push({ start, end, core: e.slice(start ? 1 : 0, end ? -1 : undefined).toLowerCase() });
+  }
+  return (value) => {
+    if (exact.has(value)) return true;
+    const v = value.toLowerCase();
+    return patterns.some((p) => (p.start && p.end ? v.includes(p.core) : p.start ? v.endsWith(p.core) : v.startsWith(p.core)));
+  };
+}
+
+/**
  * Correlation over SQL without a pairwise table or any write-time work for
  * values: the value1/value2 indexes that search needs anyway find the
  * attributes sharing a value at read time, and MISP's correlation rules
@@ -78,11 +100,36 @@ export function correlationRepository(ctx: RepoContext): CorrelationRepository {
     return over;
   }
 
+  /** The current exclusions (a small table, read once per correlation request). */
+  async function exclusions(): Promise<string[]> {
+    return (await db.selectFrom('correlation_exclusions').select('value').execute()).map((r) => r.value);
+  }
+  async function excluded(): Promise<(value: string) => boolean> {
+    return exclusionMatcher(await exclusions());
+  }
+
+  /** CIDR correlations whose either side holds an excluded value, removed. */
+  async function withoutExcluded(list: AttributeCorrelation[]): Promise<AttributeCorrelation[]> {
+    if (list.length === 0) return list;
+    const all = await exclusions();
+    if (all.length === 0) return list;
+    const isExcluded = exclusionMatcher(all);
+    const ids = [...new Set(list.flatMap((c) => [c.attribute_id, c.other_attribute_id]))];
+    const values = new Map<number, string[]>();
+    for (const part of chunks(ids, 1000)) {
+      for (const r of await db.selectFrom('attributes').select(['id', 'value1', 'value2']).where('id', 'in', part).execute()) values.set(Number(r.id), [r.value1, r.value2]);
+    }
+    const hit = (id: number): boolean => (values.get(id) ?? []).some((v) => v !== '' && isExcluded(v));
+    return list.filter((c) => !isExcluded(c.value) && !hit(c.attribute_id) && !hit(c.other_attribute_id));
+  }
+
   /** Pairs (source attribute, visible attribute of another event) sharing a correlatable value. */
   async function valuePairs(srcs: readonly Source[], viewer: Viewer, cap: number): Promise<ValuePair[]> {
+    const isExcluded = await excluded();
     const byValue = new Map<string, Source[]>();
     for (const s of srcs) {
       for (const v of correlationValues(s.type, s.value1, s.value2)) {
+        if (isExcluded(v)) continue;
         const list = byValue.get(v);
         if (list === undefined) byValue.set(v, [s]);
         else list.push(s);
@@ -151,7 +198,7 @@ export function correlationRepository(ctx: RepoContext): CorrelationRepository {
     },
     async relatedEvents(eventId, viewer, cap) {
       const ids = new Set((await valuePairs(await sources({ eventId }), viewer, cap)).map((p) => p.dstEvent));
-      for (const r of await cidrPairs(ctx, 'a.event_id', [eventId], viewer)) ids.add(r.other_event_id);
+      for (const r of await withoutExcluded(await cidrPairs(ctx, 'a.event_id', [eventId], viewer))) ids.add(r.other_event_id);
       if (ids.size === 0) return [];
       const rows = await db.selectFrom('events').selectAll().where('id', 'in', [...ids]).orderBy('date', 'desc').orderBy('id', 'desc').execute();
       return rows.map((r) => fromRow<EventRecord>('events', r));
@@ -165,7 +212,7 @@ export function correlationRepository(ctx: RepoContext): CorrelationRepository {
           const ev = events.get(p.dstEvent);
           if (ev !== undefined) out.push({ attribute_id: p.src, other_attribute_id: p.dst, other_event_id: ev.id, other_event: ev, value: p.value });
         }
-        out.push(...(await cidrPairs(ctx, 'a.attribute_id', part, viewer)));
+        out.push(...(await withoutExcluded(await cidrPairs(ctx, 'a.attribute_id', part, viewer))));
       }
       return out;
     },

@@ -42,6 +42,17 @@ export function eventRepository(ctx: RepoContext): EventRepository {
       return mustExist(await getEvent(id), 'Event', id);
     },
     async deleteEvent(id) {
+      // Analyst data on the event and its attributes, objects and reports, then the analyst data on that analyst data.
+      let attached = await db.selectFrom('analyst_data').select(['id', 'uuid']).where((eb) => eb.or([
+        eb('object_uuid', 'in', eb.selectFrom('events').select('uuid').where('id', '=', id)),
+        eb('object_uuid', 'in', eb.selectFrom('attributes').select('uuid').where('event_id', '=', id)),
+        eb('object_uuid', 'in', eb.selectFrom('objects').select('uuid').where('event_id', '=', id)),
+        eb('object_uuid', 'in', eb.selectFrom('event_reports').select('uuid').where('event_id', '=', id)),
+      ])).execute();
+      while (attached.length > 0) {
+        await db.deleteFrom('analyst_data').where('id', 'in', attached.map((r) => r.id)).execute();
+        attached = await db.selectFrom('analyst_data').select(['id', 'uuid']).where('object_uuid', 'in', attached.map((r) => r.uuid)).execute();
+      }
       await db.deleteFrom('ip_ranges').where('event_id', '=', id).execute();
       await db.deleteFrom('attribute_tags').where('event_id', '=', id).execute();
       await db.deleteFrom('event_tags').where('event_id', '=', id).execute();
