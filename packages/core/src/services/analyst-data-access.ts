@@ -98,3 +98,20 @@ export async function orgsByUuid(repos: Repositories, records: readonly AnalystD
   }
   return out;
 }
+
+/**
+ * Deletes the analyst data attached to these elements (by UUID), and the analyst data attached to
+ * that, recursively: what MISP removes with an element that is deleted for good.
+ */
+export async function deleteAnalystDataOn(repos: Repositories, uuids: readonly string[]): Promise<number> {
+  const ids: number[] = [];
+  const seen = new Set(uuids);
+  for (let frontier = [...uuids]; frontier.length > 0; ) {
+    const children = (await repos.listAnalystData({ objectUuids: frontier })).filter((c) => !seen.has(c.uuid));
+    for (const c of children) seen.add(c.uuid);
+    ids.push(...children.map((c) => c.id));
+    frontier = children.map((c) => c.uuid);
+  }
+  if (ids.length > 0) await repos.deleteAnalystData(ids);
+  return ids.length;
+}

@@ -7,7 +7,7 @@ import type { New, Patch, Ref, Repositories } from '../ports/store.js';
 import { analystDataEnvelope, analystDataJson } from '../views/analyst-data-json.js';
 import type { MispJson } from '../views/misp-json.js';
 import { requireChangeAnalystData } from '../access/analyst-data-rules.js';
-import { createAnalystVisibility, orgsByUuid } from './analyst-data-access.js';
+import { createAnalystVisibility, deleteAnalystDataOn, orgsByUuid } from './analyst-data-access.js';
 import { audit } from './audit.js';
 import { publishAll, type CoreDeps } from './deps.js';
 
@@ -186,15 +186,8 @@ export function createAnalystDataService(deps: CoreDeps) {
       const { record } = await change(p, 'delete', async (repos) => {
         const existing = await createAnalystVisibility(repos, p).visibleAnalystData(kind, ref);
         requireChangeAnalystData(p, existing);
-        const ids = [existing.id];
-        const seen = new Set([existing.uuid]);
-        for (let frontier = [existing.uuid]; frontier.length > 0; ) {
-          const children = (await repos.listAnalystData({ objectUuids: frontier })).filter((c) => !seen.has(c.uuid));
-          for (const c of children) seen.add(c.uuid);
-          ids.push(...children.map((c) => c.id));
-          frontier = children.map((c) => c.uuid);
-        }
-        await repos.deleteAnalystData(ids);
+        await deleteAnalystDataOn(repos, [existing.uuid]);
+        await repos.deleteAnalystData([existing.id]);
         return existing;
       });
       return record;

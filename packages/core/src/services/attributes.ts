@@ -1,3 +1,4 @@
+import { deleteAnalystDataOn } from './analyst-data-access.js';
 import { ForbiddenError, InputError } from '@waggle/errors';
 import type { Principal } from '../access/principal.js';
 import { canModifyEvent } from '../access/permissions.js';
@@ -137,7 +138,10 @@ export function createAttributeService(deps: CoreDeps) {
         const { attribute, event } = await visibleAttribute(repos, p, ref);
         if (!canModifyEvent(p, event)) throw new ForbiddenError(NO_PERMISSION);
         const now = Math.max(clock.now(), attribute.timestamp + 1);
-        if (hard) await repos.deleteAttribute(attribute.id);
+        if (hard) {
+          await deleteAnalystDataOn(repos, [attribute.uuid]);
+          await repos.deleteAttribute(attribute.id);
+        }
         else {
           await repos.updateAttribute(attribute.id, { deleted: true, timestamp: now });
           await repos.removeCorrelations([attribute.id]);

@@ -8,6 +8,7 @@ import type { Ref, Repositories } from '../ports/store.js';
 import { eventReportEnvelope, eventReportJson } from '../views/event-report-json.js';
 import { orgMap } from '../views/event-view.js';
 import type { MispJson } from '../views/misp-json.js';
+import { deleteAnalystDataOn } from './analyst-data-access.js';
 import { audit } from './audit.js';
 import { publishAll, type CoreDeps } from './deps.js';
 import { insertReport, updateReport } from './event-report-writer.js';
@@ -139,6 +140,7 @@ export function createEventReportService(deps: CoreDeps) {
         const { report, event } = await visibleReport(repos, p, ref);
         requireModifyEvent(p, event);
         if (hard) {
+          await deleteAnalystDataOn(repos, [report.uuid]);
           await repos.deleteEventReport(report.id);
           deleted = { ...report, deleted: true };
           return { report: deleted, event };

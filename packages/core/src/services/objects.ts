@@ -1,3 +1,4 @@
+import { deleteAnalystDataOn } from './analyst-data-access.js';
 import { InputError, NotFoundError } from '@waggle/errors';
 import type { Principal } from '../access/principal.js';
 import { requireModifyEvent } from '../access/permissions.js';
@@ -94,6 +95,7 @@ export function createObjectService(deps: CoreDeps) {
         const attrs = (await repos.listAttributesOfEvents([event.id], { includeDeleted: true })).filter((a) => a.object_id === object.id);
         await repos.removeCorrelations(attrs.map((a) => a.id));
         if (hard) {
+          await deleteAnalystDataOn(repos, [object.uuid, ...attrs.map((a) => a.uuid)]);
           for (const a of attrs) await repos.deleteAttribute(a.id);
           await repos.deleteObject(object.id);
         } else {

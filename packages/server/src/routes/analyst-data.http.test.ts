@@ -132,6 +132,33 @@ describe.each(testEngines())('analyst data (notes, opinions, relationships) as P
     expect(without.Note).toBeUndefined();
   });
 
+  it('removes the analyst data of an attribute, object or report deleted for good, and keeps it on a soft delete', async () => {
+    const e = ((await s.call('POST', '/events/add', {
+      info: 'short-lived',
+      Attribute: [{ type: 'ip-dst', value: '203.0.113.99' }, { type: 'ip-dst', value: '203.0.113.98' }],
+      Object: [{ name: 'waggle-test-object', 'meta-category': 'network', Attribute: [{ type: 'domain', object_relation: 'domain', value: 'short.example' }] }],
+      EventReport: [{ name: 'r', content: 'c' }],
+    })).json as J).Event;
+    const [soft, hard] = e.Attribute as J[];
+    const o = (e.Object as J[])[0] as J;
+    const r = (e.EventReport as J[])[0] as J;
+    const noteOn = async (uuid: string, type: string): Promise<J> => (await add(`/analystData/add/Note/${uuid}/${type}`, { note: `on ${type}` })).json.Note as J;
+    const onSoft = await noteOn(String(soft?.uuid), 'Attribute');
+    const onHard = await noteOn(String(hard?.uuid), 'Attribute');
+    const nested = (await add(`/analystData/add/Opinion/${String(onHard.uuid)}/Note`, { opinion: 10 })).json.Opinion as J;
+    const onObjectAttr = await noteOn(String((o.Attribute as J[])[0]?.uuid), 'Attribute');
+    const onReport = await noteOn(String(r.uuid), 'EventReport');
+    const alive = async (): Promise<string[]> => (await rows()).map((x) => x.uuid as string);
+
+    expect((await s.call('POST', `/attributes/delete/${String(soft?.id)}`, {})).status).toBe(200);
+    expect((await s.call('POST', `/attributes/delete/${String(hard?.id)}`, { hard: 1 })).status).toBe(200);
+    expect((await s.call('POST', `/objects/delete/${String(o.id)}/1`, {})).status).toBe(200);
+    expect((await s.call('POST', `/eventReports/delete/${String(r.id)}`, { hard: 1 })).status).toBe(200);
+    const left = await alive();
+    expect(left).toContain(onSoft.uuid);
+    for (const gone of [onHard.uuid, nested.uuid, onObjectAttr.uuid, onReport.uuid]) expect(left).not.toContain(gone);
+  });
+
   it('rejects bad input naming the field and writes nothing', async () => {
     const before = await rows();
     const note = (before.find((r) => r.kind === 'Note') as J).uuid as string;
