@@ -5,7 +5,7 @@ import { createJsonFileKeyStore, loadPolicyFile, type KeyStore, type Policy } fr
 import { createMemoryBus, createNatsBus, type Bus } from '@waggle/bus';
 import { DEFAULT_CORE_CONFIG, type CoreDeps, type Store } from '@waggle/core';
 import { builtinTemplatesDir, createTemplateRegistry, loadTemplatesFromDir, type TemplateRegistry } from '@waggle/misp';
-import { createServices, type Services } from '@waggle/server';
+import { createServices, fileEd25519Signer, type Services } from '@waggle/server';
 import { openSqlStore, refreshStatistics } from '@waggle/store';
 import type { Config } from './config.js';
 
@@ -86,7 +86,7 @@ export async function openRuntime(config: Config, warn: (msg: string) => void = 
       return { templates: loaded.list(), problems: loaded.problems.filter((x) => !x.message.includes('does not exist') && !x.message.includes('ENOENT')).map((x) => `${x.file}: ${x.message}`) };
     },
   };
-  const services = createServices(deps, { db: store.connection.db, privacy, templateSource });
+  const services = createServices(deps, { db: store.connection.db, privacy, templateSource, auditSigner: fileEd25519Signer(join(config.home, 'audit-signing-key.pem')) });
   // Keep planner statistics current as the store grows (see refreshStatistics).
   const stats = setInterval(() => {
     refreshStatistics(store.connection).catch((e: unknown) => warn(`statistics refresh failed: ${String(e)}`));

@@ -20,3 +20,4 @@ export type { UmaEventGateOptions, UmaOwnerClient } from './uma/uma-event-gate.j
 export type { UmaEventGate, UmaRouteMode, EventOwner } from './uma/uma-gate.js';
 export { parseUmaConfig } from './uma/uma-config.js';
 export type { UmaConfig } from './uma/uma-config.js';
+export { ed25519Signer, ephemeralEd25519Signer, fileEd25519Signer } from './audit/ed25519-signer.js';

@@ -5,6 +5,8 @@ import {
   createAuditLogService,
   createCorrelationExclusionService,
   createObjectTemplateService,
+  createAuditChainService,
+  type AuditHeadSigner,
   type TemplateSource,
   createAnalystDataService,
   createAuthKeyService,
@@ -43,6 +45,8 @@ export interface ServiceAdapters {
   readonly privacy?: { readonly policy?: Policy; readonly keys: KeyStore; readonly onWithheld?: (eventUuid: string, recipient: unknown, reason: string) => void };
   /** The folder of imported object templates, read again by `objectTemplates/update` (absent: update answers 400). */
   readonly templateSource?: TemplateSource;
+  /** Signs the audit chain's head (absent: the head is served unsigned). */
+  readonly auditSigner?: AuditHeadSigner;
 }
 
 /** Builds every use case over the given adapters; admin changes invalidate the auth cache. */
@@ -70,6 +74,7 @@ export function createServices(deps: CoreDeps, adapters: ServiceAdapters): Servi
     auditLog: createAuditLogService(deps),
     correlationExclusions: createCorrelationExclusionService(deps),
     objectTemplates: createObjectTemplateService(deps, adapters.templateSource),
+    auditChain: createAuditChainService(deps, adapters.auditSigner),
     analystData: createAnalystDataService(deps),
     ...withAttributePrivacy({ attributes: createAttributeService(deps), objects: createObjectService(deps), rawEvents: events }, privacy, async () =>
       (await deps.store.read((repos) => repos.listOrganisations({ local: true }))).map((o) => o.id),

@@ -43,4 +43,18 @@ describe('waggle admin log', () => {
     await expect(run('admin', 'log', '--limit', '0')).rejects.toThrow('--limit must be a positive integer');
     await expect(run('admin', 'log', '--event', '4242')).rejects.toThrow('No event 4242');
   });
+
+  it('verifies the hash chain of the log, and reports the first forged entry', async () => {
+    await run('admin', 'org', 'add', 'ChainOrg');
+    const ok = await run('admin', 'log', '--verify');
+    expect(ok.out).toMatch(/^audit chain intact: \d+ entries, head [0-9a-f]{64}\n$/);
+    expect(process.exitCode ?? 0).toBe(0);
+    const { openSqlStore } = await import('@waggle/store');
+    const store = await openSqlStore({ url: database });
+    await store.connection.db.updateTable('audit_logs').set({ change: 'forged' }).where('seq', '=', 1).execute();
+    await store.close();
+    const broken = await run('admin', 'log', '--verify');
+    expect(broken.out).toContain('audit chain broken at entry 1');
+    expect(process.exitCode).toBe(1);
+  });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { InputError, NotFoundError } from '@waggle/errors';
-import { authKeyRecord, generateAuthKey, logJson, type AuditLogRecord, type Repositories } from '@waggle/core';
+import { authKeyRecord, generateAuthKey, logJson, verifyStoredChain, type AuditLogRecord, type Repositories } from '@waggle/core';
 import type { ConfigInput } from '../config.js';
 import { withRuntime } from './with-runtime.js';
 
@@ -66,9 +66,19 @@ export function registerAdminCommands(program: Command, withStore: WithStore): v
       .option('--model <name>', 'only entries on this model (Event, Attribute, MispObject, EventReport, User, …)')
       .option('--action <name>', 'only this action (add, edit, delete, publish, …)')
       .option('--event <id>', 'the history of one event (id or UUID): the event, its attributes, objects, proposals and reports')
-      .option('--limit <n>', 'at most this many entries', '50'),
-  ).action(async (opts: ConfigInput & { model?: string; action?: string; event?: string; limit: string }) =>
+      .option('--limit <n>', 'at most this many entries', '50')
+      .option('--verify', 'check the whole hash chain of the log against its head instead (exit code 1 if broken)'),
+  ).action(async (opts: ConfigInput & { model?: string; action?: string; event?: string; limit: string; verify?: boolean }) =>
     withRuntime(opts, async (rt, out) => {
+      if (opts.verify === true) {
+        const verdict = await verifyStoredChain(rt);
+        if (verdict.ok) out.print(`audit chain intact: ${String(verdict.size)} entries, head ${verdict.hash}\n`);
+        else {
+          out.print(`audit chain broken at entry ${String(verdict.seq)}: ${verdict.reason}\n`);
+          process.exitCode = 1;
+        }
+        return;
+      }
       const limit = Number(opts.limit);
       if (!Number.isSafeInteger(limit) || limit < 1) throw new InputError('--limit must be a positive integer', { field: 'limit' });
       const lines = await rt.store.read(async (repos) => {

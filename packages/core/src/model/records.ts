@@ -349,6 +349,12 @@ export interface AuditLogRecord {
   model_id: number;
   model_title: string;
   change: string;
+  /** Position in the hash chain (1, 2, …; 0 for none). */
+  seq: number;
+  /** The previous entry's hash (64 zeros for the first). */
+  prev_hash: string;
+  /** SHA-256 of this entry's fields and `prev_hash` ({@link auditEntryHash}). */
+  hash: string;
 }
 
 /** A galaxy cluster an organisation created (MISP's custom clusters; data-set clusters live elsewhere). */

@@ -319,8 +319,21 @@ export interface AuditFilter {
   readonly offset?: number;
 }
 
+/** An audit entry as written: the store links it into the hash chain. */
+export type AuditEntryInput = Omit<New<AuditLogRecord>, 'seq' | 'prev_hash' | 'hash'>;
+
+/** The end of the audit hash chain: how many entries and the last one's hash. */
+export interface AuditChainHead {
+  readonly size: number;
+  readonly hash: string;
+}
+
 export interface AuditRepository {
-  insertAudit(entry: New<AuditLogRecord>): Promise<void>;
+  /** Appends an entry to the log and its hash chain (in the caller's transaction, which it serialises with other writers). */
+  insertAudit(entry: AuditEntryInput): Promise<void>;
+  auditChainHead(): Promise<AuditChainHead>;
+  /** Entries in chain order from `fromSeq` (1-based), at most `limit`. */
+  listAuditChain(fromSeq: number, limit: number): Promise<AuditLogRecord[]>;
   /** Entries newest first. */
   listAudit(filter: AuditFilter): Promise<AuditLogRecord[]>;
   /** The history of an event: entries on the event and on its attributes, objects, proposals and reports, newest first. */

@@ -11,6 +11,7 @@ import type {
   AuditLogService,
   CorrelationExclusionService,
   ObjectTemplateService,
+  AuditChainService,
   AnalystDataService,
   SightingService,
   GalaxyClusterService,
@@ -44,6 +45,8 @@ export interface Services {
   readonly correlationExclusions: CorrelationExclusionService;
   /** The object templates objects are validated with (`objectTemplates/*`). */
   readonly objectTemplates: ObjectTemplateService;
+  /** The audit log's hash chain and its signed head (ADR 0014). */
+  readonly auditChain: AuditChainService;
   /** MISP 2.5 analyst data (notes, opinions, relationships). */
   readonly analystData: AnalystDataService;
   readonly galaxyClusters: GalaxyClusterService;

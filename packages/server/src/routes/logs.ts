@@ -62,6 +62,21 @@ export function registerLogRoutes(app: FastifyInstance, ctx: RouteContext): void
       },
     });
   }
+  // The audit log as a hash chain (ADR 0014).
+  const { auditChain } = ctx.services;
+  app.get('/audit/chain/head', async (request) => {
+    await ctx.principal(request);
+    return auditChain.head();
+  });
+  app.get('/audit/chain/entries', async (request) => {
+    const p = await ctx.principal(request);
+    const q = paramsOf(request);
+    const from = q.from === undefined ? 1 : Number(q.from);
+    const limit = q.limit === undefined ? 1000 : Number(q.limit);
+    return { entries: await auditChain.entries(p, from, limit) };
+  });
+  app.get('/audit/chain/verify', async (request) => auditChain.verify(await ctx.principal(request)));
+
   app.route({
     method: ['GET', 'POST'],
     url: '/logs/event_index/:eventId',

@@ -15,6 +15,7 @@ export type SqlStore = Awaited<ReturnType<typeof openSqlStore>>;
 import { createApp } from '../app.js';
 import type { UmaEventGate } from '../uma/uma-gate.js';
 import { createServices, type ServiceAdapters } from '../services.js';
+import { ephemeralEd25519Signer } from '../audit/ed25519-signer.js';
 import type { Services } from '../http/context.js';
 
 /** The engines the HTTP suites run on: SQLite always, PostgreSQL unless WAGGLE_SKIP_POSTGRES=1. */
@@ -64,7 +65,7 @@ async function openStore(engine: 'sqlite' | 'postgres'): Promise<{ store: SqlSto
 }
 
 /** Starts an in-process server (fastify inject, no socket) on the given engine. */
-export async function startTestServer(engine: 'sqlite' | 'postgres', overrides: Partial<CoreDeps['config']> = {}, adapters: Pick<ServiceAdapters, 'privacy' | 'templateSource'> & { readonly uma?: UmaEventGate } = {}): Promise<TestServer> {
+export async function startTestServer(engine: 'sqlite' | 'postgres', overrides: Partial<CoreDeps['config']> = {}, adapters: Pick<ServiceAdapters, 'privacy' | 'templateSource' | 'auditSigner'> & { readonly uma?: UmaEventGate } = {}): Promise<TestServer> {
   const { store, cleanup } = await openStore(engine);
   const bus = createMemoryBus();
   const messages: BusMessage[] = [];
@@ -88,6 +89,7 @@ export async function startTestServer(engine: 'sqlite' | 'postgres', overrides: 
     db: store.connection.db,
     ...(adapters.privacy !== undefined ? { privacy: adapters.privacy } : {}),
     ...(adapters.templateSource !== undefined ? { templateSource: adapters.templateSource } : {}),
+    auditSigner: adapters.auditSigner ?? ephemeralEd25519Signer(),
   });
   const app = createApp({ services, version: '0.1.0-test', stream: deps, ...(adapters.uma !== undefined ? { uma: adapters.uma } : {}) });
   await app.ready();

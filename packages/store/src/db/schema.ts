@@ -62,6 +62,7 @@ export interface Database {
   sightings: Table<SightingRecord>;
   ip_ranges: Table<IpRangeRecord>;
   audit_logs: Table<AuditLogRecord>;
+  audit_chain_head: { id: number; seq: number; hash: string };
   sync_cursors: Table<SyncCursorRecord>;
   sync_logs: Table<SyncLogRecord>;
   event_blocklists: Table<EventBlocklistRecord>;

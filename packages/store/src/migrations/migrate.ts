@@ -10,6 +10,7 @@ import { oneIpRangeIndexMigration } from './006-one-ip-range-index.js';
 import { shadowAttributesMigration } from './007-shadow-attributes.js';
 import { eventReportsMigration } from './008-event-reports.js';
 import { correlationExclusionsMigration } from './010-correlation-exclusions.js';
+import { auditChainMigration } from './011-audit-chain.js';
 import { analystDataMigration } from './009-analyst-data.js';
 
 class InCodeMigrations implements MigrationProvider {
@@ -29,6 +30,7 @@ class InCodeMigrations implements MigrationProvider {
       '008-event-reports': eventReportsMigration(this.#engine),
       '009-analyst-data': analystDataMigration(this.#engine),
       '010-correlation-exclusions': correlationExclusionsMigration(this.#engine),
+      '011-audit-chain': auditChainMigration(),
     });
   }
 }

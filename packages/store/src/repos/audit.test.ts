@@ -1,9 +1,9 @@
 import { expect, it } from 'vitest';
-import type { AuditLogRecord, New } from '@waggle/core';
+import { AUDIT_GENESIS, auditEntryHash, verifyAuditChain, type AuditEntryInput, type AuditLogRecord } from '@waggle/core';
 import { forEachEngine } from '../test-support/engines.js';
 import { auditRepository } from './audit.js';
 
-function anAuditEntry(overrides: Partial<New<AuditLogRecord>> = {}): New<AuditLogRecord> {
+function anAuditEntry(overrides: Partial<AuditEntryInput> = {}): AuditEntryInput {
   return {
     created: 1_700_000_000,
     user_id: 1,
@@ -28,7 +28,7 @@ forEachEngine('auditRepository', (getCtx) => {
     await repo().insertAudit(anAuditEntry({ created: 300, model_title: 'd' }));
     const all = await repo().listAudit({});
     expect(all.map((e) => e.model_title)).toEqual(['d', 'b', 'c', 'a']);
-    expect(all[0]).toEqual({ ...anAuditEntry({ created: 300, model_title: 'd' }), id: expect.any(Number) });
+    expect(all[0]).toEqual({ ...anAuditEntry({ created: 300, model_title: 'd' }), id: expect.any(Number), seq: 4, prev_hash: expect.any(String), hash: expect.any(String) });
   });
 
   it('filters by model and model id', async () => {
@@ -61,5 +61,31 @@ forEachEngine('auditRepository', (getCtx) => {
     expect(await repo().listAudit({ limit: 0 })).toEqual([]);
     expect(await repo().listAudit({ limit: -1 })).toEqual([]);
     expect(await repo().listAudit({ limit: Number.POSITIVE_INFINITY })).toHaveLength(5);
+  });
+
+  it('links every entry into a hash chain whose head moves with each write', async () => {
+    expect(await repo().auditChainHead()).toEqual({ size: 0, hash: AUDIT_GENESIS });
+    for (let i = 1; i <= 4; i++) await repo().insertAudit(anAuditEntry({ created: i, model_title: `entry ${String(i)}`, change: JSON.stringify({ n: i, text: 'üñí' }) }));
+    const chain = await repo().listAuditChain(1, 100);
+    expect(chain.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+    expect(chain[0]?.prev_hash).toBe(AUDIT_GENESIS);
+    expect(chain[1]?.prev_hash).toBe(chain[0]?.hash);
+    expect(chain[3]?.hash).toBe(auditEntryHash(chain[3] as AuditLogRecord));
+    const verdict = verifyAuditChain(chain);
+    expect(verdict).toEqual({ ok: true, size: 4, hash: chain[3]?.hash });
+    expect(await repo().auditChainHead()).toEqual({ size: 4, hash: chain[3]?.hash });
+    // A page from the middle verifies from the entry before it.
+    expect(verifyAuditChain(await repo().listAuditChain(3, 2), { seq: 2, hash: chain[1]?.hash as string })).toMatchObject({ ok: true, size: 4 });
+  });
+
+  it('shows where the chain was tampered with: a changed field, a removed entry', async () => {
+    for (let i = 1; i <= 5; i++) await repo().insertAudit(anAuditEntry({ created: i, model_title: `entry ${String(i)}` }));
+    const { db } = getCtx();
+    await db.updateTable('audit_logs').set({ model_title: 'rewritten history' }).where('seq', '=', 3).execute();
+    expect(verifyAuditChain(await repo().listAuditChain(1, 100))).toMatchObject({ ok: false, seq: 3, reason: expect.stringContaining('changed after it was written') });
+    await db.updateTable('audit_logs').set({ model_title: 'entry 3' }).where('seq', '=', 3).execute();
+    expect(verifyAuditChain(await repo().listAuditChain(1, 100))).toMatchObject({ ok: true, size: 5 });
+    await db.deleteFrom('audit_logs').where('seq', '=', 4).execute();
+    expect(verifyAuditChain(await repo().listAuditChain(1, 100))).toMatchObject({ ok: false, seq: 4, reason: expect.stringContaining('missing') });
   });
 });

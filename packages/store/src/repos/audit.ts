@@ -1,5 +1,5 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
-import type { AuditFilter, AuditLogRecord, AuditRepository } from '@waggle/core';
+import { AUDIT_GENESIS, auditEntryHash, type AuditFilter, type AuditLogRecord, type AuditRepository } from '@waggle/core';
 import { likePattern } from '../db/filters.js';
 import { fromRows, type RepoContext } from '../db/rows.js';
 
@@ -49,7 +49,25 @@ export function auditRepository(ctx: RepoContext): AuditRepository {
 
   return {
     async insertAudit(entry) {
-      await db.insertInto('audit_logs').values(entry).execute();
+      // The head row serialises writers: PostgreSQL locks it until COMMIT; SQLite write
+      // transactions are BEGIN IMMEDIATE, so only one runs at a time anyway.
+      const headQuery = db.selectFrom('audit_chain_head').select(['seq', 'hash']).where('id', '=', 1);
+      const head = await (engine === 'postgres' ? headQuery.forUpdate() : headQuery).executeTakeFirst();
+      const prev = head?.hash ?? AUDIT_GENESIS;
+      const seq = Number(head?.seq ?? 0) + 1;
+      const hash = auditEntryHash({ ...entry, seq, prev_hash: prev });
+      await db.insertInto('audit_logs').values({ ...entry, seq, prev_hash: prev, hash }).execute();
+      // The migration writes the head row; an emptied table (tests) starts the chain again.
+      if (head === undefined) await db.insertInto('audit_chain_head').values({ id: 1, seq, hash }).execute();
+      else await db.updateTable('audit_chain_head').set({ seq, hash }).where('id', '=', 1).execute();
+    },
+    async auditChainHead() {
+      const head = await db.selectFrom('audit_chain_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst();
+      return { size: Number(head?.seq ?? 0), hash: head?.hash ?? AUDIT_GENESIS };
+    },
+    async listAuditChain(fromSeq, limit) {
+      const rows = await db.selectFrom('audit_logs').selectAll().where('seq', '>=', Math.max(1, Math.floor(fromSeq))).orderBy('seq').limit(Math.max(1, Math.floor(limit))).execute();
+      return fromRows<AuditLogRecord>('audit_logs', rows).map((r) => ({ ...r, id: Number(r.id), seq: Number(r.seq), created: Number(r.created), user_id: Number(r.user_id), org_id: Number(r.org_id), model_id: Number(r.model_id) }));
     },
     async listAudit(filter) {
       if (filter.limit !== undefined && !(filter.limit > 0)) return [];
