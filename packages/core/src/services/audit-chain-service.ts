@@ -1,4 +1,4 @@
-import { InputError } from '@waggle/errors';
+import { InputError, NotFoundError } from '@waggle/errors';
 import type { Principal } from '../access/principal.js';
 import { requireSiteAdmin } from '../access/permissions.js';
 import type { AuditLogRecord } from '../model/records.js';
@@ -41,8 +41,16 @@ export function chainEntryJson(e: AuditLogRecord): Record<string, unknown> {
 export function createAuditChainService(deps: CoreDeps, signer?: AuditHeadSigner) {
   const { store, clock } = deps;
   return {
-    async head(): Promise<SignedChainHead> {
-      const head = await store.read((repos) => repos.auditChainHead());
+    /** The signed head; with `at`, the signed hash of entry `at` (a witness checks that history up to a head it kept is unchanged). */
+    async head(at?: number): Promise<SignedChainHead> {
+      const head = await store.read(async (repos) => {
+        const end = await repos.auditChainHead();
+        if (at === undefined) return end;
+        if (!Number.isSafeInteger(at) || at < 1) throw new InputError('at must be a position ≥ 1', { field: 'at' });
+        const entry = at > end.size ? undefined : (await repos.listAuditChain(at, 1))[0];
+        if (entry === undefined || entry.seq !== at) throw new NotFoundError(`The audit chain has no entry ${String(at)}.`);
+        return { size: at, hash: entry.hash };
+      });
       const signedAt = new Date(clock.now() * 1000).toISOString();
       const statement = chainHeadStatement(head, signedAt);
       return { size: head.size, hash: head.hash, signed_at: signedAt, statement, ...(signer !== undefined ? { algorithm: signer.algorithm, public_key: signer.publicKeyPem, signature: signer.sign(statement) } : {}) };

@@ -43,3 +43,32 @@ export function verifyAuditChain(entries: Iterable<AuditLogRecord>, start: { rea
 export function chainHeadStatement(head: { readonly size: number; readonly hash: string }, signedAt: string): string {
   return `waggle-audit-head-v1\n${String(head.size)}\n${head.hash}\n${signedAt}\n`;
 }
+
+/** A peer's chain head kept by a witness. */
+export interface KeptHead {
+  readonly size: number;
+  readonly hash: string;
+  readonly public_key: string;
+}
+
+/** What a witness concludes from a peer's new head. */
+export type PeerHeadStatus = 'first' | 'unchanged' | 'extends' | 'key-changed' | 'rolled-back' | 'rewritten';
+
+/** Statuses that mean the peer's history cannot be trusted as it was. */
+export const ALARMING_PEER_STATUSES: ReadonlySet<PeerHeadStatus> = new Set(['key-changed', 'rolled-back', 'rewritten']);
+
+/**
+ * Compares a peer's signed head (signature already checked) with the one kept from an earlier
+ * sync. `hashAtKept` is the peer's own signed hash of entry `kept.size` today: an honest log that
+ * grew still has the same hash there, since every hash covers all entries before it.
+ */
+export function judgePeerHead(kept: KeptHead | undefined, current: KeptHead, hashAtKept: string | undefined): { status: PeerHeadStatus; message: string } {
+  if (kept === undefined) return { status: 'first', message: `first head kept: ${String(current.size)} entries` };
+  if (kept.public_key !== current.public_key) return { status: 'key-changed', message: 'the peer signs with another key than before' };
+  if (current.size < kept.size) return { status: 'rolled-back', message: `the peer's log shrank from ${String(kept.size)} to ${String(current.size)} entries` };
+  if (current.size === kept.size) {
+    return current.hash === kept.hash ? { status: 'unchanged', message: `unchanged at ${String(current.size)} entries` } : { status: 'rewritten', message: `entry ${String(kept.size)} now has another hash: history was rewritten` };
+  }
+  if (hashAtKept !== kept.hash) return { status: 'rewritten', message: `the log grew to ${String(current.size)} entries but entry ${String(kept.size)} no longer hashes as before: history was rewritten` };
+  return { status: 'extends', message: `grew from ${String(kept.size)} to ${String(current.size)} entries, history unchanged` };
+}

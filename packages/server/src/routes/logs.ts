@@ -66,7 +66,8 @@ export function registerLogRoutes(app: FastifyInstance, ctx: RouteContext): void
   const { auditChain } = ctx.services;
   app.get('/audit/chain/head', async (request) => {
     await ctx.principal(request);
-    return auditChain.head();
+    const at = paramsOf(request).at;
+    return auditChain.head(at === undefined || at === '' ? undefined : Number(at));
   });
   app.get('/audit/chain/entries', async (request) => {
     const p = await ctx.principal(request);

@@ -2,8 +2,9 @@ import type { OutboundPrivacy } from '../privacy/outbound-privacy.js';
 import { forStockMisp } from '../protect/for-stock-misp.js';
 import type { Kysely } from 'kysely';
 import { ForbiddenError, NotFoundError } from '@waggle/errors';
-import { captureSharingGroups, captureSightings, requireSiteAdmin, type CoreDeps, type EventService, type MispJson, type OrganisationRecord, type Principal, type ServerRecord, type SharingGroupService, type SightingService, type GalaxyClusterService } from '@waggle/core';
+import { ALARMING_PEER_STATUSES, captureSharingGroups, captureSightings, requireSiteAdmin, type PeerHeadStatus, type CoreDeps, type EventService, type MispJson, type OrganisationRecord, type Principal, type ServerRecord, type SharingGroupService, type SightingService, type GalaxyClusterService } from '@waggle/core';
 import { createBlocklists, createSqlSyncState, type Blocklists, type Database, type SqlSyncState, type SyncLogRecord } from '@waggle/store';
+import { witnessPeerChain, type ChainWitnessResult } from './chain-witness.js';
 import { createMispRemote, pull, pullGalaxyClusters, pullSightings, push, pushGalaxyClusters, pushSightings, type ChannelReport, type MispEventJson, type RemoteVersion, type SyncReport, type SyncServer } from '@waggle/sync';
 import { createClusterSide } from './cluster-side.js';
 import { createLocalSide } from './local-side.js';
@@ -94,6 +95,15 @@ export function createSyncService(deps: SyncServiceDeps) {
     ...(deps.timeoutMs !== undefined ? { timeoutMs: deps.timeoutMs } : {}),
   });
 
+  /** The peer's audit chain, witnessed after each run (ADR 0014); a failure to reach it is reported, not thrown. */
+  async function witness(server: SyncServer, id: number): Promise<ChainWitnessResult | undefined> {
+    try {
+      return await witnessPeerChain(db, createMispRemote(server, remoteOptions()), id, core.clock.now());
+    } catch (error) {
+      return { status: 'unavailable', message: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
   async function run(p: Principal, id: number, direction: 'pull' | 'push'): Promise<SyncReport> {
     requireSiteAdmin(p, `${direction} from servers`);
     const key = `${String(id)}:${direction}`;
@@ -114,10 +124,12 @@ export function createSyncService(deps: SyncServiceDeps) {
           : await pushSightings(server, { ...common, ...context, local: sightingSide });
       const clusterSide = createClusterSide({ db, clusters: deps.galaxyClusters, sharingGroups: deps.sharingGroups, actor: p });
       const galaxyClusters = events.aborted ? undefined : direction === 'pull' ? await pullGalaxyClusters(server, { ...common, local: clusterSide }) : await pushGalaxyClusters(server, { ...common, local: clusterSide });
-      const report: SyncReport = { ...events, ...(sightings !== undefined ? { sightings } : {}), ...(galaxyClusters !== undefined ? { galaxyClusters } : {}) };
+      const auditChain = events.aborted ? undefined : await witness(server, id);
+      const report: SyncReport & { auditChain?: ChainWitnessResult } = { ...events, ...(sightings !== undefined ? { sightings } : {}), ...(galaxyClusters !== undefined ? { galaxyClusters } : {}), ...(auditChain !== undefined ? { auditChain } : {}) };
+      const alarming = auditChain !== undefined && (auditChain.status === 'invalid' || ALARMING_PEER_STATUSES.has(auditChain.status as PeerHeadStatus));
       await state.log({
-        at: core.clock.now(), serverId: String(id), direction, level: report.aborted || report.failed > 0 || (sightings?.failed ?? 0) > 0 || sightings?.aborted === true ? 'warn' : 'info',
-        message: `${direction}: ${String(report.created)} created, ${String(report.updated)} updated, ${String(report.unchanged)} unchanged, ${String(report.skipped)} skipped, ${String(report.failed)} failed in ${String(report.durationMs)} ms${sightingSummary(direction, sightings)}${clusterSummary(galaxyClusters)}`,
+        at: core.clock.now(), serverId: String(id), direction, level: alarming || report.aborted || report.failed > 0 || (sightings?.failed ?? 0) > 0 || sightings?.aborted === true ? 'warn' : 'info',
+        message: `${direction}: ${String(report.created)} created, ${String(report.updated)} updated, ${String(report.unchanged)} unchanged, ${String(report.skipped)} skipped, ${String(report.failed)} failed in ${String(report.durationMs)} ms${sightingSummary(direction, sightings)}${clusterSummary(galaxyClusters)}${auditChain === undefined ? '' : `; peer audit chain ${auditChain.status}: ${auditChain.message}`}`,
       });
       return report;
     })();
@@ -149,6 +161,14 @@ export function createSyncService(deps: SyncServiceDeps) {
     async view(p: Principal, id: number): Promise<MispJson> {
       requireSiteAdmin(p, 'view servers');
       return serverJson(await mustServer(id), await orgs());
+    },
+    /** The peer's audit chain head this instance keeps as its witness, and the last check's outcome. */
+    async peerAuditChain(p: Principal, id: number): Promise<MispJson> {
+      requireSiteAdmin(p, 'view servers');
+      await mustServer(id);
+      const row = await db.selectFrom('peer_chain_heads').selectAll().where('server_id', '=', id).executeTakeFirst();
+      if (row === undefined) return { server_id: String(id), status: 'never checked' };
+      return { server_id: String(id), size: Number(row.size), hash: row.hash, public_key: row.public_key, signed_at: row.signed_at, signature: row.signature, checked_at: Number(row.checked_at), status: row.status, message: row.message };
     },
     async add(p: Principal, body: unknown): Promise<MispJson> {
       requireSiteAdmin(p, 'add servers');

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditEntryHash, type AuditLogRecord } from '@waggle/core';
 import { addOrgUser, startTestServer, testEngines, type TestServer } from '../test-support/test-server.js';
 import { startRelay } from '../test-support/relay.js';
 
@@ -180,6 +181,41 @@ describe.each(testEngines())('MISP sync between two waggle instances (%s)', (eng
     const after = await reportsOnB();
     expect(after.map((r) => [r.uuid, r.content])).toEqual([[report.uuid, 'C2 moved to 198.51.100.14']]);
     expect(JSON.stringify(after)).not.toContain('internal victim list');
+  });
+
+  it('witnesses the peer’s audit chain: kept on the first run, grown on the next, rewritten history raised', async () => {
+    const chainOnB = async (): Promise<J> => (await b.call('GET', `/servers/audit_chain/${ids.aOnB}`)).json as J;
+    const first = (await b.call('POST', `/servers/pull/${ids.aOnB}`)).json as J;
+    expect(['first', 'extends', 'unchanged']).toContain(first.report.auditChain?.status);
+    const kept = await chainOnB();
+    const headOnA = (await a.call('GET', '/audit/chain/head')).json as J;
+    expect(kept).toMatchObject({ size: headOnA.size, hash: headOnA.hash, public_key: headOnA.public_key });
+
+    await addEvent(a, 'witnessed growth', 3);
+    const grown = (await b.call('POST', `/servers/pull/${ids.aOnB}`)).json as J;
+    expect(grown.report.auditChain).toMatchObject({ status: 'extends' });
+    expect((await chainOnB()).size).toBeGreaterThan(kept.size as number);
+
+    // An operator rewrites entry 2 on A and rebuilds the chain after it, head included.
+    const db = a.store.connection.db;
+    const rows = await a.store.read((repos) => repos.listAuditChain(1, 100_000));
+    let prev = (rows[0] as AuditLogRecord).hash;
+    for (const r of rows.slice(1)) {
+      const fields = { ...r, prev_hash: prev, model_title: r.seq === 2 ? 'nothing happened here' : r.model_title };
+      const hash = auditEntryHash(fields);
+      await db.updateTable('audit_logs').set({ model_title: fields.model_title, prev_hash: prev, hash }).where('seq', '=', r.seq).execute();
+      prev = hash;
+    }
+    await db.updateTable('audit_chain_head').set({ hash: prev }).where('id', '=', 1).execute();
+    const before = await chainOnB();
+    await addEvent(a, 'after the rewrite', 3);
+    const caught = (await b.call('POST', `/servers/pull/${ids.aOnB}`)).json as J;
+    expect(caught.report.auditChain).toMatchObject({ status: 'rewritten' });
+    expect(caught.message).toContain('Peer audit chain rewritten');
+    const after = await chainOnB();
+    expect(after).toMatchObject({ status: 'rewritten', size: before.size, hash: before.hash });
+    const log = (await b.call('GET', `/servers/sync_log/${ids.aOnB}`)).json as J[];
+    expect(JSON.stringify(log)).toContain('peer audit chain rewritten');
   });
 
   it('survives a connection cut mid-pull and resumes on the next run', async () => {

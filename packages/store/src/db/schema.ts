@@ -63,6 +63,7 @@ export interface Database {
   ip_ranges: Table<IpRangeRecord>;
   audit_logs: Table<AuditLogRecord>;
   audit_chain_head: { id: number; seq: number; hash: string };
+  peer_chain_heads: { id: Generated<number>; server_id: number; size: number; hash: string; public_key: string; signed_at: string; signature: string; checked_at: number; status: string; message: string };
   sync_cursors: Table<SyncCursorRecord>;
   sync_logs: Table<SyncLogRecord>;
   event_blocklists: Table<EventBlocklistRecord>;

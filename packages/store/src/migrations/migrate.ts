@@ -11,6 +11,7 @@ import { shadowAttributesMigration } from './007-shadow-attributes.js';
 import { eventReportsMigration } from './008-event-reports.js';
 import { correlationExclusionsMigration } from './010-correlation-exclusions.js';
 import { auditChainMigration } from './011-audit-chain.js';
+import { peerChainHeadsMigration } from './012-peer-chain-heads.js';
 import { analystDataMigration } from './009-analyst-data.js';
 
 class InCodeMigrations implements MigrationProvider {
@@ -31,6 +32,7 @@ class InCodeMigrations implements MigrationProvider {
       '009-analyst-data': analystDataMigration(this.#engine),
       '010-correlation-exclusions': correlationExclusionsMigration(this.#engine),
       '011-audit-chain': auditChainMigration(),
+      '012-peer-chain-heads': peerChainHeadsMigration(this.#engine),
     });
   }
 }

@@ -68,6 +68,11 @@ export interface MispRemote {
   viewGalaxyCluster(uuid: string): Promise<JsonObject>;
   /** `galaxies/pushCluster`: MISP's cluster push. */
   pushGalaxyCluster(cluster: JsonObject): Promise<void>;
+  /**
+   * A waggle peer's signed audit chain head (`audit/chain/head`, ADR 0014), or the signed hash of
+   * entry `at`; `undefined` from a server without one (a stock MISP answers 404).
+   */
+  chainHead(at?: number): Promise<JsonObject | undefined>;
 }
 
 /** One row of a remote custom cluster index. */
@@ -144,6 +149,16 @@ export function createMispRemote(server: SyncServer, options: MispRemoteOptions 
 
   const remote: MispRemote = {
     server,
+
+    async chainHead(at) {
+      try {
+        const reply = await json('GET', `/audit/chain/head${at === undefined ? '' : `?at=${String(at)}`}`);
+        return isJsonObject(reply) ? reply : undefined;
+      } catch (error) {
+        if (error instanceof NotFoundError) return undefined;
+        throw error;
+      }
+    },
 
     async getVersion() {
       const reply = await json('GET', '/servers/getVersion');

@@ -1,3 +1,4 @@
+import type { ChainWitnessResult } from '../../sync/chain-witness.js';
 import type { FastifyInstance } from 'fastify';
 import { InputError } from '@waggle/errors';
 import type { SyncReport } from '@waggle/sync';
@@ -10,7 +11,7 @@ const idOf = (raw: string): number => {
 };
 
 /** MISP's wording for a finished run, with waggle's full report beside it. */
-function runAnswer(direction: 'pull' | 'push', r: SyncReport): Record<string, unknown> {
+function runAnswer(direction: 'pull' | 'push', r: SyncReport & { readonly auditChain?: ChainWitnessResult }): Record<string, unknown> {
   const moved = r.created + r.updated;
   const message = r.aborted
     ? `${direction === 'pull' ? 'Pull' : 'Push'} failed: ${r.errors[0]?.message ?? 'aborted'}`
@@ -21,7 +22,8 @@ function runAnswer(direction: 'pull' | 'push', r: SyncReport): Record<string, un
   const sightings = s === undefined || s.disabled ? '' : ` ${String(s.saved)} sightings ${direction === 'pull' ? 'pulled' : 'pushed'}${s.failed > 0 ? `, sightings of ${String(s.failed)} events failed` : ''}.`;
   const g = r.galaxyClusters;
   const clusters = g === undefined || g.disabled ? '' : ` ${String(g.saved)} galaxy clusters ${direction === 'pull' ? 'pulled' : 'pushed'}${g.failed > 0 ? `, ${String(g.failed)} clusters failed` : ''}.`;
-  return { success: !r.aborted, message: message + sightings + clusters, report: r };
+  const chain = r.auditChain === undefined ? '' : ` Peer audit chain ${r.auditChain.status}: ${r.auditChain.message}.`;
+  return { success: !r.aborted, message: message + sightings + clusters + chain, report: r };
 }
 
 /**
@@ -32,6 +34,7 @@ export function registerServerRoutes(app: FastifyInstance, ctx: RouteContext): v
   const sync = ctx.services.sync;
   adminRoute(app, ['GET', 'POST'], '/servers/index', async (request) => sync.list(await ctx.principal(request)));
   adminRoute(app, ['GET', 'POST'], '/servers/view/:id', async (request) => sync.view(await ctx.principal(request), idOf(pathParam(request, 'id'))));
+  adminRoute(app, 'GET', '/servers/audit_chain/:id', async (request) => sync.peerAuditChain(await ctx.principal(request), idOf(pathParam(request, 'id'))));
   adminRoute(app, 'POST', '/servers/add', async (request) => sync.add(await ctx.principal(request), request.body));
   adminRoute(app, ['POST', 'PUT'], '/servers/edit/:id', async (request) => sync.edit(await ctx.principal(request), idOf(pathParam(request, 'id')), request.body));
   adminRoute(app, ['POST', 'DELETE'], '/servers/delete/:id', async (request, reply) => {
