@@ -2,7 +2,7 @@ import type { OutboundPrivacy } from '../privacy/outbound-privacy.js';
 import { forStockMisp } from '../protect/for-stock-misp.js';
 import type { Kysely } from 'kysely';
 import { ForbiddenError, NotFoundError } from '@waggle/errors';
-import { ALARMING_PEER_STATUSES, captureSharingGroups, captureSightings, requireSiteAdmin, type PeerHeadStatus, type CoreDeps, type EventService, type MispJson, type OrganisationRecord, type Principal, type ServerRecord, type SharingGroupService, type SightingService, type GalaxyClusterService } from '@waggle/core';
+import { ALARMING_PEER_STATUSES, audit, captureSharingGroups, captureSightings, requireSiteAdmin, type PeerHeadStatus, type CoreDeps, type EventService, type MispJson, type OrganisationRecord, type Principal, type ServerRecord, type SharingGroupService, type SightingService, type GalaxyClusterService } from '@waggle/core';
 import { createBlocklists, createSqlSyncState, type Blocklists, type Database, type SqlSyncState, type SyncLogRecord } from '@waggle/store';
 import { witnessPeerChain, type ChainWitnessResult } from './chain-witness.js';
 import { createMispRemote, pull, pullGalaxyClusters, pullSightings, push, pushGalaxyClusters, pushSightings, type ChannelReport, type MispEventJson, type RemoteVersion, type SyncReport, type SyncServer } from '@waggle/sync';
@@ -161,6 +161,19 @@ export function createSyncService(deps: SyncServiceDeps) {
     async view(p: Principal, id: number): Promise<MispJson> {
       requireSiteAdmin(p, 'view servers');
       return serverJson(await mustServer(id), await orgs());
+    },
+    /**
+     * Forgets the peer's kept chain head, so the next run keeps a fresh one ('first'): for a peer that
+     * rotated its key or rebuilt its log on purpose and told its partners. Audited.
+     */
+    async resetPeerAuditChain(p: Principal, id: number): Promise<void> {
+      requireSiteAdmin(p, 'reset a peer audit chain');
+      const s = await mustServer(id);
+      await core.store.write(async (repos) => {
+        await audit(repos, p, core.clock.now(), { action: 'reset', model: 'PeerAuditChain', modelId: id, title: s.name });
+      });
+      await db.deleteFrom('peer_chain_heads').where('server_id', '=', id).execute();
+      await state.log({ at: core.clock.now(), serverId: String(id), direction: 'pull', level: 'warn', message: `peer audit chain head forgotten by ${p.user.email}: the next run keeps a new one` });
     },
     /** The peer's audit chain head this instance keeps as its witness, and the last check's outcome. */
     async peerAuditChain(p: Principal, id: number): Promise<MispJson> {

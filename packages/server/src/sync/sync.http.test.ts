@@ -216,6 +216,13 @@ describe.each(testEngines())('MISP sync between two waggle instances (%s)', (eng
     expect(after).toMatchObject({ status: 'rewritten', size: before.size, hash: before.hash });
     const log = (await b.call('GET', `/servers/sync_log/${ids.aOnB}`)).json as J[];
     expect(JSON.stringify(log)).toContain('peer audit chain rewritten');
+    // A peer that rebuilt its log on purpose (and said so) is accepted again after a reset, audited.
+    const partner = await addOrgUser(b, `Plain2${engine}`, 3);
+    expect((await b.call('POST', `/servers/reset_audit_chain/${ids.aOnB}`, {}, partner.key)).status).toBe(403);
+    expect((await b.call('POST', `/servers/reset_audit_chain/${ids.aOnB}`, {})).status).toBe(200);
+    expect(await chainOnB()).toMatchObject({ status: 'never checked' });
+    expect(((await b.call('POST', `/servers/pull/${ids.aOnB}`)).json as J).report.auditChain).toMatchObject({ status: 'first' });
+    expect((await b.call('POST', '/admin/logs/index', { model: 'PeerAuditChain', action: 'reset' })).json).toHaveLength(1);
   });
 
   it('survives a connection cut mid-pull and resumes on the next run', async () => {

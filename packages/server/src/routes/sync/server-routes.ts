@@ -35,6 +35,11 @@ export function registerServerRoutes(app: FastifyInstance, ctx: RouteContext): v
   adminRoute(app, ['GET', 'POST'], '/servers/index', async (request) => sync.list(await ctx.principal(request)));
   adminRoute(app, ['GET', 'POST'], '/servers/view/:id', async (request) => sync.view(await ctx.principal(request), idOf(pathParam(request, 'id'))));
   adminRoute(app, 'GET', '/servers/audit_chain/:id', async (request) => sync.peerAuditChain(await ctx.principal(request), idOf(pathParam(request, 'id'))));
+  adminRoute(app, 'POST', '/servers/reset_audit_chain/:id', async (request, reply) => {
+    const id = idOf(pathParam(request, 'id'));
+    await sync.resetPeerAuditChain(await ctx.principal(request), id);
+    return saved(reply, request, 'Peer audit chain head forgotten; the next sync keeps a new one.', { id: String(id) });
+  });
   adminRoute(app, 'POST', '/servers/add', async (request) => sync.add(await ctx.principal(request), request.body));
   adminRoute(app, ['POST', 'PUT'], '/servers/edit/:id', async (request) => sync.edit(await ctx.principal(request), idOf(pathParam(request, 'id')), request.body));
   adminRoute(app, ['POST', 'DELETE'], '/servers/delete/:id', async (request, reply) => {
