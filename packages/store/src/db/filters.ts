@@ -15,7 +15,8 @@ function hasWildcard(value: string): boolean {
   return value.includes('%');
 }
 
-function textMatch(eb: AEB, column: string, value: string, engine: SqlEngine): Expression<SqlBool> {
+/** MISP's text match on one column: exact, or a `%` pattern compared case-insensitively (ILIKE on PostgreSQL, LIKE on SQLite). */
+export function textMatch(column: string, value: string, engine: SqlEngine): Expression<SqlBool> {
   const ref = sql.ref(column);
   if (!hasWildcard(value)) return sql<SqlBool>`${ref} = ${value}`;
   const pattern = likePattern(value);
@@ -28,10 +29,10 @@ function valueFilter(eb: AEB, columns: readonly string[], filter: ValueFilter | 
   if (filter === undefined) return [];
   const out: Expression<SqlBool>[] = [];
   if (filter.include.length > 0) {
-    out.push(eb.or(filter.include.flatMap((v) => columns.map((c) => textMatch(eb, c, v, engine)))));
+    out.push(eb.or(filter.include.flatMap((v) => columns.map((c) => textMatch(c, v, engine)))));
   }
   for (const v of filter.exclude) {
-    out.push(eb.not(eb.or(columns.map((c) => textMatch(eb, c, v, engine)))));
+    out.push(eb.not(eb.or(columns.map((c) => textMatch(c, v, engine)))));
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import { AUDIT_GENESIS, auditEntryHash, type AuditFilter, type AuditLogRecord, type AuditRepository } from '@waggle/core';
-import { likePattern } from '../db/filters.js';
+import { textMatch } from '../db/filters.js';
 import { fromRows, type RepoContext } from '../db/rows.js';
 
 /** The audit log over SQL: append-only, read newest first. */
@@ -8,15 +8,8 @@ export function auditRepository(ctx: RepoContext): AuditRepository {
   const { db, engine } = ctx;
 
   /** Exact text, or a `%` pattern matched case-insensitively; the alternatives OR-ed. */
-  const textIn = (column: string, values: readonly string[]): Expression<SqlBool> => {
-    const one = (v: string): Expression<SqlBool> => {
-      if (!v.includes('%')) return sql<SqlBool>`${sql.ref(column)} = ${v}`;
-      return engine === 'postgres'
-        ? sql<SqlBool>`${sql.ref(column)} ilike ${likePattern(v)} escape '\\'`
-        : sql<SqlBool>`${sql.ref(column)} like ${likePattern(v)} escape '\\'`;
-    };
-    return values.length === 0 ? sql<SqlBool>`1 = 0` : sql<SqlBool>`(${sql.join(values.map(one), sql` or `)})`;
-  };
+  const textIn = (column: string, values: readonly string[]): Expression<SqlBool> =>
+    values.length === 0 ? sql<SqlBool>`1 = 0` : sql<SqlBool>`(${sql.join(values.map((v) => textMatch(column, v, engine)), sql` or `)})`;
   const intIn = (column: string, values: readonly number[]): Expression<SqlBool> =>
     values.length === 0 ? sql<SqlBool>`1 = 0` : sql<SqlBool>`${sql.ref(column)} in (${sql.join([...values])})`;
 

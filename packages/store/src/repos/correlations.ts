@@ -29,6 +29,12 @@ interface ValuePair {
 
 const VALUE_CHUNK = 500;
 
+/** MISP's correlation exclusions as read for one request: whether there are any, and the test. */
+interface Exclusions {
+  readonly any: boolean;
+  readonly test: (value: string) => boolean;
+}
+
 /**
  * A test for MISP's correlation exclusions: a value never correlates when it equals an
  * exclusion, or matches one with a leading and/or trailing `%` (case-insensitively, as MISP's
@@ -100,20 +106,16 @@ export function correlationRepository(ctx: RepoContext): CorrelationRepository {
     return over;
   }
 
-  /** The current exclusions (a small table, read once per correlation request). */
-  async function exclusions(): Promise<string[]> {
-    return (await db.selectFrom('correlation_exclusions').select('value').execute()).map((r) => r.value);
-  }
-  async function excluded(): Promise<(value: string) => boolean> {
-    return exclusionMatcher(await exclusions());
+  /** The current exclusions (a small table), read once per correlation request and handed down. */
+  async function exclusions(): Promise<Exclusions> {
+    const values = (await db.selectFrom('correlation_exclusions').select('value').execute()).map((r) => r.value);
+    return { any: values.length > 0, test: exclusionMatcher(values) };
   }
 
   /** CIDR correlations whose either side holds an excluded value, removed. */
-  async function withoutExcluded(list: AttributeCorrelation[]): Promise<AttributeCorrelation[]> {
-    if (list.length === 0) return list;
-    const all = await exclusions();
-    if (all.length === 0) return list;
-    const isExcluded = exclusionMatcher(all);
+  async function withoutExcluded(list: AttributeCorrelation[], excluded: Exclusions): Promise<AttributeCorrelation[]> {
+    if (list.length === 0 || !excluded.any) return list;
+    const isExcluded = excluded.test;
     const ids = [...new Set(list.flatMap((c) => [c.attribute_id, c.other_attribute_id]))];
     const values = new Map<number, string[]>();
     for (const part of chunks(ids, 1000)) {
@@ -124,8 +126,8 @@ export function correlationRepository(ctx: RepoContext): CorrelationRepository {
   }
 
   /** Pairs (source attribute, visible attribute of another event) sharing a correlatable value. */
-  async function valuePairs(srcs: readonly Source[], viewer: Viewer, cap: number): Promise<ValuePair[]> {
-    const isExcluded = await excluded();
+  async function valuePairs(srcs: readonly Source[], viewer: Viewer, cap: number, excluded: Exclusions): Promise<ValuePair[]> {
+    const isExcluded = excluded.test;
     const byValue = new Map<string, Source[]>();
     for (const s of srcs) {
       for (const v of correlationValues(s.type, s.value1, s.value2)) {
@@ -197,22 +199,25 @@ export function correlationRepository(ctx: RepoContext): CorrelationRepository {
       for (const part of chunks(attributeIds, 2000)) await db.deleteFrom('ip_ranges').where('attribute_id', 'in', part).execute();
     },
     async relatedEvents(eventId, viewer, cap) {
-      const ids = new Set((await valuePairs(await sources({ eventId }), viewer, cap)).map((p) => p.dstEvent));
-      for (const r of await withoutExcluded(await cidrPairs(ctx, 'a.event_id', [eventId], viewer))) ids.add(r.other_event_id);
+      const excluded = await exclusions();
+      const ids = new Set((await valuePairs(await sources({ eventId }), viewer, cap, excluded)).map((p) => p.dstEvent));
+      for (const r of await withoutExcluded(await cidrPairs(ctx, 'a.event_id', [eventId], viewer), excluded)) ids.add(r.other_event_id);
       if (ids.size === 0) return [];
       const rows = await db.selectFrom('events').selectAll().where('id', 'in', [...ids]).orderBy('date', 'desc').orderBy('id', 'desc').execute();
       return rows.map((r) => fromRow<EventRecord>('events', r));
     },
     async attributeCorrelations(attributeIds, viewer, cap) {
       const out: AttributeCorrelation[] = [];
+      if (attributeIds.length === 0) return out;
+      const excluded = await exclusions();
       for (const part of chunks(attributeIds, 1000)) {
-        const pairs = await valuePairs(await sources({ ids: part }), viewer, cap);
+        const pairs = await valuePairs(await sources({ ids: part }), viewer, cap, excluded);
         const events = await eventsById(pairs.map((p) => p.dstEvent));
         for (const p of pairs) {
           const ev = events.get(p.dstEvent);
           if (ev !== undefined) out.push({ attribute_id: p.src, other_attribute_id: p.dst, other_event_id: ev.id, other_event: ev, value: p.value });
         }
-        out.push(...(await withoutExcluded(await cidrPairs(ctx, 'a.attribute_id', part, viewer))));
+        out.push(...(await withoutExcluded(await cidrPairs(ctx, 'a.attribute_id', part, viewer), excluded)));
       }
       return out;
     },
