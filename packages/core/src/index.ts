@@ -38,7 +38,8 @@ export type { ObjectTemplateService, TemplateSource } from './services/object-te
 export type { CorrelationExclusionService, CorrelationExclusionInput } from './services/correlation-exclusions.js';
 export type { AuditLogService, LogSearch } from './services/audit-log.js';
 export type { EventReportService, ReportContext, ReportIndexFilters } from './services/event-reports.js';
-export { createAnalystDataService, mysqlDatetime } from './services/analyst-data.js';
+export { createAnalystDataService } from './services/analyst-data.js';
+export { mysqlDatetime } from './views/misp-json.js';
 export type { AnalystDataService, AnalystIndexFilters, AnalystTarget } from './services/analyst-data.js';
 export { parseAnalystData, analystKind, ANALYST_KINDS, ANALYST_TARGETS } from './input/parse-analyst-data.js';
 export type { AnalystDataInput } from './input/parse-analyst-data.js';

@@ -1,10 +1,10 @@
 import { NotFoundError } from '@waggle/errors';
 import type { Principal } from '../access/principal.js';
 import { distributionAllows } from '../access/analyst-data-rules.js';
-import { canSeeElement, canSeeEvent } from '../access/visibility.js';
+import { canSeeEvent } from '../access/visibility.js';
 import type { AnalystDataRecord, AnalystKind, OrganisationRecord } from '../model/records.js';
 import type { Ref, Repositories } from '../ports/store.js';
-import { visibleAttribute, visibleObject } from './visible.js';
+import { visibleAttribute, visibleObject, visibleReport } from './visible.js';
 
 /** Analyst data on analyst data on…: deeper chains than this are not followed (and not visible). */
 const MAX_DEPTH = 16;
@@ -44,12 +44,9 @@ export function createAnalystVisibility(repos: Repositories, p: Principal) {
       case 'Object':
         seen = await orNotVisible(() => visibleObject(repos, p, uuid));
         break;
-      case 'EventReport': {
-        const report = await repos.getEventReport(uuid);
-        const event = report === undefined ? undefined : await repos.getEvent(report.event_id);
-        seen = report !== undefined && event !== undefined && canSeeEvent(p.viewer, event) && canSeeElement(p.viewer, report, event);
+      case 'EventReport':
+        seen = await orNotVisible(() => visibleReport(repos, p, uuid));
         break;
-      }
       case 'Note':
       case 'Opinion':
       case 'Relationship': {

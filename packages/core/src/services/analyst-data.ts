@@ -5,7 +5,7 @@ import { ANALYST_TARGETS, type AnalystDataInput } from '../input/parse-analyst-d
 import type { AnalystDataRecord, AnalystKind, Distribution } from '../model/records.js';
 import type { New, Patch, Ref, Repositories } from '../ports/store.js';
 import { analystDataEnvelope, analystDataJson } from '../views/analyst-data-json.js';
-import type { MispJson } from '../views/misp-json.js';
+import { mysqlDatetime, type MispJson } from '../views/misp-json.js';
 import { requireChangeAnalystData } from '../access/analyst-data-rules.js';
 import { createAnalystVisibility, deleteAnalystDataOn, orgsByUuid } from './analyst-data-access.js';
 import { audit } from './audit.js';
@@ -23,11 +23,6 @@ export interface AnalystIndexFilters {
 export interface AnalystTarget {
   readonly objectUuid?: string;
   readonly objectType?: string;
-}
-
-/** MySQL's datetime form of a Unix time, in UTC ("YYYY-MM-DD HH:MM:SS"), as MISP stores created/modified. */
-export function mysqlDatetime(unix: number): string {
-  return new Date(unix * 1000).toISOString().replace('T', ' ').slice(0, 19);
 }
 
 async function envelope(repos: Repositories, r: AnalystDataRecord): Promise<MispJson> {

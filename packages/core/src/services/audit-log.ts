@@ -2,7 +2,8 @@ import { ForbiddenError } from '@waggle/errors';
 import type { Principal } from '../access/principal.js';
 import type { AuditLogRecord, OrganisationRecord, UserRecord } from '../model/records.js';
 import type { AuditFilter, Ref, Repositories } from '../ports/store.js';
-import type { MispJson } from '../views/misp-json.js';
+import { orgMap } from '../views/event-view.js';
+import { mysqlDatetime, type MispJson } from '../views/misp-json.js';
 import { visibleEvent } from './visible.js';
 import type { CoreDeps } from './deps.js';
 
@@ -27,9 +28,6 @@ export interface LogSearch {
   readonly page?: number;
 }
 
-/** MISP's `created` format: `YYYY-MM-DD HH:MM:SS` (UTC). */
-const mysqlTime = (seconds: number): string => new Date(seconds * 1000).toISOString().slice(0, 19).replace('T', ' ');
-
 const matches = (value: string, pattern: string): boolean => {
   if (!pattern.includes('%')) return value === pattern;
   const re = pattern.toLowerCase().split('%').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*');
@@ -42,7 +40,7 @@ export function logJson(entry: AuditLogRecord, email: string, org: string): Misp
   return {
     id: String(entry.id),
     title,
-    created: mysqlTime(entry.created),
+    created: mysqlDatetime(entry.created),
     model: entry.model,
     model_id: String(entry.model_id),
     action: entry.action,
@@ -55,18 +53,14 @@ export function logJson(entry: AuditLogRecord, email: string, org: string): Misp
   };
 }
 
+/** The users and organisations the entries name (0, the system or the host's CLI, names nobody). */
 async function namesOf(repos: Repositories, entries: readonly AuditLogRecord[]): Promise<{ users: Map<number, UserRecord>; orgs: Map<number, OrganisationRecord> }> {
   const users = new Map<number, UserRecord>();
-  const orgs = new Map<number, OrganisationRecord>();
   for (const id of new Set(entries.map((e) => e.user_id))) {
     const u = id === 0 ? undefined : await repos.getUser(id);
     if (u !== undefined) users.set(id, u);
   }
-  for (const id of new Set(entries.map((e) => e.org_id))) {
-    const o = id === 0 ? undefined : await repos.getOrganisation(id);
-    if (o !== undefined) orgs.set(id, o);
-  }
-  return { users, orgs };
+  return { users, orgs: await orgMap(repos, entries.map((e) => e.org_id).filter((id) => id !== 0)) };
 }
 
 /** The audit log as MISP serves it: `admin/logs/index` for administrators, `logs/event_index` for an event's readers. */
@@ -93,20 +87,13 @@ export function createAuditLogService(deps: CoreDeps) {
           const byEmail = (await repos.listUsers()).filter((u) => emails.some((e) => matches(u.email, e))).map((u) => u.id);
           userIds = userIds === undefined ? byEmail : userIds.filter((id) => byEmail.includes(id));
         }
-        const limit = q.limit;
+        // The filters the store reads as they are; e-mails and organisations were resolved to ids above.
+        const { emails: _emails, orgs: _orgs, userIds: _userIds, limit, page, ...direct } = q;
         const filter: AuditFilter = {
-          ...(q.ids !== undefined ? { ids: q.ids } : {}),
-          ...(q.models !== undefined ? { models: q.models } : {}),
-          ...(q.modelIds !== undefined ? { modelIds: q.modelIds } : {}),
-          ...(q.actions !== undefined ? { actions: q.actions } : {}),
+          ...direct,
           ...(userIds !== undefined ? { userIds } : {}),
           ...(orgIds !== undefined ? { orgIds } : {}),
-          ...(q.createdFrom !== undefined ? { createdFrom: q.createdFrom } : {}),
-          ...(q.createdTo !== undefined ? { createdTo: q.createdTo } : {}),
-          ...(q.titles !== undefined ? { titles: q.titles } : {}),
-          ...(q.changes !== undefined ? { changes: q.changes } : {}),
-          ...(q.ips !== undefined ? { ips: q.ips } : {}),
-          ...(limit !== undefined ? { limit, offset: ((q.page ?? 1) - 1) * limit } : {}),
+          ...(limit !== undefined ? { limit, offset: ((page ?? 1) - 1) * limit } : {}),
         };
         const entries = await repos.listAudit(filter);
         const { users, orgs } = await namesOf(repos, entries);

@@ -1,4 +1,4 @@
-import { InputError, NotFoundError } from '@waggle/errors';
+import { InputError } from '@waggle/errors';
 import type { Principal } from '../access/principal.js';
 import { requireModifyEvent } from '../access/permissions.js';
 import { canSeeElement, canSeeEvent } from '../access/visibility.js';
@@ -14,7 +14,7 @@ import { publishAll, type CoreDeps } from './deps.js';
 import { insertReport, updateReport } from './event-report-writer.js';
 import type { WriteContext } from './event-writer.js';
 import { createTagResolver } from './tag-resolver.js';
-import { visibleEvent } from './visible.js';
+import { visibleEvent, visibleReport } from './visible.js';
 
 /** Which reports an index lists: live ones (MISP's default), deleted ones, or both. */
 export type ReportContext = 'default' | 'deleted' | 'all';
@@ -26,16 +26,6 @@ export interface ReportIndexFilters {
   /** Case-insensitive substring of the name or the content. */
   readonly value?: string;
   readonly context?: ReportContext;
-}
-
-/** The report and its event if the principal may see both (not_found otherwise, as for attributes). */
-async function visibleReport(repos: Repositories, p: Principal, ref: Ref): Promise<{ report: EventReportRecord; event: EventRecord }> {
-  const report = await repos.getEventReport(ref);
-  const event = report === undefined ? undefined : await repos.getEvent(report.event_id);
-  if (report === undefined || event === undefined || !canSeeEvent(p.viewer, event) || !canSeeElement(p.viewer, report, event)) {
-    throw new NotFoundError('Invalid report.');
-  }
-  return { report, event };
 }
 
 async function envelope(repos: Repositories, report: EventReportRecord, event: EventRecord): Promise<MispJson> {
@@ -135,20 +125,15 @@ export function createEventReportService(deps: CoreDeps) {
 
     /** Soft delete (marks it deleted, restorable) or hard delete (removes it). */
     async delete(p: Principal, ref: Ref, hard: boolean): Promise<EventReportRecord> {
-      let deleted: EventReportRecord | undefined;
-      await change(p, 'delete', async (repos, now) => {
-        const { report, event } = await visibleReport(repos, p, ref);
+      const { report } = await change(p, 'delete', async (repos, now) => {
+        const { report: r, event } = await visibleReport(repos, p, ref);
         requireModifyEvent(p, event);
-        if (hard) {
-          await deleteAnalystDataOn(repos, [report.uuid]);
-          await repos.deleteEventReport(report.id);
-          deleted = { ...report, deleted: true };
-          return { report: deleted, event };
-        }
-        deleted = await repos.updateEventReport(report.id, { deleted: true, timestamp: Math.max(now, report.timestamp + 1) });
-        return { report: deleted, event };
+        if (!hard) return { report: await repos.updateEventReport(r.id, { deleted: true, timestamp: Math.max(now, r.timestamp + 1) }), event };
+        await deleteAnalystDataOn(repos, [r.uuid]);
+        await repos.deleteEventReport(r.id);
+        return { report: { ...r, deleted: true }, event };
       });
-      return deleted as EventReportRecord;
+      return report as EventReportRecord;
     },
 
     /** Undoes a soft delete. */

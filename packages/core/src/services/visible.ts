@@ -1,7 +1,7 @@
 import { NotFoundError } from '@waggle/errors';
 import type { Principal } from '../access/principal.js';
 import { canSeeElement, canSeeEvent } from '../access/visibility.js';
-import type { AttributeRecord, EventRecord, ObjectRecord } from '../model/records.js';
+import type { AttributeRecord, EventRecord, EventReportRecord, ObjectRecord } from '../model/records.js';
 import type { Ref, Repositories } from '../ports/store.js';
 
 /** The event if the principal may see it; otherwise not_found (never forbidden: existence stays hidden). */
@@ -31,4 +31,14 @@ export async function visibleObject(repos: Repositories, p: Principal, ref: Ref)
   const event = await repos.getEvent(object.event_id);
   if (event === undefined || !canSeeEvent(p.viewer, event) || !canSeeElement(p.viewer, object, event)) throw new NotFoundError('Invalid object.');
   return { object, event };
+}
+
+/** The event report and its event if the principal may see both (by the event's rule, then the report's own distribution). */
+export async function visibleReport(repos: Repositories, p: Principal, ref: Ref): Promise<{ report: EventReportRecord; event: EventRecord }> {
+  const report = await repos.getEventReport(ref);
+  const event = report === undefined ? undefined : await repos.getEvent(report.event_id);
+  if (report === undefined || event === undefined || !canSeeEvent(p.viewer, event) || !canSeeElement(p.viewer, report, event)) {
+    throw new NotFoundError('Invalid report.');
+  }
+  return { report, event };
 }

@@ -12,6 +12,11 @@ import type { AttachedTag } from '../ports/store.js';
 /** A MISP JSON object (what the API returns and exports contain). */
 export type MispJson = Record<string, unknown>;
 
+/** MySQL's datetime form of a Unix time, in UTC ("YYYY-MM-DD HH:MM:SS"), as MISP writes `created`/`modified` of logs and analyst data. */
+export function mysqlDatetime(unix: number): string {
+  return new Date(unix * 1000).toISOString().replace('T', ' ').slice(0, 19);
+}
+
 const s = (n: number | null | undefined): string | null => (n === null || n === undefined ? null : String(n));
 
 /** An organisation as MISP shows it inside events (`Org`, `Orgc`). */
