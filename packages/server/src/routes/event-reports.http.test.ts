@@ -90,6 +90,10 @@ describe.each(testEngines())('event reports as PyMISP uses them on %s', (engine)
     expect((hard.json as J).message).toContain('hard deleted');
     expect(await reportCount()).toBe(count - 1);
     expect((await s.call('GET', `/eventReports/view/${String(report.id)}`)).status).toBe(404);
+    const other = ((await s.call('POST', `/eventReports/add/${String(ev.id)}`, { name: 'Doomed by path' })).json as J).EventReport as J;
+    const byPath = await s.call('POST', `/eventReports/delete/${String(other.id)}/1`, {});
+    expect((byPath.json as J).message).toContain('hard deleted');
+    expect(await reportCount()).toBe(count - 1);
   });
 
   it('rejects bad input with a clear error and writes nothing', async () => {

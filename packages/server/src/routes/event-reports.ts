@@ -5,7 +5,6 @@ import { bodyOf, isPolicyRecipient, isTruthy, paramsOf, principalOutsidePolicy, 
 
 const CONTEXTS: readonly ReportContext[] = ['default', 'deleted', 'all'];
 
-
 /** MISP event reports (`eventReports/*`, rewritten to `event_reports/*`), as PyMISP calls them. */
 export function registerEventReportRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { eventReports } = ctx.services;
@@ -36,24 +35,15 @@ export function registerEventReportRoutes(app: FastifyInstance, ctx: RouteContex
     handler: async (request) => eventReports.edit(await principal(request), idOf(request), parseEventReport(bodyOf(request))),
   });
 
-  const remove = async (request: FastifyRequest, hard: boolean): Promise<Record<string, unknown>> => {
-    const report = await eventReports.delete(await principal(request), idOf(request), hard);
-    return { id: String(report.id), message: `Event Report ${String(report.id)} ${hard ? 'hard' : 'soft'} deleted` };
-  };
+  // `hard` as the path's last segment (`delete/{id}/1`), else in the body or as a named parameter.
   app.route({
     method: ['POST', 'DELETE'],
-    url: '/event_reports/delete/:id',
+    url: '/event_reports/delete/:id/:hard?',
     handler: async (request, reply) => {
-      const { id, message } = await remove(request, isTruthy({ ...paramsOf(request), ...bodyOf(request) }.hard));
-      return saved(reply, request, message as string, { id });
-    },
-  });
-  app.route({
-    method: ['POST', 'DELETE'],
-    url: '/event_reports/delete/:id/:hard',
-    handler: async (request, reply) => {
-      const { id, message } = await remove(request, isTruthy((request.params as { hard: string }).hard));
-      return saved(reply, request, message as string, { id });
+      const inPath = (request.params as { hard?: string }).hard;
+      const hard = isTruthy(inPath ?? { ...paramsOf(request), ...bodyOf(request) }.hard);
+      const report = await eventReports.delete(await principal(request), idOf(request), hard);
+      return saved(reply, request, `Event Report ${String(report.id)} ${hard ? 'hard' : 'soft'} deleted`, { id: String(report.id) });
     },
   });
 
