@@ -4,7 +4,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createJsonFileKeyStore, loadPolicyFile, type KeyStore, type Policy } from '@waggle/privacy';
 import { createMemoryBus, createNatsBus, type Bus } from '@waggle/bus';
 import { DEFAULT_CORE_CONFIG, type CoreDeps, type Store } from '@waggle/core';
-import { builtinTemplatesDir, createTemplateRegistry, loadTemplatesFromDir, type TemplateRegistry } from '@waggle/misp';
+import { builtinTemplatesDir, createTemplateRegistry, loadTemplatesFromDir, type ObjectTemplate, type TemplateRegistry } from '@waggle/misp';
 import { createServices, fileEd25519Signer, type Services } from '@waggle/server';
 import { openSqlStore, refreshStatistics } from '@waggle/store';
 import type { Config } from './config.js';
@@ -25,11 +25,18 @@ export function templatesDir(config: Config): string {
   return join(config.home, 'templates');
 }
 
+/** The templates `waggle templates import` put in the data folder, and the files that did not load (a missing folder is no problem). */
+function readImportedTemplates(config: Config): { templates: readonly ObjectTemplate[]; problems: string[] } {
+  const loaded = loadTemplatesFromDir(templatesDir(config));
+  const problems = loaded.problems.filter((p) => !p.message.includes('does not exist') && !p.message.includes('ENOENT'));
+  return { templates: loaded.list(), problems: problems.map((p) => `${p.file}: ${p.message}`) };
+}
+
 function loadTemplates(config: Config, warn: (msg: string) => void): TemplateRegistry {
   const registry = createTemplateRegistry(loadTemplatesFromDir(builtinTemplatesDir()).list());
-  const extra = loadTemplatesFromDir(templatesDir(config));
-  for (const t of extra.list()) registry.add(t);
-  for (const p of extra.problems) if (!p.message.includes('does not exist') && !p.message.includes('ENOENT')) warn(`template ${p.file}: ${p.message}`);
+  const extra = readImportedTemplates(config);
+  for (const t of extra.templates) registry.add(t);
+  for (const p of extra.problems) warn(`template ${p}`);
   return registry;
 }
 
@@ -80,12 +87,7 @@ export async function openRuntime(config: Config, warn: (msg: string) => void = 
     await store.close();
     throw error;
   }
-  const templateSource = {
-    read: () => {
-      const loaded = loadTemplatesFromDir(templatesDir(config));
-      return { templates: loaded.list(), problems: loaded.problems.filter((x) => !x.message.includes('does not exist') && !x.message.includes('ENOENT')).map((x) => `${x.file}: ${x.message}`) };
-    },
-  };
+  const templateSource = { read: () => readImportedTemplates(config) };
   const services = createServices(deps, { db: store.connection.db, privacy, templateSource, auditSigner: fileEd25519Signer(join(config.home, 'audit-signing-key.pem')) });
   // Keep planner statistics current as the store grows (see refreshStatistics).
   const stats = setInterval(() => {
