@@ -54,6 +54,8 @@ export interface SearchFilters {
   readonly published?: boolean;
   /** Only events in one of these sharing groups (MISP's `sharinggroup`). */
   readonly sharingGroupIds?: readonly number[];
+  /** Not in these sharing groups (`!id` in MISP's `sharinggroup`). */
+  readonly excludeSharingGroupIds?: readonly number[];
   /** false (default): live only; true: deleted only; 'both'. */
   readonly deleted?: boolean | 'both';
   readonly limit?: number;
@@ -65,6 +67,10 @@ export interface EventIndexFilters extends SearchFilters {
   readonly threatLevelIds?: readonly number[];
   readonly analysis?: readonly number[];
   readonly distribution?: readonly number[];
+  /** `!` entries of MISP's `threatlevel`, `analysis` and `distribution`: events with none of these. */
+  readonly excludeThreatLevelIds?: readonly number[];
+  readonly excludeAnalysis?: readonly number[];
+  readonly excludeDistribution?: readonly number[];
   /** Only events whose sightings changed at or after this (MISP's `sighting_timestamp` index filter; a sighting sync asks for it). */
   readonly sightingTimestampFrom?: number;
   readonly sort?: 'id' | 'timestamp' | 'date' | 'publish_timestamp' | 'sighting_timestamp';

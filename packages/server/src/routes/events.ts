@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { optTimestamp, parseEvent, type MispJson, type Principal } from '@waggle/core';
 import { downgradeOnReceive, type MispEventJson } from '@waggle/sync';
 import { bodyOf, isPolicyRecipient, isTruthy, paramsOf, saved, type RouteContext } from '../http/context.js';
-import { intList, parseSearch } from '../search/parse-filters.js';
+import { negatableIntList, parseSearch } from '../search/parse-filters.js';
 import { sendSearch } from '../search/send-search.js';
 import { decorateEventView } from '../intel/index.js';
 import { addCustomClusterGalaxies } from '../intel/custom-galaxies.js';
@@ -124,15 +124,18 @@ export function registerEventRoutes(app: FastifyInstance, ctx: RouteContext): vo
         searchall: body.searchall ?? body.all,
       };
       const { filters } = parseSearch(mapped, Math.floor(Date.now() / 1000));
-      const threatLevelIds = intList(body.threatlevel ?? body.threat_level_id, 'threatlevel');
-      const analysis = intList(body.analysis, 'analysis');
-      const distribution = intList(body.distribution, 'distribution');
+      const threatLevel = negatableIntList(body.threatlevel ?? body.threat_level_id, 'threatlevel');
+      const analysis = negatableIntList(body.analysis, 'analysis');
+      const distribution = negatableIntList(body.distribution, 'distribution');
       const sightingFrom = optTimestamp(body.sighting_timestamp, 'sighting_timestamp');
       const rows: MispJson[] = await events.index(p, {
         ...filters,
-        ...(threatLevelIds !== undefined ? { threatLevelIds } : {}),
-        ...(analysis !== undefined ? { analysis } : {}),
-        ...(distribution !== undefined ? { distribution } : {}),
+        ...(threatLevel !== undefined && threatLevel.include.length > 0 ? { threatLevelIds: threatLevel.include } : {}),
+        ...(threatLevel !== undefined && threatLevel.exclude.length > 0 ? { excludeThreatLevelIds: threatLevel.exclude } : {}),
+        ...(analysis !== undefined && analysis.include.length > 0 ? { analysis: analysis.include } : {}),
+        ...(analysis !== undefined && analysis.exclude.length > 0 ? { excludeAnalysis: analysis.exclude } : {}),
+        ...(distribution !== undefined && distribution.include.length > 0 ? { distribution: distribution.include } : {}),
+        ...(distribution !== undefined && distribution.exclude.length > 0 ? { excludeDistribution: distribution.exclude } : {}),
         ...(sightingFrom !== undefined ? { sightingTimestampFrom: sightingFrom } : {}),
         ...(['id', 'timestamp', 'date', 'publish_timestamp', 'sighting_timestamp'].includes(String(body.sort)) ? { sort: String(body.sort) as 'timestamp' } : {}),
         ...(body.direction !== undefined ? { direction: String(body.direction).toLowerCase() === 'asc' ? 'asc' : 'desc' } : {}),

@@ -130,6 +130,25 @@ export function intList(v: unknown, field: string): number[] | undefined {
   });
 }
 
+/**
+ * MISP's index filters over small integers with `!` negation: `[1, "!3"]`, `"1|!3"`.
+ * Returns the wanted and the refused values (either may be empty).
+ */
+export function negatableIntList(v: unknown, field: string): { include: number[]; exclude: number[] } | undefined {
+  const items = list(v).flatMap((x) => (typeof x === 'string' ? x.split(/[,|]+/).filter((y) => y.trim() !== '') : [x]));
+  if (items.length === 0) return undefined;
+  const include: number[] = [];
+  const exclude: number[] = [];
+  for (const x of items) {
+    const s = typeof x === 'string' ? x.trim() : x;
+    const negated = typeof s === 'string' && s.startsWith('!');
+    const n = Number(negated ? s.slice(1) : s);
+    if (!Number.isSafeInteger(n) || n < 0) throw new InputError(`${field} must contain integers (prefixed with ! to exclude)`, { field });
+    (negated ? exclude : include).push(n);
+  }
+  return { include, exclude };
+}
+
 /** MISP: 1/true = live and deleted, 0/false = live only, 2/"only" = deleted only, [0,1] = both. */
 function deletedFilter(v: unknown): boolean | 'both' | undefined {
   if (v === undefined || v === null || v === '') return undefined;
@@ -169,7 +188,10 @@ export function parseSearch(body: Body, now: number): { filters: SearchFilters &
   const limit = int(body.limit, 'limit', 1);
   const page = int(body.page, 'page', 1);
   const value = valueFilter(body.value, 'value');
-  const searchAll = body.searchall === undefined || body.searchall === '' || body.searchall === null ? undefined : String(body.searchall);
+  // quickFilter is MISP's other name for searchall (tag names, event info, attribute values and comments).
+  const searchAllRaw = body.searchall ?? body.quickFilter ?? body.quick_filter;
+  const searchAll = searchAllRaw === undefined || searchAllRaw === '' || searchAllRaw === null ? undefined : String(searchAllRaw);
+  const sharingGroups = negatableIntList(body.sharinggroup, 'sharinggroup');
   const type = valueFilter(body.type ?? body.type_attribute, 'type');
   const category = valueFilter(body.category, 'category');
   const org = valueFilter(body.org, 'org');
@@ -190,7 +212,8 @@ export function parseSearch(body: Body, now: number): { filters: SearchFilters &
     eventTimestampTo: ets?.to,
     publishTimestampFrom: pts?.from ?? last,
     publishTimestampTo: pts?.to,
-    sharingGroupIds: intList(body.sharinggroup, 'sharinggroup'),
+    sharingGroupIds: sharingGroups?.include.length === 0 ? undefined : sharingGroups?.include,
+    excludeSharingGroupIds: sharingGroups?.exclude.length === 0 ? undefined : sharingGroups?.exclude,
     deleted,
   };
   for (const k of Object.keys(filters)) if (filters[k] === undefined) delete filters[k];

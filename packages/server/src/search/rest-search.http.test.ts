@@ -106,6 +106,15 @@ describe.each(testEngines())('restSearch on %s', (engine) => {
     expect(await infos({ distribution: [4] })).toEqual(['C']);
     expect(await infos({ sharinggroup: `${String(sg.id)}|999` })).toEqual(['C']);
     expect(await infos({ sharinggroup: '999' })).toEqual([]);
+    // MISP's `!` negation in the index's integer filters.
+    expect(await infos({ threatlevel: ['!1'] })).toEqual(['A', 'B']);
+    expect(await infos({ threatlevel: '4|!1' })).toEqual(['A', 'B']);
+    expect(await infos({ analysis: ['!2'] })).toEqual(['A', 'B']);
+    expect(await infos({ distribution: ['!4'] })).toEqual(['A', 'B']);
+    expect(await infos({ sharinggroup: `!${String(sg.id)}` })).toEqual(['A', 'B']);
+    const bad = await s.call('POST', '/events/index', { threatlevel: ['!high'] });
+    expect(bad.status).toBe(400);
+    expect((bad.json as J).field).toBe('threatlevel');
     expect(await infos({ attribute: '192.0.2.12' })).toEqual(['C']);
     expect(await infos({ all: '%alpha.example%' })).toEqual(['A']);
     const ev = (await s.call('POST', '/events/restSearch', { returnFormat: 'json', sharinggroup: [Number(sg.id)] })).json as J;
@@ -126,6 +135,8 @@ describe.each(testEngines())('restSearch on %s', (engine) => {
     expect(await all('apt:x')).toEqual(['192.0.2.10', 'alpha.example', 'http://alpha.example/a_b%c']); // an event tag
     expect(await all('%beta.exam%')).toEqual(['beta.example']); // a value
     expect(await all('beta')).toEqual([]); // without % a whole field must match
+    // quickFilter (PyMISP's quick_filter) is MISP's other name for searchall.
+    expect(values(await s.call('POST', '/attributes/restSearch', { quickFilter: '%border%' }))).toEqual(['gamma.example']);
     const events = (await s.call('POST', '/events/restSearch', { returnFormat: 'json', searchall: '%border%' })).json as J;
     expect(events.response.map((e: J) => e.Event.info)).toEqual(['Operation Sandworm wave']);
     const index = ((await s.call('POST', '/events/index', { all: '%sandworm%' })).json as J[]).map((e) => e.info);

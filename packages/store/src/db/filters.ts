@@ -92,6 +92,7 @@ function eventLevel(eb: AEB, f: SearchFilters, engine: SqlEngine): Expression<Sq
   out.push(...range(eb, 'events.publish_timestamp', f.publishTimestampFrom, f.publishTimestampTo));
   if (f.published !== undefined) out.push(sql<SqlBool>`events.published = ${f.published ? 1 : 0}`);
   if (f.sharingGroupIds !== undefined) out.push(f.sharingGroupIds.length === 0 ? sql<SqlBool>`1 = 0` : sql<SqlBool>`events.sharing_group_id in (${sql.join(f.sharingGroupIds)})`);
+  if (f.excludeSharingGroupIds !== undefined && f.excludeSharingGroupIds.length > 0) out.push(sql<SqlBool>`events.sharing_group_id not in (${sql.join(f.excludeSharingGroupIds)})`);
   return out;
 }
 
