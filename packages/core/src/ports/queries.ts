@@ -71,6 +71,13 @@ export interface EventIndexFilters extends SearchFilters {
   readonly excludeThreatLevelIds?: readonly number[];
   readonly excludeAnalysis?: readonly number[];
   readonly excludeDistribution?: readonly number[];
+  /**
+   * MISP's `email`: events created by users whose e-mail contains one of `include` (case aside)
+   * and none of `exclude`. The caller decides who may use it (MISP: site admins, or one's own address).
+   */
+  readonly creatorEmail?: { readonly include: readonly string[]; readonly exclude: readonly string[] };
+  /** MISP's `hasproposal`: events with (true) or without (false) a pending proposal. */
+  readonly hasProposal?: boolean;
   /** Only events whose sightings changed at or after this (MISP's `sighting_timestamp` index filter; a sighting sync asks for it). */
   readonly sightingTimestampFrom?: number;
   readonly sort?: 'id' | 'timestamp' | 'date' | 'publish_timestamp' | 'sighting_timestamp';

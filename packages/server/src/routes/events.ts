@@ -128,6 +128,9 @@ export function registerEventRoutes(app: FastifyInstance, ctx: RouteContext): vo
       const analysis = negatableIntList(body.analysis, 'analysis');
       const distribution = negatableIntList(body.distribution, 'distribution');
       const sightingFrom = optTimestamp(body.sighting_timestamp, 'sighting_timestamp');
+      const creatorEmail = emailFilter(body.email, p.viewer.siteAdmin, p.user.email);
+      // MISP: 1 = with a pending proposal, 0 = without, 2 (or nothing) = either.
+      const hasProposal = body.hasproposal === undefined || body.hasproposal === null || body.hasproposal === '' || String(body.hasproposal) === '2' ? undefined : isTruthy(body.hasproposal);
       const rows: MispJson[] = await events.index(p, {
         ...filters,
         ...(threatLevel !== undefined && threatLevel.include.length > 0 ? { threatLevelIds: threatLevel.include } : {}),
@@ -137,6 +140,8 @@ export function registerEventRoutes(app: FastifyInstance, ctx: RouteContext): vo
         ...(distribution !== undefined && distribution.include.length > 0 ? { distribution: distribution.include } : {}),
         ...(distribution !== undefined && distribution.exclude.length > 0 ? { excludeDistribution: distribution.exclude } : {}),
         ...(sightingFrom !== undefined ? { sightingTimestampFrom: sightingFrom } : {}),
+        ...(creatorEmail !== undefined ? { creatorEmail } : {}),
+        ...(hasProposal !== undefined ? { hasProposal } : {}),
         ...(['id', 'timestamp', 'date', 'publish_timestamp', 'sighting_timestamp'].includes(String(body.sort)) ? { sort: String(body.sort) as 'timestamp' } : {}),
         ...(body.direction !== undefined ? { direction: String(body.direction).toLowerCase() === 'asc' ? 'asc' : 'desc' } : {}),
       });
@@ -155,4 +160,18 @@ export function registerEventRoutes(app: FastifyInstance, ctx: RouteContext): vo
     url: '/events/rest_search/:format',
     handler: async (request, reply) => sendSearch(ctx, request, reply, 'events'),
   });
+}
+
+/**
+ * search_index's `email`: `a@x|!b@y`, parts matched as substrings of the creator's e-mail.
+ * As in MISP, only site admins may name other users; anyone else's filter is ignored
+ * unless it is exactly their own address.
+ */
+function emailFilter(v: unknown, siteAdmin: boolean, ownEmail: string): { include: string[]; exclude: string[] } | undefined {
+  if (typeof v !== 'string' || v.trim() === '') return undefined;
+  if (!siteAdmin && v.trim().toLowerCase() !== ownEmail.toLowerCase()) return undefined;
+  const parts = v.split('|').map((x) => x.trim()).filter((x) => x !== '' && x !== '!');
+  const include = parts.filter((x) => !x.startsWith('!'));
+  const exclude = parts.filter((x) => x.startsWith('!')).map((x) => x.slice(1));
+  return include.length === 0 && exclude.length === 0 ? undefined : { include, exclude };
 }

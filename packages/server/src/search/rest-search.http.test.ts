@@ -168,4 +168,28 @@ describe.each(testEngines())('restSearch on %s', (engine) => {
     expect(values(await s.call('POST', '/attributes/restSearch', { value: '192.0.2.%', deleted: '1' }))).toEqual(['192.0.2.12']);
     expect(values(await s.call('POST', '/attributes/restSearch', { value: '192.0.2.%', deleted: [0, 1] }))).toEqual(['192.0.2.10', '192.0.2.11', '192.0.2.12']);
   });
+
+  it('reads the email (site admins, or your own address) and hasproposal filters of search_index', async () => {
+    const author = await addOrgUser(s, 'EmailAuthor');
+    const proposer = await addOrgUser(s, 'EmailProposer');
+    const mine = await s.call('POST', '/events/add', { info: 'Authored elsewhere', distribution: '1', Attribute: [{ type: 'domain', value: 'authored.example' }] }, author.key);
+    expect(mine.status).toBe(200);
+    const authorEmail = ((await s.call('GET', '/users/view/me', undefined, author.key)).json as J).User.email as string;
+    const index = async (body: J, key?: string): Promise<string[]> => ((await s.call('POST', '/events/index', body, key)).json as J[]).map((e) => e.info as string).sort();
+    expect(await index({ email: authorEmail })).toEqual(['Authored elsewhere']);
+    expect(await index({ email: '@emailauthor.TEST' })).toEqual(['Authored elsewhere']); // a part, case aside
+    expect(await index({ email: `!${authorEmail}` })).not.toContain('Authored elsewhere');
+    expect(await index({ email: 'nobody@nowhere.test' })).toEqual([]);
+    // Anyone else may only name their own address; another's is ignored, as in MISP.
+    expect(await index({ email: authorEmail }, author.key)).toEqual(['Authored elsewhere']);
+    expect((await index({ email: 'admin@admin.test' }, author.key)).length).toBeGreaterThan(1);
+    // hasproposal: 1 with a pending proposal, 0 without, 2 either.
+    const target = ((await s.call('POST', '/events/add', { info: 'Proposed to', distribution: '1', Attribute: [{ type: 'domain', value: 'target.example' }] })).json as J).Event;
+    const proposal = await s.call('POST', `/shadow_attributes/add/${String(target.id)}`, { type: 'domain', value: 'proposed.example' }, proposer.key);
+    expect(proposal.status).toBe(200);
+    expect(await index({ hasproposal: 1 })).toEqual(['Proposed to']);
+    expect(await index({ hasproposal: true })).toEqual(['Proposed to']);
+    expect(await index({ hasproposal: 0 })).not.toContain('Proposed to');
+    expect(await index({ hasproposal: 2 })).toContain('Proposed to');
+  });
 });

@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
+import { sql, type SqlBool } from 'kysely';
 import type { EventIndexFilters, EventRecord, EventRepository, SearchFilters, Viewer } from '@waggle/core';
 import { fromRow, fromRows, asId, isUuid, mustExist, type RepoContext } from '../db/rows.js';
-import { attributeConditions, eventConditions, eventOnlySearchAll, eventSearchAllMatch, needsAttributeMatch } from '../db/filters.js';
+import { attributeConditions, eventConditions, likePattern, eventOnlySearchAll, eventSearchAllMatch, needsAttributeMatch } from '../db/filters.js';
 import { attributeVisible, eventVisible } from '../db/visibility.js';
 
 const toEvent = (row: unknown): EventRecord => fromRow<EventRecord>('events', row);
@@ -85,6 +85,16 @@ export function eventRepository(ctx: RepoContext): EventRepository {
       if (filters.excludeAnalysis !== undefined) q = q.where('events.analysis', 'not in', [...filters.excludeAnalysis]);
       if (filters.excludeDistribution !== undefined) q = q.where('events.distribution', 'not in', filters.excludeDistribution.map(Number) as never[]);
       if (filters.sightingTimestampFrom !== undefined) q = q.where('events.sighting_timestamp', '>=', filters.sightingTimestampFrom);
+      const email = filters.creatorEmail;
+      if (email !== undefined) {
+        const users = (part: string) => db.selectFrom('users').select('users.id').where(sql<SqlBool>`lower(users.email) like ${`%${likePattern(part.toLowerCase())}%`} escape '\\'`);
+        if (email.include.length > 0) q = q.where((eb) => eb.or(email.include.map((part) => eb('events.user_id', 'in', users(part)))));
+        for (const part of email.exclude) q = q.where('events.user_id', 'not in', users(part));
+      }
+      if (filters.hasProposal !== undefined) {
+        const pending = sql<SqlBool>`exists (select 1 from shadow_attributes sa where sa.event_id = events.id and sa.deleted = false)`;
+        q = q.where(filters.hasProposal ? pending : sql<SqlBool>`not ${pending}`);
+      }
       q = q.orderBy(`events.${sort}`, direction).orderBy('events.id', direction);
       if (filters.limit !== undefined) {
         q = q.limit(filters.limit).offset(((filters.page ?? 1) - 1) * filters.limit);
