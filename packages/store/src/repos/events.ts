@@ -92,7 +92,7 @@ export function eventRepository(ctx: RepoContext): EventRepository {
         for (const part of email.exclude) q = q.where('events.user_id', 'not in', users(part));
       }
       if (filters.hasProposal !== undefined) {
-        const pending = sql<SqlBool>`exists (select 1 from shadow_attributes sa where sa.event_id = events.id and sa.deleted = false)`;
+        const pending = sql<SqlBool>`exists (select 1 from shadow_attributes sa where sa.event_id = events.id and sa.deleted = 0)`;
         q = q.where(filters.hasProposal ? pending : sql<SqlBool>`not ${pending}`);
       }
       q = q.orderBy(`events.${sort}`, direction).orderBy('events.id', direction);
