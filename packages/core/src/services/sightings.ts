@@ -2,9 +2,10 @@ import { InputError, NotFoundError } from '@waggle/errors';
 import type { Principal } from '../access/principal.js';
 import { requirePermission } from '../access/permissions.js';
 import { canSeeSighting } from '../access/sighting-policy.js';
-import type { SightingRecord } from '../model/records.js';
+import type { OrganisationRecord, SightingRecord } from '../model/records.js';
 import type { Ref } from '../ports/store.js';
 import { sightingJson, type MispJson } from '../views/misp-json.js';
+import { orgMap } from '../views/event-view.js';
 import { audit } from './audit.js';
 import { createSightingExchange } from './sighting-exchange.js';
 import { publishAll, type CoreDeps, type Outgoing } from './deps.js';
@@ -66,19 +67,23 @@ export function createSightingService(deps: CoreDeps) {
     /** Sightings of an attribute or of an event's attributes. */
     async list(p: Principal, scope: { attribute?: Ref; event?: Ref }): Promise<MispJson[]> {
       return store.read(async (repos) => {
+        // Each sighting names its organisation, as MISP's listSightings does.
+        const withOrgs = async (rows: readonly SightingRecord[]): Promise<MispJson[]> => {
+          const orgs = rows.length === 0 ? new Map<number, OrganisationRecord>() : await orgMap(repos, rows.map((s) => s.org_id));
+          return rows.map((s) => sightingJson(s, orgs.get(s.org_id)));
+        };
         if (scope.attribute !== undefined) {
           const { attribute, event } = await visibleAttribute(repos, p, scope.attribute);
           const rows = await repos.listSightings({ attributeIds: [attribute.id] });
-          return rows.filter((s) => visibleTo(p, s, event.org_id)).map((s) => sightingJson(s));
+          return withOrgs(rows.filter((s) => visibleTo(p, s, event.org_id)));
         }
         if (scope.event !== undefined) {
           const event = await visibleEvent(repos, p, scope.event);
           const rows = await repos.listSightings({ eventIds: [event.id] });
-          return rows.filter((s) => visibleTo(p, s, event.org_id)).map((s) => sightingJson(s));
+          return withOrgs(rows.filter((s) => visibleTo(p, s, event.org_id)));
         }
         // No scope: the sightings the viewer's organisation reported (all of them for site admins).
-        const rows = await repos.listSightings(p.viewer.siteAdmin ? {} : { orgId: p.org.id });
-        return rows.map((s) => sightingJson(s));
+        return withOrgs(await repos.listSightings(p.viewer.siteAdmin ? {} : { orgId: p.org.id }));
       });
     },
 

@@ -24,6 +24,10 @@ describe.each(testEngines())('MISP sighting lists on %s', (engine) => {
     // sightings(MISPAttribute) posts the entity's id as a JSON number.
     const all = (await s.call('POST', '/sightings/listSightings', { context: 'attribute', id: Number(attr.id) })).json as J[];
     expect(all.map((x) => x.Sighting.source).sort()).toEqual(['other', 'owner']);
+    // Each names its organisation, as MISP's listSightings does.
+    const byOther = all.find((x) => x.Sighting.source === 'other')?.Sighting as J;
+    expect(byOther.Organisation).toMatchObject({ id: String(other.orgId), name: 'Sighter' });
+    expect(byOther.Organisation.uuid).toMatch(/^[0-9a-f-]{36}$/);
     const org = ((await s.call('GET', `/organisations/view/${other.orgId}`)).json as J).Organisation;
     for (const ref of [other.orgId, String(org.uuid), 'Sighter']) {
       const mine = (await s.call('POST', '/sightings/listSightings', { context: 'event', id: Number(ev.id), org_id: ref })).json as J[];
