@@ -67,7 +67,7 @@ export async function buildEventView(repos: Repositories, event: EventRecord, vi
   const eventTags = await repos.listEventTags([event.id]);
   const orgs = await orgMap(repos, [event.org_id, event.orgc_id]);
   const head: MispJson = {
-    ...eventHeadJson(event),
+    ...eventHeadJson(event, { creatorEmail: viewer.siteAdmin || viewer.orgId === event.orgc_id }),
     Org: orgSummaryJson(orgs.get(event.org_id), event.org_id),
     Orgc: orgSummaryJson(orgs.get(event.orgc_id), event.orgc_id),
     Tag: eventTags.map((t) => tagJson(t.tag, t.local)),

@@ -151,8 +151,12 @@ export function objectJson(o: ObjectRecord, attributes: MispJson[], references: 
   };
 }
 
-/** The event's own fields (events/index rows and the head of events/view). */
-export function eventHeadJson(e: EventRecord): MispJson {
+/**
+ * The event's own fields (events/index rows and the head of events/view).
+ * `event_creator_email` only with `creatorEmail`: MISP shows who created an event to site
+ * admins and to the creator organisation's own users, never in the index.
+ */
+export function eventHeadJson(e: EventRecord, options: { creatorEmail?: boolean } = {}): MispJson {
   return {
     id: String(e.id),
     orgc_id: String(e.orgc_id),
@@ -173,7 +177,7 @@ export function eventHeadJson(e: EventRecord): MispJson {
     disable_correlation: e.disable_correlation,
     extends_uuid: e.extends_uuid,
     protected: e.protected ? true : null,
-    event_creator_email: e.event_creator_email,
+    ...(options.creatorEmail === true ? { event_creator_email: e.event_creator_email } : {}),
   };
 }
 

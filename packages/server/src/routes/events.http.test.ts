@@ -283,4 +283,23 @@ describe.each(testEngines())('MISP event API on %s', (engine) => {
     expect((await s.call('POST', `/attributes/add/${shared.id}`, { type: 'ip-dst', value: '198.19.1.9' }, other.key)).status).toBe(403);
     expect(((await s.call('GET', `/events/view/${shared.id}`)).json as J).Event.Attribute).toHaveLength(2);
   });
+
+  it('shows who created an event only to site admins and the creator organisation, never in the index', async () => {
+    const author = await addOrgUser(s, 'CreatorOrg');
+    const colleague = await addOrgUser(s, 'CreatorOrg');
+    const outsider = await addOrgUser(s, 'OutsiderOrg');
+    const ev = ((await s.call('POST', '/events/add', anEvent({ info: 'Whose is it' }), author.key)).json as J).Event;
+    const email = ((await s.call('GET', '/users/view/me', undefined, author.key)).json as J).User.email as string;
+    const view = async (key?: string): Promise<J> => ((await s.call('GET', `/events/view/${String(ev.id)}`, undefined, key)).json as J).Event;
+    expect((await view(author.key)).event_creator_email).toBe(email);
+    expect((await view(colleague.key)).event_creator_email).toBe(email);
+    expect((await view()).event_creator_email).toBe(email); // site admin
+    expect((await view(outsider.key)).event_creator_email).toBeUndefined();
+    expect(JSON.stringify((await s.call('POST', '/events/restSearch', { returnFormat: 'json', eventid: ev.id }, outsider.key)).json)).not.toContain(email);
+    for (const key of [undefined, author.key, outsider.key]) {
+      const row = ((await s.call('POST', '/events/index', { eventid: ev.id }, key)).json as J[])[0] as J;
+      expect(row.info).toBe('Whose is it');
+      expect(row).not.toHaveProperty('event_creator_email');
+    }
+  });
 });
