@@ -32,6 +32,9 @@ export interface SearchFilters {
   readonly tags?: TagFilter;
   readonly eventIds?: readonly number[];
   readonly excludeEventIds?: readonly number[];
+  /** Events by UUID (MISP's `eventid` takes UUIDs too); with `eventIds`, an event matching either. */
+  readonly eventUuids?: readonly string[];
+  readonly excludeEventUuids?: readonly string[];
   readonly uuids?: readonly string[];
   readonly objectNames?: readonly string[];
   readonly eventInfo?: string;

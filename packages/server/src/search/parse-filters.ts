@@ -109,15 +109,37 @@ function date(v: unknown, field: string): string | undefined {
   return s.slice(0, 10);
 }
 
-function ids(v: unknown, field: string): number[] | undefined {
-  const items = list(v).flatMap((x) => (typeof x === 'string' ? x.split(/[,|]+/) : [x]));
-  if (items.length === 0) return undefined;
-  return items.map((x) => {
-    const n = Number(x);
-    if (!Number.isSafeInteger(n) || n <= 0) throw new InputError(`${field} must contain event ids`, { field });
-    return n;
-  });
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Event references as MISP reads `eventid`: ids or UUIDs, `!` to exclude, lists or `a|b`, `{OR, NOT}`. */
+interface EventRefs {
+  ids: number[];
+  uuids: string[];
+  excludeIds: number[];
+  excludeUuids: string[];
 }
+
+function eventRefs(v: unknown, field: string): EventRefs | undefined {
+  const raw = typeof v === 'object' && v !== null && !Array.isArray(v)
+    ? [...list((v as Body).OR), ...list((v as Body).or), ...[...list((v as Body).NOT), ...list((v as Body).not)].map((x) => `!${String(x)}`)]
+    : list(v);
+  const items = raw.flatMap((x) => (typeof x === 'string' ? x.split(/[,|&]+/) : [x])).map((x) => String(x).trim()).filter((x) => x !== '');
+  if (items.length === 0) return undefined;
+  const out: EventRefs = { ids: [], uuids: [], excludeIds: [], excludeUuids: [] };
+  for (const item of items) {
+    const negated = item.startsWith('!');
+    const ref = negated ? item.slice(1) : item;
+    if (UUID.test(ref)) (negated ? out.excludeUuids : out.uuids).push(ref.toLowerCase());
+    else {
+      const n = Number(ref);
+      if (!Number.isSafeInteger(n) || n <= 0) throw new InputError(`${field} must contain event ids or UUIDs`, { field });
+      (negated ? out.excludeIds : out.ids).push(n);
+    }
+  }
+  return out;
+}
+
+const nonEmpty = <T>(xs: readonly T[] | undefined): readonly T[] | undefined => (xs === undefined || xs.length === 0 ? undefined : xs);
 
 /** A list of small integers: a number, a numeric string, `"1|2|3"` (PyMISP's `sharinggroup`), or a list of those. */
 export function intList(v: unknown, field: string): number[] | undefined {
@@ -176,12 +198,14 @@ export interface SearchOutputOptions {
 }
 
 /** Parses a restSearch body (MISP's parameter names) into filters and output options. */
-export function parseSearch(body: Body, now: number): { filters: SearchFilters & EventIndexFilters; output: SearchOutputOptions } {
+export function parseSearch(body: Body, now: number, scope: 'events' | 'attributes' | 'objects' = 'attributes'): { filters: SearchFilters & EventIndexFilters; output: SearchOutputOptions } {
   const uuids = list(body.uuid).map(String);
-  const eventIds = ids(body.eventid ?? body.event_id, 'eventid');
+  const refs = eventRefs(body.eventid ?? body.event_id, 'eventid');
   const last = body.last !== undefined && body.last !== '' ? now - duration(String(body.last), 'last') : undefined;
-  const ts = timeRange(body.timestamp ?? body.attribute_timestamp, 'timestamp', now);
-  const ets = timeRange(body.event_timestamp, 'event_timestamp', now);
+  // MISP: `timestamp` is the event's last change in events/restSearch, the attribute's elsewhere;
+  // `attribute_timestamp` and `event_timestamp` name one or the other explicitly.
+  const ts = scope === 'events' ? timeRange(body.attribute_timestamp, 'attribute_timestamp', now) : timeRange(body.timestamp ?? body.attribute_timestamp, 'timestamp', now);
+  const ets = scope === 'events' ? timeRange(body.event_timestamp ?? body.timestamp, 'timestamp', now) : timeRange(body.event_timestamp, 'event_timestamp', now);
   const pts = timeRange(body.publish_timestamp, 'publish_timestamp', now);
   const deletedRaw = body.deleted;
   const deleted = deletedFilter(deletedRaw);
@@ -201,7 +225,11 @@ export function parseSearch(body: Body, now: number): { filters: SearchFilters &
   const dateFrom = date(body.from ?? body.date_from, 'from');
   const dateTo = date(body.to ?? body.date_to, 'to');
   const filters: Record<string, unknown> = {
-    value, type, category, org, tags, eventIds, toIds, published, dateFrom, dateTo, limit, page,
+    value, type, category, org, tags, toIds,
+    eventIds: nonEmpty(refs?.ids),
+    eventUuids: nonEmpty(refs?.uuids),
+    excludeEventIds: nonEmpty(refs?.excludeIds),
+    excludeEventUuids: nonEmpty(refs?.excludeUuids), published, dateFrom, dateTo, limit, page,
     uuids: uuids.length > 0 ? uuids : undefined,
     objectNames: list(body.object_name).length > 0 ? list(body.object_name).map(String) : undefined,
     eventInfo: body.eventinfo === undefined || body.eventinfo === '' ? undefined : String(body.eventinfo),

@@ -192,4 +192,43 @@ describe.each(testEngines())('restSearch on %s', (engine) => {
     expect(await index({ hasproposal: 0 })).not.toContain('Proposed to');
     expect(await index({ hasproposal: 2 })).toContain('Proposed to');
   });
+
+  it('reads eventid as MISP does: ids or UUIDs, lists, ! to exclude', async () => {
+    const index = ((await s.call('GET', '/events/index')).json as J[]);
+    const a = index.find((e) => e.info === 'A') as J;
+    const b = index.find((e) => e.info === 'B') as J;
+    const infos = async (path: string, body: J): Promise<string[]> => {
+      const r = await s.call('POST', path, body);
+      expect(r.status).toBe(200);
+      return path === '/events/index' ? (r.json as J[]).map((e) => e.info as string).sort() : ((r.json as J).response as J[]).map((e) => e.Event.info as string).sort();
+    };
+    for (const path of ['/events/index', '/events/restSearch']) {
+      expect(await infos(path, { eventid: a.uuid })).toEqual(['A']);
+      expect(await infos(path, { eventid: [a.uuid, Number(b.id)] })).toEqual(['A', 'B']);
+      expect(await infos(path, { eventid: `${String(a.id)}|${String(b.uuid).toUpperCase()}` })).toEqual(['A', 'B']);
+      expect(await infos(path, { eventid: [String(a.id), String(b.id), `!${String(a.uuid)}`] })).toEqual(['B']);
+      expect(await infos(path, { eventid: { OR: [a.id, b.id], NOT: [b.id] } })).toEqual(['A']);
+      expect((await infos(path, { eventid: `!${String(a.id)}` }))).not.toContain('A');
+    }
+    expect(values(await s.call('POST', '/attributes/restSearch', { eventid: b.uuid }))).toEqual(['192.0.2.11', 'beta.example']);
+    const bad = await s.call('POST', '/events/restSearch', { eventid: 'not-an-event' });
+    expect(bad.status).toBe(400);
+    expect((bad.json as J).field).toBe('eventid');
+  });
+
+  it('events/restSearch: timestamp is the last change of the event and deleted brings deleted attributes back', async () => {
+    const ev = ((await s.call('POST', '/events/add', { info: 'Edited later', timestamp: '1600000100', Attribute: [{ type: 'domain', value: 'old-attr.example', timestamp: '1600000000' }, { type: 'domain', value: 'gone.example' }] })).json as J).Event;
+    const eventTs = Number(ev.timestamp);
+    const infos = async (body: J): Promise<string[]> => (((await s.call('POST', '/events/restSearch', { returnFormat: 'json', ...body })).json as J).response as J[]).map((e) => e.Event.info as string);
+    // The event changed at eventTs although one attribute is older: MISP's events/restSearch compares the event's timestamp.
+    expect(await infos({ timestamp: eventTs })).toContain('Edited later');
+    expect(await infos({ timestamp: eventTs + 1000 })).not.toContain('Edited later');
+    // attribute_timestamp still selects by the attributes' own timestamps.
+    expect(await infos({ attribute_timestamp: [1_599_999_999, 1_600_000_001] })).toEqual(['Edited later']);
+    const gone = (ev.Attribute as J[]).find((x) => x.value === 'gone.example') as J;
+    expect((await s.call('POST', `/attributes/delete/${String(gone.id)}`, {})).status).toBe(200);
+    const values = async (body: J): Promise<string[]> => ((((await s.call('POST', '/events/restSearch', { returnFormat: 'json', eventid: ev.id, ...body })).json as J).response as J[])[0]?.Event.Attribute as J[]).map((x) => x.value as string).sort();
+    expect(await values({})).toEqual(['old-attr.example']);
+    expect(await values({ deleted: [0, 1] })).toEqual(['gone.example', 'old-attr.example']);
+  });
 });

@@ -42,7 +42,7 @@ export async function sendSearch(ctx: RouteContext, request: FastifyRequest, rep
   const params = paramsOf(request);
   const body = { ...params, ...bodyOf(request) };
   if (params.format !== undefined) body.returnFormat = params.format;
-  const parsed = parseSearch(body, Math.floor(Date.now() / 1000));
+  const parsed = parseSearch(body, Math.floor(Date.now() / 1000), scope);
   const { output } = parsed;
   // MISP's attributes/restSearch reads a scalar `deleted: 1` as "soft-deleted only" ([0, 1] is both);
   // events keep the events/view meaning (1 = live and deleted).
@@ -74,6 +74,8 @@ export async function sendSearch(ctx: RouteContext, request: FastifyRequest, rep
   }
   // Recipients of an anonymisation policy get no analyst data (free text), as in event views.
   const analystData = output.includeAnalystData && !isPolicyRecipient(ctx, p);
-  const it = events.search(p, filters, { metadata: output.metadata, includeCorrelations: output.includeCorrelations, includeSightings: output.includeSightings, includeAnalystData: analystData });
+  // `deleted` (1 or [0, 1]) also brings the soft-deleted attributes and objects into the events, as in MISP.
+  const includeDeleted = filters.deleted === 'both' || filters.deleted === true;
+  const it = events.search(p, filters, { metadata: output.metadata, includeCorrelations: output.includeCorrelations, includeSightings: output.includeSightings, includeAnalystData: analystData, includeDeleted });
   return sendStream(reply, 'application/json; charset=utf-8', jsonArray('{"response":[', eventBatches(wl.events(it)), ']}'));
 }

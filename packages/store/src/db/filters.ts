@@ -72,8 +72,13 @@ function range(eb: AEB, column: string, from: number | string | undefined, to: n
 
 function eventLevel(eb: AEB, f: SearchFilters, engine: SqlEngine): Expression<SqlBool>[] {
   const out: Expression<SqlBool>[] = [];
-  if (f.eventIds !== undefined) out.push(f.eventIds.length === 0 ? sql<SqlBool>`1 = 0` : sql<SqlBool>`events.id in (${sql.join(f.eventIds)})`);
+  if (f.eventIds !== undefined || f.eventUuids !== undefined) {
+    const byId = f.eventIds !== undefined && f.eventIds.length > 0 ? [sql<SqlBool>`events.id in (${sql.join(f.eventIds)})`] : [];
+    const byUuid = f.eventUuids !== undefined && f.eventUuids.length > 0 ? [sql<SqlBool>`events.uuid in (${sql.join(f.eventUuids)})`] : [];
+    out.push(byId.length + byUuid.length === 0 ? sql<SqlBool>`1 = 0` : eb.or([...byId, ...byUuid]));
+  }
   if (f.excludeEventIds !== undefined && f.excludeEventIds.length > 0) out.push(sql<SqlBool>`events.id not in (${sql.join(f.excludeEventIds)})`);
+  if (f.excludeEventUuids !== undefined && f.excludeEventUuids.length > 0) out.push(sql<SqlBool>`events.uuid not in (${sql.join(f.excludeEventUuids)})`);
   if (f.org !== undefined) {
     const orgMatch = (v: string): Expression<SqlBool> =>
       /^[0-9]+$/.test(v)
