@@ -119,9 +119,10 @@ export function registerEventRoutes(app: FastifyInstance, ctx: RouteContext): vo
         publish_timestamp: body.publish_timestamp ?? body.publishtimestamp,
         tags: body.tags ?? body.tag,
         eventid: body.eventid ?? body.id,
-        // search_index's `attribute` (a value) and `all` (MISP's searchall: info, tags, values, comments).
-        value: body.value ?? body.attribute,
-        searchall: body.searchall ?? body.all,
+        // search_index's `attribute` and `all` match parts of values (MISP wraps them in %…%);
+        // `all` also looks in the info, tags and comments (MISP's searchall).
+        value: body.value ?? substrings(body.attribute),
+        searchall: typeof (body.searchall ?? body.all) === 'string' ? wrapPart(String(body.searchall ?? body.all)) : (body.searchall ?? body.all),
       };
       const { filters } = parseSearch(mapped, Math.floor(Date.now() / 1000));
       const threatLevel = negatableIntList(body.threatlevel ?? body.threat_level_id, 'threatlevel');
@@ -174,4 +175,16 @@ function emailFilter(v: unknown, siteAdmin: boolean, ownEmail: string): { includ
   const include = parts.filter((x) => !x.startsWith('!'));
   const exclude = parts.filter((x) => x.startsWith('!')).map((x) => x.slice(1));
   return include.length === 0 && exclude.length === 0 ? undefined : { include, exclude };
+}
+
+/** MISP's index reads `attribute` and `all` as parts: `a|!b` becomes `%a%` and `!%b%` (a `%` given by the client is kept). */
+function substrings(v: unknown): unknown {
+  if (typeof v !== 'string' || v.trim() === '') return v;
+  const parts = v.split('|').map((x) => x.trim()).filter((x) => x !== '' && x !== '!');
+  const out = parts.map((x) => (x.startsWith('!') ? `!${wrapPart(x.slice(1))}` : wrapPart(x)));
+  return out.length === 1 ? out[0] : out;
+}
+
+function wrapPart(x: string): string {
+  return x === '' || x.includes('%') ? x : `%${x.trim()}%`;
 }

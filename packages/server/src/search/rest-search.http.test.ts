@@ -117,6 +117,10 @@ describe.each(testEngines())('restSearch on %s', (engine) => {
     expect((bad.json as J).field).toBe('threatlevel');
     expect(await infos({ attribute: '192.0.2.12' })).toEqual(['C']);
     expect(await infos({ all: '%alpha.example%' })).toEqual(['A']);
+    // search_index(all=…) and (attribute=…) match parts, as MISP's index does.
+    expect(await infos({ all: 'ALPHA.exam' })).toEqual(['A']);
+    expect(await infos({ attribute: '0.2.1' })).toEqual(['A', 'B', 'C']);
+    expect(await infos({ attribute: 'alpha|beta' })).toEqual(['A', 'B']);
     const ev = (await s.call('POST', '/events/restSearch', { returnFormat: 'json', sharinggroup: [Number(sg.id)] })).json as J;
     expect(ev.response.map((e: J) => e.Event.info)).toEqual(['C']);
     expect(values(await s.call('POST', '/attributes/restSearch', { sharinggroup: [999] }))).toEqual([]);
