@@ -79,6 +79,8 @@ export interface EventIndexFilters extends SearchFilters {
    * and none of `exclude`. The caller decides who may use it (MISP: site admins, or one's own address).
    */
   readonly creatorEmail?: { readonly include: readonly string[]; readonly exclude: readonly string[] };
+  /** MISP's minimal index: only events with an attribute or a live event report. */
+  readonly withContent?: boolean;
   /** MISP's `hasproposal`: events with (true) or without (false) a pending proposal. */
   readonly hasProposal?: boolean;
   /** Only events whose sightings changed at or after this (MISP's `sighting_timestamp` index filter; a sighting sync asks for it). */

@@ -143,6 +143,8 @@ export function registerEventRoutes(app: FastifyInstance, ctx: RouteContext): vo
         ...(sightingFrom !== undefined ? { sightingTimestampFrom: sightingFrom } : {}),
         ...(creatorEmail !== undefined ? { creatorEmail } : {}),
         ...(hasProposal !== undefined ? { hasProposal } : {}),
+        // MISP's minimal index leaves out events with neither an attribute nor a live event report.
+        ...(isTruthy(body.minimal) ? { withContent: true } : {}),
         ...(['id', 'timestamp', 'date', 'publish_timestamp', 'sighting_timestamp'].includes(String(body.sort)) ? { sort: String(body.sort) as 'timestamp' } : {}),
         ...(body.direction !== undefined ? { direction: String(body.direction).toLowerCase() === 'asc' ? 'asc' : 'desc' } : {}),
       });

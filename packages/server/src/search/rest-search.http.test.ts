@@ -235,4 +235,17 @@ describe.each(testEngines())('restSearch on %s', (engine) => {
     expect(await values({})).toEqual(['old-attr.example']);
     expect(await values({ deleted: [0, 1] })).toEqual(['gone.example', 'old-attr.example']);
   });
+
+  it('leaves events with neither attributes nor reports out of the minimal index, as MISP does', async () => {
+    const empty = ((await s.call('POST', '/events/add', { info: 'Nothing inside yet' })).json as J).Event;
+    const reported = ((await s.call('POST', '/events/add', { info: 'Only a report' })).json as J).Event;
+    expect((await s.call('POST', `/eventReports/add/${String(reported.id)}`, { name: 'r', content: 'text' })).status).toBe(200);
+    const minimal = (await s.call('POST', '/events/index', { minimal: 1 })).json as J[];
+    const ids = minimal.map((e) => e.id as string);
+    expect(ids).not.toContain(String(empty.id));
+    expect(ids).toContain(String(reported.id));
+    expect(Object.keys(minimal[0] as J).sort()).toEqual(['id', 'orgc_uuid', 'published', 'sighting_timestamp', 'timestamp', 'uuid']);
+    const full = ((await s.call('POST', '/events/index', {})).json as J[]).map((e) => e.id as string);
+    expect(full).toContain(String(empty.id));
+  });
 });

@@ -91,6 +91,9 @@ export function eventRepository(ctx: RepoContext): EventRepository {
         if (email.include.length > 0) q = q.where((eb) => eb.or(email.include.map((part) => eb('events.user_id', 'in', users(part)))));
         for (const part of email.exclude) q = q.where('events.user_id', 'not in', users(part));
       }
+      if (filters.withContent === true) {
+        q = q.where(sql<SqlBool>`(events.attribute_count > 0 or exists (select 1 from event_reports er where er.event_id = events.id and er.deleted = 0))`);
+      }
       if (filters.hasProposal !== undefined) {
         const pending = sql<SqlBool>`exists (select 1 from shadow_attributes sa where sa.event_id = events.id and sa.deleted = 0)`;
         q = q.where(filters.hasProposal ? pending : sql<SqlBool>`not ${pending}`);
