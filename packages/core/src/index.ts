@@ -1,5 +1,6 @@
 export type * from './model/records.js';
 export type * from './ports/queries.js';
+export { EVENT_SORT_COLUMNS } from './ports/queries.js';
 export type * from './ports/store.js';
 export type { Principal } from './access/principal.js';
 export { viewerOf } from './access/principal.js';

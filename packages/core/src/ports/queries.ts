@@ -65,6 +65,10 @@ export interface SearchFilters {
   readonly page?: number;
 }
 
+/** The event columns the index may be sorted by (MISP allows any column of the events table). */
+export const EVENT_SORT_COLUMNS = ['id', 'timestamp', 'date', 'publish_timestamp', 'sighting_timestamp', 'info', 'threat_level_id', 'analysis', 'attribute_count', 'distribution', 'orgc_id', 'org_id', 'uuid', 'published'] as const;
+export type EventSortColumn = (typeof EVENT_SORT_COLUMNS)[number];
+
 /** Filters of the event index (events/index). */
 export interface EventIndexFilters extends SearchFilters {
   readonly threatLevelIds?: readonly number[];
@@ -85,6 +89,6 @@ export interface EventIndexFilters extends SearchFilters {
   readonly hasProposal?: boolean;
   /** Only events whose sightings changed at or after this (MISP's `sighting_timestamp` index filter; a sighting sync asks for it). */
   readonly sightingTimestampFrom?: number;
-  readonly sort?: 'id' | 'timestamp' | 'date' | 'publish_timestamp' | 'sighting_timestamp';
+  readonly sort?: EventSortColumn;
   readonly direction?: 'asc' | 'desc';
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { optTimestamp, parseEvent, type MispJson, type Principal } from '@waggle/core';
+import { EVENT_SORT_COLUMNS, optTimestamp, parseEvent, type EventSortColumn, type MispJson, type Principal } from '@waggle/core';
 import { downgradeOnReceive, type MispEventJson } from '@waggle/sync';
 import { bodyOf, isPolicyRecipient, isTruthy, paramsOf, saved, type RouteContext } from '../http/context.js';
 import { negatableIntList, parseSearch } from '../search/parse-filters.js';
@@ -145,8 +145,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: RouteContext): vo
         ...(hasProposal !== undefined ? { hasProposal } : {}),
         // MISP's minimal index leaves out events with neither an attribute nor a live event report.
         ...(isTruthy(body.minimal) ? { withContent: true } : {}),
-        ...(['id', 'timestamp', 'date', 'publish_timestamp', 'sighting_timestamp'].includes(String(body.sort)) ? { sort: String(body.sort) as 'timestamp' } : {}),
-        ...(body.direction !== undefined ? { direction: String(body.direction).toLowerCase() === 'asc' ? 'asc' : 'desc' } : {}),
+        ...sortOf(body),
       });
       void reply.header('x-result-count', String(rows.length));
       return isTruthy(body.minimal) ? rows.map(minimalRow) : rows;
@@ -189,4 +188,15 @@ function substrings(v: unknown): unknown {
 
 function wrapPart(x: string): string {
   return x === '' || x.includes('%') ? x : `%${x.trim()}%`;
+}
+
+/**
+ * search_index's `sort` (any event column, optionally `Event.`-prefixed) and `direction`. As in MISP, a
+ * sort column without a direction is ascending; without `sort`, the newest change comes first.
+ */
+function sortOf(body: Record<string, unknown>): { sort?: EventSortColumn; direction?: 'asc' | 'desc' } {
+  const column = typeof body.sort === 'string' ? body.sort.replace(/^Event\./i, '').toLowerCase() : undefined;
+  const sort = EVENT_SORT_COLUMNS.find((c) => c === column);
+  const direction = body.direction === undefined || body.direction === null || body.direction === '' ? (sort !== undefined ? 'asc' : undefined) : String(body.direction).toLowerCase() === 'asc' ? 'asc' : 'desc';
+  return { ...(sort !== undefined ? { sort } : {}), ...(direction !== undefined ? { direction } : {}) };
 }

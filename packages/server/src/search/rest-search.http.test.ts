@@ -82,6 +82,11 @@ describe.each(testEngines())('restSearch on %s', (engine) => {
     const onlyB = (await s.call('POST', '/events/index', { eventinfo: 'B' })).json as J[];
     expect(onlyB.map((e) => e.info)).toEqual(['B']);
     expect(all[0]?.Orgc.name).toBe('ORGNAME');
+    // sort: any event column; without a direction it is ascending, as in MISP.
+    const sorted = async (body: J): Promise<string[]> => ((await s.call('POST', '/events/index', body)).json as J[]).map((e) => e.info as string);
+    expect(await sorted({ sort: 'info' })).toEqual(['A', 'B']);
+    expect(await sorted({ sort: 'Event.info', direction: 'desc' })).toEqual(['B', 'A']);
+    expect(await sorted({ sort: 'date', direction: 'asc' })).toEqual(['A', 'B']);
   });
   it('takes the float epochs PyMISP sends for datetimes and dates', async () => {
     // search(date_from=date(2024, 2, 1)): _make_timestamp gives that day's 23:59:59.999999 as float seconds.
