@@ -253,4 +253,24 @@ describe.each(testEngines())('restSearch on %s', (engine) => {
     const full = ((await s.call('POST', '/events/index', {})).json as J[]).map((e) => e.id as string);
     expect(full).toContain(String(empty.id));
   });
+
+  it('finds IP attributes inside a CIDR block given as the value, as MISP does', async () => {
+    const add = await s.call('POST', '/events/add', { info: 'CIDR search', Attribute: [
+      { type: 'ip-src', value: '203.0.113.77' },
+      { type: 'ip-dst|port', value: '203.0.113.200|443' },
+      { type: 'ip-dst', value: '203.0.113.0/28' },
+      { type: 'ip-dst', value: '203.0.114.1' },
+      { type: 'ip-src', value: '2001:db8:5::1' },
+      { type: 'domain|ip', value: 'cidr.example|203.0.113.9' },
+    ] });
+    expect(add.status).toBe(200);
+    const found = async (value: unknown): Promise<string[]> => values(await s.call('POST', '/attributes/restSearch', { value }));
+    expect(await found('203.0.113.0/24')).toEqual(['203.0.113.0/28', '203.0.113.200|443', '203.0.113.77', 'cidr.example|203.0.113.9']);
+    expect(await found('203.0.113.64/26')).toEqual(['203.0.113.77']);
+    expect(await found('2001:db8::/32')).toEqual(['2001:db8:5::1']);
+    expect(await found(['203.0.113.0/24', '!203.0.113.0/28'])).toEqual(['203.0.113.200|443', '203.0.113.77']);
+    expect(await found('203.0.113.0/28')).toEqual(['203.0.113.0/28', 'cidr.example|203.0.113.9']);
+    // Not a CIDR block: matched as text, as before.
+    expect(await found('a/b')).toEqual([]);
+  });
 });

@@ -1,5 +1,6 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { SearchFilters, TagFilter, ValueFilter } from '@waggle/core';
+import { ipRange } from '@waggle/misp';
 import type { SqlEngine } from './engine.js';
 import type { Database } from './schema.js';
 
@@ -34,6 +35,28 @@ function valueFilter(eb: AEB, columns: readonly string[], filter: ValueFilter | 
   for (const v of filter.exclude) {
     out.push(eb.not(eb.or(columns.map((c) => textMatch(c, v, engine)))));
   }
+  return out;
+}
+
+/**
+ * restSearch `value` with CIDR notation (`198.51.100.0/24`, `2001:db8::/32`): IP attributes inside
+ * the block, and blocks inside it, from the `ip_ranges` index (attributes that correlate; MISP
+ * searches IP values by CIDR too). The literal text is matched as well.
+ */
+function cidrMatch(value: string, engine: SqlEngine): Expression<SqlBool> | undefined {
+  if (!value.includes('/')) return undefined;
+  const range = ipRange(value);
+  if (range === undefined) return undefined;
+  return sql<SqlBool>`(attributes.id in (select r.attribute_id from ip_ranges r where r.family = ${range.family} and r.ip_start >= ${range.start} and r.ip_start <= ${range.end} and r.ip_end <= ${range.end}) or ${textMatch('attributes.value1', value, engine)})`;
+}
+
+/** The `value` filter over value1 and value2, with CIDR blocks matching the IPs they contain. */
+function attributeValueFilter(eb: AEB, filter: ValueFilter | undefined, engine: SqlEngine): Expression<SqlBool>[] {
+  if (filter === undefined) return [];
+  const one = (v: string): Expression<SqlBool> => cidrMatch(v, engine) ?? eb.or([textMatch('attributes.value1', v, engine), textMatch('attributes.value2', v, engine)]);
+  const out: Expression<SqlBool>[] = [];
+  if (filter.include.length > 0) out.push(eb.or(filter.include.map(one)));
+  for (const v of filter.exclude) out.push(eb.not(one(v)));
   return out;
 }
 
@@ -118,7 +141,7 @@ function searchAllMatch(eb: AEB, term: string, engine: SqlEngine): Expression<Sq
 /** WHERE conditions for an attribute search joined with its event. */
 export function attributeConditions(eb: AEB, f: SearchFilters, engine: SqlEngine): Expression<SqlBool>[] {
   const out = eventLevel(eb, f, engine);
-  out.push(...valueFilter(eb, ['attributes.value1', 'attributes.value2'], f.value, engine));
+  out.push(...attributeValueFilter(eb, f.value, engine));
   if (f.searchAll !== undefined) out.push(searchAllMatch(eb, f.searchAll, engine));
   out.push(...valueFilter(eb, ['attributes.type'], f.type, engine));
   out.push(...valueFilter(eb, ['attributes.category'], f.category, engine));
