@@ -38,6 +38,13 @@ export interface SearchFilters {
   readonly uuids?: readonly string[];
   readonly objectNames?: readonly string[];
   readonly eventInfo?: string;
+  /** MISP's `event_tags`: like `tags`, but only the event's own tags count. */
+  readonly eventTags?: TagFilter;
+  /** Single-column attribute filters (MISP's `object_relation`, `comment`, `value1`, `value2`). */
+  readonly objectRelation?: ValueFilter;
+  readonly comment?: ValueFilter;
+  readonly value1?: ValueFilter;
+  readonly value2?: ValueFilter;
   /**
    * MISP's `searchall` (`all` in events/index): matches the event info, event and attribute
    * tags, attribute values and attribute comments; `%` for substrings.

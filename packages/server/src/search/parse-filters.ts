@@ -171,6 +171,16 @@ export function negatableIntList(v: unknown, field: string): { include: number[]
   return { include, exclude };
 }
 
+/** MISP reads `2` or a list holding both 0 and 1 as "either" for a yes/no filter. */
+function bothMeansAny(v: unknown): boolean {
+  if (v === 2 || v === '2') return true;
+  return Array.isArray(v) && v.some((x) => bool(x, 'published') === true) && v.some((x) => bool(x, 'published') === false);
+}
+
+function isoDay(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().slice(0, 10);
+}
+
 /** MISP: 1/true = live and deleted, 0/false = live only, 2/"only" = deleted only, [0,1] = both. */
 function deletedFilter(v: unknown): boolean | 'both' | undefined {
   if (v === undefined || v === null || v === '') return undefined;
@@ -221,9 +231,13 @@ export function parseSearch(body: Body, now: number, scope: 'events' | 'attribut
   const org = valueFilter(body.org, 'org');
   const tags = tagFilter(body.tags ?? body.tag);
   const toIds = bool(body.to_ids, 'to_ids');
-  const published = bool(body.published, 'published');
-  const dateFrom = date(body.from ?? body.date_from, 'from');
-  const dateTo = date(body.to ?? body.date_to, 'to');
+  const publishedRaw = Array.isArray(body.published) && body.published.length === 1 ? (body.published as unknown[])[0] : body.published;
+  const published = bothMeansAny(publishedRaw) ? undefined : bool(publishedRaw, 'published');
+  // `date` (events): a range on the event date like `from`/`to`: `7d`, a date, or [from, to].
+  const dateRange = timeRange(body.date, 'date', now);
+  const dateFrom = date(body.from ?? body.date_from, 'from') ?? (dateRange?.from !== undefined ? isoDay(dateRange.from) : undefined);
+  const dateTo = date(body.to ?? body.date_to, 'to') ?? (dateRange?.to !== undefined ? isoDay(dateRange.to) : undefined);
+  const threatLevel = negatableIntList(body.threat_level_id, 'threat_level_id');
   const filters: Record<string, unknown> = {
     value, type, category, org, tags, toIds,
     eventIds: nonEmpty(refs?.ids),
@@ -233,12 +247,20 @@ export function parseSearch(body: Body, now: number, scope: 'events' | 'attribut
     uuids: uuids.length > 0 ? uuids : undefined,
     objectNames: list(body.object_name).length > 0 ? list(body.object_name).map(String) : undefined,
     eventInfo: body.eventinfo === undefined || body.eventinfo === '' ? undefined : String(body.eventinfo),
+    eventTags: tagFilter(body.event_tags),
+    objectRelation: valueFilter(body.object_relation, 'object_relation'),
+    comment: valueFilter(body.comment, 'comment'),
+    value1: valueFilter(body.value1, 'value1'),
+    value2: valueFilter(body.value2, 'value2'),
+    threatLevelIds: nonEmpty(threatLevel?.include),
+    excludeThreatLevelIds: nonEmpty(threatLevel?.exclude),
     searchAll,
     timestampFrom: ts?.from,
     timestampTo: ts?.to,
     eventTimestampFrom: ets?.from,
     eventTimestampTo: ets?.to,
-    publishTimestampFrom: pts?.from ?? last,
+    // `last` and `publish_timestamp` are two conditions on the same column: the later bound wins.
+    publishTimestampFrom: pts?.from !== undefined && last !== undefined ? Math.max(pts.from, last) : (pts?.from ?? last),
     publishTimestampTo: pts?.to,
     sharingGroupIds: sharingGroups?.include.length === 0 ? undefined : sharingGroups?.include,
     excludeSharingGroupIds: sharingGroups?.exclude.length === 0 ? undefined : sharingGroups?.exclude,

@@ -273,4 +273,30 @@ describe.each(testEngines())('restSearch on %s', (engine) => {
     // Not a CIDR block: matched as text, as before.
     expect(await found('a/b')).toEqual([]);
   });
+
+  it('reads the other restSearch filters MISP defines: event_tags, threat_level_id, date, object_relation, comment, value1/value2, published either', async () => {
+    const add = await s.call('POST', '/events/add', { info: 'More filters', date: '2023-06-15', threat_level_id: '1', Tag: [{ name: 'more:event-tag' }], Attribute: [
+      { type: 'ip-dst|port', value: '192.0.2.99|8443', comment: 'filter-me', Tag: [{ name: 'more:attr-tag' }] },
+    ], Object: [{ name: 'ip-port', Attribute: [{ type: 'ip-dst', object_relation: 'ip', value: '192.0.2.98' }, { type: 'port', object_relation: 'dst-port', value: '8080' }] }] });
+    expect(add.status).toBe(200);
+    const found = async (body: J): Promise<string[]> => values(await s.call('POST', '/attributes/restSearch', body));
+    const infos = async (body: J): Promise<string[]> => (((await s.call('POST', '/events/restSearch', { returnFormat: 'json', ...body })).json as J).response as J[]).map((e) => e.Event.info as string);
+    // event_tags: only the event's own tags (tags also look at attribute tags).
+    expect(await found({ event_tags: 'more:event-tag' })).toEqual(['192.0.2.98', '192.0.2.99|8443', '8080']);
+    expect(await found({ event_tags: 'more:attr-tag' })).toEqual([]);
+    expect(await found({ tags: 'more:attr-tag' })).toEqual(['192.0.2.99|8443']);
+    expect(await infos({ event_tags: ['more:event-tag'] })).toEqual(['More filters']);
+    expect(await infos({ threat_level_id: 1, eventinfo: 'More filters' })).toEqual(['More filters']);
+    expect(await infos({ threat_level_id: '!1', eventinfo: 'More filters' })).toEqual([]);
+    expect(await infos({ date: ['2023-06-01', '2023-06-30'] })).toEqual(['More filters']);
+    expect(await found({ object_relation: 'dst-port' })).toEqual(['8080']);
+    expect(await found({ comment: 'filter-%' })).toEqual(['192.0.2.99|8443']);
+    expect(await found({ value2: '8443' })).toEqual(['192.0.2.99|8443']);
+    expect(await found({ value1: '8443' })).toEqual([]);
+    expect(await found({ value1: '192.0.2.99' })).toEqual(['192.0.2.99|8443']);
+    const both = await found({ published: [0, 1], eventinfo: 'More filters' });
+    expect(both).toEqual(await found({ eventinfo: 'More filters' }));
+    expect(await found({ published: 2, eventinfo: 'More filters' })).toEqual(both);
+    expect(await found({ published: 1, eventinfo: 'More filters' })).toEqual([]);
+  });
 });

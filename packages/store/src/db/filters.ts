@@ -1,5 +1,5 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
-import type { SearchFilters, TagFilter, ValueFilter } from '@waggle/core';
+import type { EventIndexFilters, SearchFilters, TagFilter, ValueFilter } from '@waggle/core';
 import { ipRange } from '@waggle/misp';
 import type { SqlEngine } from './engine.js';
 import type { Database } from './schema.js';
@@ -110,6 +110,14 @@ function eventLevel(eb: AEB, f: SearchFilters, engine: SqlEngine): Expression<Sq
     if (f.org.include.length > 0) out.push(eb.or(f.org.include.map(orgMatch)));
     for (const v of f.org.exclude) out.push(eb.not(orgMatch(v)));
   }
+  out.push(...tagFilter(eb, f.eventTags, engine, 'event'));
+  const index = f as EventIndexFilters;
+  if (index.threatLevelIds !== undefined) out.push(sql<SqlBool>`events.threat_level_id in (${sql.join(index.threatLevelIds)})`);
+  if (index.excludeThreatLevelIds !== undefined) out.push(sql<SqlBool>`events.threat_level_id not in (${sql.join(index.excludeThreatLevelIds)})`);
+  if (index.analysis !== undefined) out.push(sql<SqlBool>`events.analysis in (${sql.join(index.analysis)})`);
+  if (index.excludeAnalysis !== undefined) out.push(sql<SqlBool>`events.analysis not in (${sql.join(index.excludeAnalysis)})`);
+  if (index.distribution !== undefined) out.push(sql<SqlBool>`events.distribution in (${sql.join(index.distribution)})`);
+  if (index.excludeDistribution !== undefined) out.push(sql<SqlBool>`events.distribution not in (${sql.join(index.excludeDistribution)})`);
   if (f.eventInfo !== undefined) {
     const op = engine === 'postgres' ? sql.raw('ilike') : sql.raw('like');
     const p = hasWildcard(f.eventInfo) ? f.eventInfo : `%${f.eventInfo}%`;
@@ -142,6 +150,10 @@ function searchAllMatch(eb: AEB, term: string, engine: SqlEngine): Expression<Sq
 export function attributeConditions(eb: AEB, f: SearchFilters, engine: SqlEngine): Expression<SqlBool>[] {
   const out = eventLevel(eb, f, engine);
   out.push(...attributeValueFilter(eb, f.value, engine));
+  out.push(...valueFilter(eb, ['attributes.value1'], f.value1, engine));
+  out.push(...valueFilter(eb, ['attributes.value2'], f.value2, engine));
+  out.push(...valueFilter(eb, ['attributes.object_relation'], f.objectRelation, engine));
+  out.push(...valueFilter(eb, ['attributes.comment'], f.comment, engine));
   if (f.searchAll !== undefined) out.push(searchAllMatch(eb, f.searchAll, engine));
   out.push(...valueFilter(eb, ['attributes.type'], f.type, engine));
   out.push(...valueFilter(eb, ['attributes.category'], f.category, engine));
@@ -173,7 +185,7 @@ export function needsAttributeMatch(f: SearchFilters): boolean {
 }
 
 function attributeFiltersBesidesSearchAll(f: SearchFilters): boolean {
-  return f.value !== undefined || f.type !== undefined || f.category !== undefined || f.toIds !== undefined || f.timestampFrom !== undefined || f.timestampTo !== undefined || f.objectNames !== undefined;
+  return f.value !== undefined || f.value1 !== undefined || f.value2 !== undefined || f.objectRelation !== undefined || f.comment !== undefined || f.type !== undefined || f.category !== undefined || f.toIds !== undefined || f.timestampFrom !== undefined || f.timestampTo !== undefined || f.objectNames !== undefined;
 }
 
 /**

@@ -78,12 +78,6 @@ export function eventRepository(ctx: RepoContext): EventRepository {
         .selectAll('events')
         .where((eb) => eb.and([eventVisible(eb, viewer), ...eventConditions(eb, filters, engine)]));
       if (matchIds !== undefined) q = q.where('events.id', 'in', matchIds.length > 0 ? matchIds : [-1]);
-      if (filters.threatLevelIds !== undefined) q = q.where('events.threat_level_id', 'in', [...filters.threatLevelIds]);
-      if (filters.analysis !== undefined) q = q.where('events.analysis', 'in', [...filters.analysis]);
-      if (filters.distribution !== undefined) q = q.where('events.distribution', 'in', filters.distribution.map(Number) as never[]);
-      if (filters.excludeThreatLevelIds !== undefined) q = q.where('events.threat_level_id', 'not in', [...filters.excludeThreatLevelIds]);
-      if (filters.excludeAnalysis !== undefined) q = q.where('events.analysis', 'not in', [...filters.excludeAnalysis]);
-      if (filters.excludeDistribution !== undefined) q = q.where('events.distribution', 'not in', filters.excludeDistribution.map(Number) as never[]);
       if (filters.sightingTimestampFrom !== undefined) q = q.where('events.sighting_timestamp', '>=', filters.sightingTimestampFrom);
       const email = filters.creatorEmail;
       if (email !== undefined) {
