@@ -24,6 +24,14 @@ describe.each(testEngines())('MISP sighting lists on %s', (engine) => {
     // sightings(MISPAttribute) posts the entity's id as a JSON number.
     const all = (await s.call('POST', '/sightings/listSightings', { context: 'attribute', id: Number(attr.id) })).json as J[];
     expect(all.map((x) => x.Sighting.source).sort()).toEqual(['other', 'owner']);
+    // MISP's path form and GET, several ids with |, newest first.
+    const byPath = (await s.call('GET', `/sightings/listSightings/${String(attr.id)}/attribute`)).json as J[];
+    expect(byPath.map((x) => x.Sighting.id)).toEqual(all.map((x) => x.Sighting.id));
+    expect(Number(byPath[0]?.Sighting.date_sighting)).toBeGreaterThanOrEqual(Number(byPath[1]?.Sighting.date_sighting));
+    const withOrg = (await s.call('POST', `/sightings/listSightings/${String(ev.id)}/event/${String(other.orgId)}`, {})).json as J[];
+    expect(withOrg.map((x) => x.Sighting.source)).toEqual(['other']);
+    expect(((await s.call('POST', '/sightings/listSightings', { id: `${String(attr.id)}|${String(attr.id)}` })).json as J[])).toHaveLength(2);
+    expect((await s.call('POST', '/sightings/listSightings', {})).status).toBe(400);
     // Each names its organisation, as MISP's listSightings does.
     const byOther = all.find((x) => x.Sighting.source === 'other')?.Sighting as J;
     expect(byOther.Organisation).toMatchObject({ id: String(other.orgId), name: 'Sighter' });

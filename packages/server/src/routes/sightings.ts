@@ -1,6 +1,7 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { InputError } from '@waggle/errors';
 import { optInt, optString, optTimestamp, optUuid } from '@waggle/core';
-import { bodyOf, saved, type RouteContext } from '../http/context.js';
+import { bodyOf, paramsOf, saved, type RouteContext } from '../http/context.js';
 
 /** Sighting endpoints. */
 export function registerSightingRoutes(app: FastifyInstance, ctx: RouteContext): void {
@@ -29,17 +30,28 @@ export function registerSightingRoutes(app: FastifyInstance, ctx: RouteContext):
     });
   }
 
-  app.post('/sightings/list_sightings', async (request) => {
+  // PyMISP's sightings() posts {id, context, org_id}; MISP also takes them as path segments
+  // (listSightings/{id}/{context}/{org_id}) and on GET, and `id` may list several: "1|2".
+  const listSightings = async (request: FastifyRequest): Promise<unknown> => {
     const p = await ctx.principal(request);
-    const body = bodyOf(request);
-    const id = optString(body.id, 'id') ?? '';
+    const body = { ...paramsOf(request), ...bodyOf(request) };
+    const ids = (optString(body.id, 'id') ?? '').split('|').map((x) => x.trim()).filter((x) => x !== '');
     const context = String(body.context ?? 'attribute');
-    const list = await sightings.list(p, context === 'event' ? { event: id } : { attribute: id });
+    if (ids.length === 0) throw new InputError('id is required', { field: 'id' });
+    const list = [];
+    for (const id of new Set(ids)) list.push(...(await sightings.list(p, context === 'event' ? { event: id } : { attribute: id })));
     // PyMISP's sightings(entity, org=…) adds `org_id`: an id, a uuid or a name.
     const orgRef = optString(body.org_id, 'org_id');
     const orgId = orgRef === undefined || orgRef === '' ? undefined : /^[0-9]+$/.test(orgRef) ? orgRef : String((await ctx.services.admin.organisations.view(p, orgRef)).id);
-    return list.filter((s) => orgId === undefined || s.org_id === orgId).map((s) => ({ Sighting: s }));
-  });
+    // Newest first, as MISP lists them.
+    return list
+      .filter((x) => orgId === undefined || x.org_id === orgId)
+      .sort((a, b) => Number(b.date_sighting) - Number(a.date_sighting) || Number(b.id) - Number(a.id))
+      .map((x) => ({ Sighting: x }));
+  };
+  for (const url of ['/sightings/list_sightings', '/sightings/list_sightings/:id', '/sightings/list_sightings/:id/:context', '/sightings/list_sightings/:id/:context/:org_id']) {
+    app.route({ method: ['GET', 'POST'], url, handler: listSightings });
+  }
 
   app.route({
     method: ['GET', 'POST'],
