@@ -13,6 +13,7 @@ import { registerProposalRoutes } from './routes/proposals.js';
 import { registerEventReportRoutes } from './routes/event-reports.js';
 import { registerLogRoutes } from './routes/logs.js';
 import { registerCorrelationExclusionRoutes } from './routes/correlation-exclusions.js';
+import { registerReputationRoutes } from './routes/reputation.js';
 import { registerObjectTemplateRoutes } from './routes/object-templates.js';
 import { registerAnalystDataRoutes } from './routes/analyst-data.js';
 import { registerSightingExchangeRoutes } from './routes/sighting-exchange.js';
@@ -121,6 +122,7 @@ export function createApp(deps: AppDeps): FastifyInstance {
   registerEventReportRoutes(app, ctx);
   registerLogRoutes(app, ctx);
   registerCorrelationExclusionRoutes(app, ctx);
+  registerReputationRoutes(app, ctx);
   registerObjectTemplateRoutes(app, ctx);
   registerAnalystDataRoutes(app, ctx);
   registerSightingExchangeRoutes(app, ctx);

@@ -18,6 +18,7 @@ import { correlationExclusionRepository } from './repos/correlation-exclusions.j
 import { analystDataRepository } from './repos/analyst-data.js';
 import { galaxyClusterRepository } from './repos/galaxy-clusters.js';
 import { tagRepository } from './repos/tags.js';
+import { reputationRepository } from './repos/reputation.js';
 import { userRepository } from './repos/users.js';
 
 /** Every repository bound to one handle (the pool, or one transaction). */
@@ -37,6 +38,7 @@ export function createRepositories(ctx: RepoContext): Repositories {
     ...analystDataRepository(ctx),
     ...galaxyClusterRepository(ctx),
     ...correlationRepository(ctx),
+    ...reputationRepository(ctx),
     ...auditRepository(ctx),
   };
 }

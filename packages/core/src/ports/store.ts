@@ -340,6 +340,28 @@ export interface AuditRepository {
   listEventHistory(eventId: number, page: { readonly limit?: number; readonly offset?: number }): Promise<AuditLogRecord[]>;
 }
 
+/** One organisation's sightings of one attribute, of one type, as source reputation reads them. */
+export interface SightingEvidenceRow {
+  /** The creator organisation of the attribute's event: whose information is judged. */
+  readonly source: number;
+  /** The owner organisation of the event (the sighting policy looks at it). */
+  readonly eventOrg: number;
+  readonly reporter: number;
+  readonly attributeId: number;
+  /** 0 seen, 1 false positive. */
+  readonly type: number;
+  /** The latest such sighting (Unix seconds). */
+  readonly at: number;
+}
+
+/** What source reputation reads: evidence on information the viewer may see. */
+export interface ReputationRepository {
+  /** Sightings (seen or false positive) by other organisations than the creator, on live attributes the viewer may see. */
+  sightingEvidence(viewer: Viewer): Promise<SightingEvidenceRow[]>;
+  /** Creator organisations of the events the viewer may see, with how many events and attributes. */
+  sourceActivity(viewer: Viewer): Promise<{ readonly source: number; readonly events: number; readonly attributes: number }[]>;
+}
+
 /** Everything one unit of work can do. */
 export interface Repositories
   extends OrganisationRepository,
@@ -356,6 +378,7 @@ export interface Repositories
     AnalystDataRepository,
     GalaxyClusterRepository,
     CorrelationRepository,
+    ReputationRepository,
     AuditRepository {}
 
 /**

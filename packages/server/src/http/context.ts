@@ -10,6 +10,7 @@ import type {
   EventReportService,
   AuditLogService,
   CorrelationExclusionService,
+  ReputationService,
   ObjectTemplateService,
   AuditChainService,
   AnalystDataService,
@@ -43,6 +44,8 @@ export interface Services {
   readonly auditLog: AuditLogService;
   /** Values that never correlate (site admins). */
   readonly correlationExclusions: CorrelationExclusionService;
+  /** Source reputation from other organisations' feedback (ADR 0015). */
+  readonly reputation: ReputationService;
   /** The object templates objects are validated with (`objectTemplates/*`). */
   readonly objectTemplates: ObjectTemplateService;
   /** The audit log's hash chain and its signed head (ADR 0014). */
