@@ -13,6 +13,7 @@ import { registerDataCommands } from './commands/data.js';
 import { registerServerCommands } from './commands/servers.js';
 import { adminPrincipal } from './commands/principal.js';
 import { registerStixCommands } from './commands/stix.js';
+import { registerReputationCommand } from './commands/reputation.js';
 import { registerAnonymizeCommands } from './commands/anonymize.js';
 import { registerPrivacyReleaseCommands } from './commands/privacy-release.js';
 import { registerRiskAptCommands } from './commands/risk-apt.js';
@@ -62,7 +63,7 @@ export function buildProgram(): Command {
     try {
       const p = await adminPrincipal(rt);
       const s = await importEvents(rt, p, path, out, opts.progress !== false && process.stderr.isTTY);
-      out.info(`imported: ${s.added} new, ${s.updated} updated, ${s.failed} failed, ${s.attributes} attributes`);
+      out.info(`imported: ${s.added} new, ${s.updated} updated, ${s.failed} failed, ${s.attributes} attributes, ${s.sightings} sightings`);
       if (s.failed > 0) process.exitCode = 1;
     } finally {
       await rt.close();
@@ -92,6 +93,7 @@ export function buildProgram(): Command {
   registerFeedCommands(program, withStore);
   registerDataCommands(program, withStore);
   registerStixCommands(program, withStore);
+  registerReputationCommand(program, withStore);
   registerAnonymizeCommands(program, withStore);
   registerRiskAptCommands(program);
   registerRiskHostCommands(program, withStore);

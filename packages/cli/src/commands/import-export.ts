@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import { isWaggleError } from '@waggle/errors';
-import { parseEvent, type Principal } from '@waggle/core';
+import { captureSightings, parseEvent, unwrap, type Principal } from '@waggle/core';
 import type { Runtime } from '../runtime.js';
 import { openOutput } from './output-stream.js';
 import type { Output } from '../output.js';
@@ -34,6 +34,7 @@ export interface ImportSummary {
   updated: number;
   failed: number;
   attributes: number;
+  sightings: number;
 }
 
 /**
@@ -42,7 +43,7 @@ export interface ImportSummary {
  */
 export async function importEvents(rt: Runtime, p: Principal, path: string, out: Output, progress: boolean): Promise<ImportSummary> {
   const files = importFiles(path);
-  const summary: ImportSummary = { added: 0, updated: 0, failed: 0, attributes: 0 };
+  const summary: ImportSummary = { added: 0, updated: 0, failed: 0, attributes: 0, sightings: 0 };
   const bar = progress ? new SingleBar({ format: 'import [{bar}] {value}/{total} files | {events} events | {attrs} attributes', hideCursor: true }, Presets.shades_classic) : undefined;
   bar?.start(files.length, 0, { events: 0, attrs: 0 });
   for (const file of files) {
@@ -63,6 +64,8 @@ export async function importEvents(rt: Runtime, p: Principal, path: string, out:
         if (exists) summary.updated++;
         else summary.added++;
         summary.attributes += Number(ev.attribute_count ?? 0);
+        // Sightings inside the attributes (a MISP export carries them) are kept, with their organisations.
+        summary.sightings += await captureSightings(rt.deps, p, unwrap(doc, 'Event'));
       } catch (error) {
         summary.failed++;
         out.warn(`${file}: ${isWaggleError(error) ? error.message : String(error)}`);
