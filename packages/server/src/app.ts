@@ -13,7 +13,7 @@ import { registerProposalRoutes } from './routes/proposals.js';
 import { registerEventReportRoutes } from './routes/event-reports.js';
 import { registerLogRoutes } from './routes/logs.js';
 import { registerCorrelationExclusionRoutes } from './routes/correlation-exclusions.js';
-import { registerReputationRoutes } from './routes/reputation.js';
+import { registerReputationRoutes } from './routes/reputation-provenance.js';
 import { registerObjectTemplateRoutes } from './routes/object-templates.js';
 import { registerAnalystDataRoutes } from './routes/analyst-data.js';
 import { registerSightingExchangeRoutes } from './routes/sighting-exchange.js';

@@ -5,6 +5,7 @@ import {
   createAuditLogService,
   createCorrelationExclusionService,
   createReputationService,
+  createProvenanceService,
   createObjectTemplateService,
   createAuditChainService,
   type AuditHeadSigner,
@@ -66,6 +67,7 @@ export function createServices(deps: CoreDeps, adapters: ServiceAdapters): Servi
     ...(adapters.privacy?.onWithheld !== undefined ? { onWithheld: adapters.privacy.onWithheld } : {}),
   });
   const intel = createIntelService({ documents: createIntelDocuments(adapters.db), store: deps.store });
+  const auditChain = createAuditChainService(deps, adapters.auditSigner);
   return {
     auth,
     events: withOutboundPrivacy(events, privacy),
@@ -76,7 +78,8 @@ export function createServices(deps: CoreDeps, adapters: ServiceAdapters): Servi
     correlationExclusions: createCorrelationExclusionService(deps),
     reputation: createReputationService(deps),
     objectTemplates: createObjectTemplateService(deps, adapters.templateSource),
-    auditChain: createAuditChainService(deps, adapters.auditSigner),
+    auditChain,
+    provenance: createProvenanceService(deps, auditChain),
     analystData: createAnalystDataService(deps),
     ...withAttributePrivacy({ attributes: createAttributeService(deps), objects: createObjectService(deps), rawEvents: events }, privacy, async () =>
       (await deps.store.read((repos) => repos.listOrganisations({ local: true }))).map((o) => o.id),

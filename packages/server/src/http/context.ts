@@ -11,6 +11,7 @@ import type {
   AuditLogService,
   CorrelationExclusionService,
   ReputationService,
+  ProvenanceService,
   ObjectTemplateService,
   AuditChainService,
   AnalystDataService,
@@ -46,6 +47,8 @@ export interface Services {
   readonly correlationExclusions: CorrelationExclusionService;
   /** Source reputation from other organisations' feedback (ADR 0015). */
   readonly reputation: ReputationService;
+  /** An event's trail in the hash-chained log: created, changed, pushed, pulled, received (ADR 0015). */
+  readonly provenance: ProvenanceService;
   /** The object templates objects are validated with (`objectTemplates/*`). */
   readonly objectTemplates: ObjectTemplateService;
   /** The audit log's hash chain and its signed head (ADR 0014). */

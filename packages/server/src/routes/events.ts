@@ -43,6 +43,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: RouteContext): vo
     const added = await events.add(r.principal, r.input, { metadata: isTruthy(params.metadata) });
     // Sightings pushed by another instance ride inside the attributes.
     if (r.synced !== undefined) await ctx.services.sync.captureSightings(r.principal, r.synced);
+    if (r.synced !== undefined) await ctx.services.sync.recordReceived(p, request.body, String(added.uuid), 'created');
     return { Event: added };
   });
 
@@ -79,7 +80,9 @@ export function registerEventRoutes(app: FastifyInstance, ctx: RouteContext): vo
       const r = await received(ctx, p, request.body);
       // Before the edit: a copy that is not newer is refused, yet its new sightings count.
       if (r.synced !== undefined) await ctx.services.sync.captureSightings(r.principal, r.synced);
-      return { Event: await events.edit(r.principal, String(params.id), r.input, { metadata: isTruthy(params.metadata) }) };
+      const edited = await events.edit(r.principal, String(params.id), r.input, { metadata: isTruthy(params.metadata) });
+      if (r.synced !== undefined) await ctx.services.sync.recordReceived(p, request.body, String(edited.uuid), 'updated');
+      return { Event: edited };
     },
   });
 

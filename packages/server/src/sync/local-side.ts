@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { ConflictError, ForbiddenError } from '@waggle/errors';
-import { parseEvent, type EventService, type MispJson, type Principal, type SharingGroupService } from '@waggle/core';
+import { contentDigest, parseEvent, type EventService, type MispJson, type Principal, type ShareRecord, type SharingGroupService } from '@waggle/core';
 import type { Blocklists, Database } from '@waggle/store';
 import type { LocalSide, MispEventJson, SyncCursor, SyncServer } from '@waggle/sync';
 import { embedSharingGroups } from './sharing-group-blocks.js';
@@ -22,9 +22,17 @@ export interface LocalSideDeps {
    * when it must not leave for that server. Absent: events are pushed as stored.
    */
   readonly outbound?: (server: SyncServer, event: Record<string, unknown>) => Record<string, unknown> | undefined;
+  /** Writes a crossing (push or pull) into the provenance log (the hash-chained audit log). Absent: nothing recorded. */
+  readonly record?: (p: Principal, r: ShareRecord) => Promise<void>;
 }
 
 type Json = Record<string, unknown>;
+
+/** The other side of a sync, as the provenance log names it. */
+function peerOf(server: SyncServer): ShareRecord['peer'] {
+  const id = Number(server.id);
+  return { ...(Number.isSafeInteger(id) ? { serverId: id } : {}), server: server.name, ...(server.remoteOrgUuid !== undefined ? { orgUuid: server.remoteOrgUuid } : {}) };
+}
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const eventOf = (json: MispEventJson): Json => (isObj((json as Json).Event) ? ((json as Json).Event as Json) : (json as Json));
 
@@ -55,6 +63,35 @@ export function createLocalSide(deps: LocalSideDeps): LocalSide {
 
   const withSharingGroups = (json: MispJson): Promise<MispJson> => embedSharingGroups(deps.sharingGroups, actor, json);
 
+  /** Creates or merges a pulled event as the sync actor (see LocalSide.saveEvent). */
+  async function save(json: MispEventJson): Promise<'created' | 'updated' | 'unchanged'> {
+    const ev = eventOf(json);
+    const uuid = String(ev.uuid ?? '').toLowerCase();
+    const existing = await db.selectFrom('events').select(['id', 'locked', 'timestamp']).where('uuid', '=', uuid).executeTakeFirst();
+    const captured = await deps.capture(syncActor, ev);
+    const input = parseEvent({ Event: captured.event });
+    if (existing === undefined) {
+      const saved = await events.add(captured.principal, input);
+      // MISP marks synced events locked: local users see they came from elsewhere, and pulls may update them.
+      await db.updateTable('events').set({ locked: true }).where('id', '=', Number(saved.id)).execute();
+      await deps.sightings(captured.principal, captured.event);
+      return 'created';
+    }
+    const locked = existing.locked === true || Number(existing.locked) === 1;
+    if (!locked) throw new ConflictError(`Event ${uuid} was created on this instance; a remote copy does not overwrite it.`, { uuid });
+    // New sightings arrive even when the event itself did not change (they do not bump its timestamp).
+    const newSightings = await deps.sightings(captured.principal, captured.event);
+    if (Number(ev.timestamp ?? 0) <= Number(existing.timestamp)) return newSightings > 0 ? 'updated' : 'unchanged';
+    try {
+      await events.edit(captured.principal, uuid, input);
+    } catch (error) {
+      if (error instanceof ForbiddenError && /not newer/.test(error.message)) return newSightings > 0 ? 'updated' : 'unchanged';
+      throw error;
+    }
+    await deps.sightings(captured.principal, captured.event);
+    return 'updated';
+  }
+
   return {
     async eventTimestamps(uuids) {
       const out = new Map<string, number>();
@@ -65,32 +102,18 @@ export function createLocalSide(deps: LocalSideDeps): LocalSide {
       return out;
     },
 
-    async saveEvent(_server: SyncServer, json: MispEventJson) {
-      const ev = eventOf(json);
-      const uuid = String(ev.uuid ?? '').toLowerCase();
-      const existing = await db.selectFrom('events').select(['id', 'locked', 'timestamp']).where('uuid', '=', uuid).executeTakeFirst();
-      const captured = await deps.capture(syncActor, ev);
-      const input = parseEvent({ Event: captured.event });
-      if (existing === undefined) {
-        const saved = await events.add(captured.principal, input);
-        // MISP marks synced events locked: local users see they came from elsewhere, and pulls may update them.
-        await db.updateTable('events').set({ locked: true }).where('id', '=', Number(saved.id)).execute();
-        await deps.sightings(captured.principal, captured.event);
-        return 'created';
+    async saveEvent(server: SyncServer, json: MispEventJson) {
+      const outcome = await save(json);
+      // What was adopted, as it arrived, and from whom (provenance); an unchanged copy adds nothing.
+      if (outcome !== 'unchanged' && deps.record !== undefined) {
+        await deps.record(actor, { action: 'pull', eventUuid: String(eventOf(json).uuid ?? ''), peer: peerOf(server), outcome, digest: contentDigest(json) });
       }
-      const locked = existing.locked === true || Number(existing.locked) === 1;
-      if (!locked) throw new ConflictError(`Event ${uuid} was created on this instance; a remote copy does not overwrite it.`, { uuid });
-      // New sightings arrive even when the event itself did not change (they do not bump its timestamp).
-      const newSightings = await deps.sightings(captured.principal, captured.event);
-      if (Number(ev.timestamp ?? 0) <= Number(existing.timestamp)) return newSightings > 0 ? 'updated' : 'unchanged';
-      try {
-        await events.edit(captured.principal, uuid, input);
-      } catch (error) {
-        if (error instanceof ForbiddenError && /not newer/.test(error.message)) return newSightings > 0 ? 'updated' : 'unchanged';
-        throw error;
-      }
-      await deps.sightings(captured.principal, captured.event);
-      return 'updated';
+      return outcome;
+    },
+
+    async recordPushed(server: SyncServer, event: MispEventJson, outcome: 'created' | 'updated' | 'unchanged') {
+      if (outcome === 'unchanged' || deps.record === undefined) return;
+      await deps.record(actor, { action: 'push', eventUuid: String(eventOf(event).uuid ?? ''), peer: peerOf(server), outcome, digest: contentDigest(event), anonymised: deps.outbound !== undefined });
     },
 
     async eventsForPush(server: SyncServer, after: SyncCursor | undefined, limit: number) {

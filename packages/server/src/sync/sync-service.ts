@@ -2,7 +2,7 @@ import type { OutboundPrivacy } from '../privacy/outbound-privacy.js';
 import { forStockMisp } from '../protect/for-stock-misp.js';
 import type { Kysely } from 'kysely';
 import { ForbiddenError, NotFoundError } from '@waggle/errors';
-import { ALARMING_PEER_STATUSES, audit, captureSharingGroups, captureSightings, requireSiteAdmin, type PeerHeadStatus, type CoreDeps, type EventService, type MispJson, type OrganisationRecord, type Principal, type ServerRecord, type SharingGroupService, type SightingService, type GalaxyClusterService } from '@waggle/core';
+import { ALARMING_PEER_STATUSES, audit, captureSharingGroups, captureSightings, contentDigest, recordShare, requireSiteAdmin, type PeerHeadStatus, type CoreDeps, type EventService, type MispJson, type OrganisationRecord, type Principal, type ServerRecord, type SharingGroupService, type SightingService, type GalaxyClusterService } from '@waggle/core';
 import { createBlocklists, createSqlSyncState, type Blocklists, type Database, type SqlSyncState, type SyncLogRecord } from '@waggle/store';
 import { witnessPeerChain, type ChainWitnessResult } from './chain-witness.js';
 import { createMispRemote, pull, pullGalaxyClusters, pullSightings, push, pushGalaxyClusters, pushSightings, type ChannelReport, type MispEventJson, type RemoteVersion, type SyncReport, type SyncServer } from '@waggle/sync';
@@ -111,7 +111,7 @@ export function createSyncService(deps: SyncServiceDeps) {
     if (current !== undefined) return current;
     const task = (async () => {
       const server = await syncServer(await mustServer(id));
-      const local = createLocalSide({ db, events: deps.events, sharingGroups: deps.sharingGroups, blocklists, actor: p, capture: (actor, ev) => captureSharingGroups(core, actor, ev), sightings: (actor, ev) => captureSightings(core, actor, ev), ...(deps.privacy?.enabled === true ? { outbound: outboundFor(deps.privacy) } : {}) });
+      const local = createLocalSide({ db, events: deps.events, sharingGroups: deps.sharingGroups, blocklists, actor: p, capture: (actor, ev) => captureSharingGroups(core, actor, ev), sightings: (actor, ev) => captureSightings(core, actor, ev), record: (actor, r) => recordShare(core, actor, r), ...(deps.privacy?.enabled === true ? { outbound: outboundFor(deps.privacy) } : {}) });
       const common = { local, state, remoteOptions: remoteOptions(), clock: () => core.clock.now() * 1000 };
       const context = deps.baseUrl !== undefined ? { context: { localBaseUrl: deps.baseUrl } } : {};
       const events = direction === 'pull' ? await pull(server, common) : await push(server, { ...common, ...context, shapeFor: shapeForRemote });
@@ -146,6 +146,13 @@ export function createSyncService(deps: SyncServiceDeps) {
     state,
     /** Local sharing groups for the `SharingGroup` blocks of an event arriving from another instance. */
     captureSharingGroups: (p: Principal, event: Record<string, unknown>) => captureSharingGroups(core, p, event),
+    /**
+     * Provenance of an event another instance pushed here (`events/add` or `events/edit` by a sync
+     * user): the digest of the body as it arrived, which the sender recorded as its push.
+     */
+    async recordReceived(p: Principal, body: unknown, eventUuid: string, outcome: 'created' | 'updated'): Promise<void> {
+      await recordShare(core, p, { action: 'receive', eventUuid, peer: { orgUuid: p.org.uuid, org: p.org.name }, outcome, digest: contentDigest(body) });
+    },
     /** Sightings carried inside a received event's attributes. */
     captureSightings: (p: Principal, event: Record<string, unknown>) => captureSightings(core, p, event),
     /** `events/filterEventIdsForPush` for an instance pushing here (sync users only, as in MISP). */

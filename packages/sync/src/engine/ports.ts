@@ -22,6 +22,11 @@ export interface LocalSide {
   eventsForPush(server: SyncServer, after: SyncCursor | undefined, limit: number): Promise<readonly MispEventJson[]>;
   /** Event blocklist by event UUID, organisation blocklist by creator org UUID. */
   isBlocked(eventUuid: string, orgUuid: string | undefined): Promise<boolean>;
+  /**
+   * Records that `event`, exactly as sent, reached `server` (provenance). Called after each
+   * successful push; a failure counts as a failed push, so the event is sent and recorded again.
+   */
+  recordPushed?(server: SyncServer, event: MispEventJson, outcome: 'created' | 'updated' | 'unchanged'): Promise<void>;
 }
 
 /** Where sync cursors and the sync log live. */

@@ -88,6 +88,7 @@ export async function push(server: SyncServer, deps: PushDeps): Promise<SyncRepo
       else {
         try {
           const outcome = await remote.pushEvent(verdict.event);
+          await deps.local.recordPushed?.(server, verdict.event, outcome);
           b.fetched++;
           b[outcome]++;
         } catch (error) {

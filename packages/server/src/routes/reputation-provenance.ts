@@ -14,8 +14,9 @@ function queryOf(request: FastifyRequest): ReputationQuery {
 }
 
 /**
- * Source reputation (waggle's own API, ADR 0015): how other organisations' sightings, false
- * positives and opinions rate each creator organisation's information.
+ * Source reputation and provenance (waggle's own API, ADR 0015): how other organisations'
+ * sightings, false positives and opinions rate each creator organisation's information, and
+ * where an event came from and went to.
  */
 export function registerReputationRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { reputation } = ctx.services;
@@ -27,4 +28,12 @@ export function registerReputationRoutes(app: FastifyInstance, ctx: RouteContext
   };
   app.get('/reputation/organisations', async (request) => reputation.list(await principal(request), queryOf(request)));
   app.get('/reputation/organisations/:ref', async (request) => reputation.view(await principal(request), (request.params as { ref: string }).ref, queryOf(request)));
+
+  // Provenance: the event's entries in the hash-chained log, with the signed head (ADR 0015).
+  const { provenance } = ctx.services;
+  app.get('/provenance/events/:ref', async (request) => {
+    const p = await ctx.principal(request);
+    if (isPolicyRecipient(ctx, p)) throw new ForbiddenError('Provenance is not available to recipients of the anonymisation policy.');
+    return provenance.trail(p, (request.params as { ref: string }).ref);
+  });
 }
