@@ -61,6 +61,10 @@ export function registerEventRoutes(app: FastifyInstance, ctx: RouteContext): vo
       await decorateEventView(ctx.services.intel, event, isTruthy(o.includeWarninglistHits));
       if (!isTruthy(o.excludeGalaxy)) await addCustomClusterGalaxies(ctx.services.galaxyClusters, p, event);
       if (isTruthy(o.includeFeedCorrelations)) await ctx.services.feeds.attachFeedHits(p, event);
+      // waggle: the creator organisation's reputation (ADR 0015), not for recipients of the anonymisation policy.
+      if (isTruthy(o.includeSourceReputation) && !isPolicyRecipient(ctx, p)) {
+        event.SourceReputation = (await ctx.services.reputation.view(p, String(event.orgc_id), { halfLifeDays: Number(o.half_life_days ?? 180) })).Reputation;
+      }
       return { Event: event };
     },
   });

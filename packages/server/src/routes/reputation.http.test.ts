@@ -80,6 +80,15 @@ describe.each(testEngines())('source reputation on %s', (engine) => {
     expect((await s.call('GET', '/reputation/organisations/NoSuchOrg')).status).toBe(404);
   });
 
+  it('adds the creator organisation\'s reputation to an event view on includeSourceReputation', async () => {
+    const view = async (query: string, key?: string): Promise<J> => ((await s.call('GET', `/events/view/${String(good.id)}${query}`, undefined, key)).json as J).Event;
+    expect((await view('')).SourceReputation).toBeUndefined();
+    const withRep = await view('?includeSourceReputation=1', sighter.key);
+    expect(withRep.SourceReputation.Organisation.name).toBe('GoodIntel');
+    // As Sighter sees it: its own two sightings only (the policy hides Sceptic's).
+    expect(withRep.SourceReputation.evidence).toMatchObject({ sightings: 2, reporters: 1 });
+  });
+
   it('ages feedback by the half-life asked for, and refuses a bad one', async () => {
     const never = (await rep('/reputation/organisations/GoodIntel?half_life_days=0')).Reputation;
     expect(never).toMatchObject({ positive: 3, half_life_days: 0 });
