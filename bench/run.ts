@@ -29,6 +29,7 @@ const AREAS: Readonly<Record<string, () => Promise<AreaRunner>>> = {
   'uma-view': async () => (await import('./uma/events-view-bench.js')).runUmaViewBench,
   cooperative: async () => (await import('./cooperative/cooperative-bench.js')).runCooperativeBench,
   enrich: async () => (await import('./enrich/enrich-bench.js')).runEnrichBench,
+  reputation: async () => (await import('./reputation/reputation-bench.js')).runReputationBench,
 };
 
 function explain(error: unknown): string {

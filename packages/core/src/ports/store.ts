@@ -340,7 +340,7 @@ export interface AuditRepository {
   listEventHistory(eventId: number, page: { readonly limit?: number; readonly offset?: number }): Promise<AuditLogRecord[]>;
 }
 
-/** One organisation's sightings of one attribute, of one type, as source reputation reads them. */
+/** A sighting as source reputation reads it. */
 export interface SightingEvidenceRow {
   /** The creator organisation of the attribute's event: whose information is judged. */
   readonly source: number;
@@ -350,16 +350,16 @@ export interface SightingEvidenceRow {
   readonly attributeId: number;
   /** 0 seen, 1 false positive. */
   readonly type: number;
-  /** The latest such sighting (Unix seconds). */
+  /** When it was seen (Unix seconds). */
   readonly at: number;
 }
 
 /** What source reputation reads: evidence on information the viewer may see. */
 export interface ReputationRepository {
-  /** Sightings (seen or false positive) by other organisations than the creator, on live attributes the viewer may see. */
-  sightingEvidence(viewer: Viewer): Promise<SightingEvidenceRow[]>;
-  /** Creator organisations of the events the viewer may see, with how many events and attributes. */
-  sourceActivity(viewer: Viewer): Promise<{ readonly source: number; readonly events: number; readonly attributes: number }[]>;
+  /** Sightings (seen or false positive) by other organisations than the creator, on live attributes the viewer may see; of one creator organisation's events with `source`. */
+  sightingEvidence(viewer: Viewer, source?: number): Promise<SightingEvidenceRow[]>;
+  /** Creator organisations of the events the viewer may see (or just `source`), with how many events and attributes. */
+  sourceActivity(viewer: Viewer, source?: number): Promise<{ readonly source: number; readonly events: number; readonly attributes: number }[]>;
 }
 
 /** Everything one unit of work can do. */

@@ -45,10 +45,10 @@ async function sourceOf(repos: Repositories, type: string, uuid: string): Promis
 }
 
 /** Sightings and opinions of other organisations on the information `p` may see, as feedback on its creators. */
-async function gatherFeedback(repos: Repositories, p: Principal): Promise<Feedback[]> {
+async function gatherFeedback(repos: Repositories, p: Principal, only?: number): Promise<Feedback[]> {
   const feedback: Feedback[] = [];
   // The sighting policy decides whose sightings the viewer may count, as it decides whose it may list.
-  for (const r of await repos.sightingEvidence(p.viewer)) {
+  for (const r of await repos.sightingEvidence(p.viewer, only)) {
     if (!canSeeSighting(p.viewer, { org_id: r.reporter }, { org_id: r.eventOrg })) continue;
     const falsePositive = r.type === 1;
     feedback.push({ source: r.source, reporter: r.reporter, target: `Attribute/${String(r.attributeId)}`, kind: falsePositive ? 'false-positive' : 'seen', favourable: falsePositive ? 0 : 1, at: r.at });
@@ -59,7 +59,7 @@ async function gatherFeedback(repos: Repositories, p: Principal): Promise<Feedba
   for (const o of await repos.listAnalystData({ kind: 'Opinion' })) {
     if (!(await visibility.visible(o))) continue;
     const source = await sourceOf(repos, o.object_type, o.object_uuid);
-    if (source === undefined) continue;
+    if (source === undefined || (only !== undefined && source !== only)) continue;
     if (!orgIds.has(o.orgc_uuid)) orgIds.set(o.orgc_uuid, (await repos.getOrganisation(o.orgc_uuid))?.id);
     const reporter = orgIds.get(o.orgc_uuid);
     if (reporter === undefined) continue;
@@ -96,9 +96,10 @@ export function createReputationService(deps: CoreDeps) {
     return days;
   }
 
-  async function compute(repos: Repositories, p: Principal, days: number): Promise<{ list: Reputation[]; activity: Map<number, { events: number; attributes: number }> }> {
-    const activity = new Map((await repos.sourceActivity(p.viewer)).map((a) => [a.source, a] as const));
-    const feedback = await gatherFeedback(repos, p);
+  /** Reputations of every visible source, or of `only`. */
+  async function compute(repos: Repositories, p: Principal, days: number, only?: number): Promise<{ list: Reputation[]; activity: Map<number, { events: number; attributes: number }> }> {
+    const activity = new Map((await repos.sourceActivity(p.viewer, only)).map((a) => [a.source, a] as const));
+    const feedback = await gatherFeedback(repos, p, only);
     const list = reputations(feedback, { now: clock.now(), halfLifeSeconds: days * DAY }, [...activity.keys()]);
     return { list, activity };
   }
@@ -121,7 +122,7 @@ export function createReputationService(deps: CoreDeps) {
       return store.read(async (repos) => {
         const org = await repos.getOrganisation(ref);
         if (org === undefined) throw new NotFoundError('Invalid organisation.');
-        const { list, activity } = await compute(repos, p, days);
+        const { list, activity } = await compute(repos, p, days, org.id);
         const r = list.find((x) => x.source === org.id) ?? reputations([], { now: clock.now() }, [org.id])[0];
         if (r === undefined) throw new NotFoundError('Invalid organisation.');
         return { Reputation: reputationJson(r, org, activity.get(org.id), days) };

@@ -3,12 +3,14 @@ import type { ReputationRepository } from '@waggle/core';
 import type { RepoContext } from '../db/rows.js';
 import { attributeVisible, eventVisible } from '../db/visibility.js';
 
-/** The evidence source reputation is computed from, as aggregates over SQL (one row per reporter, attribute and type). */
+/** The evidence source reputation is computed from, over SQL. */
 export function reputationRepository(ctx: RepoContext): ReputationRepository {
   const { db } = ctx;
   return {
-    async sightingEvidence(viewer) {
-      const rows = await db
+    async sightingEvidence(viewer, source) {
+      // One row per sighting: grouping in SQL cost more than it saved (nearly every sighting is
+      // its own group); the scoring keeps the latest per reporter and attribute.
+      let q = db
         .selectFrom('sightings')
         .innerJoin('attributes', 'attributes.id', 'sightings.attribute_id')
         .innerJoin('events', 'events.id', 'attributes.event_id')
@@ -17,16 +19,10 @@ export function reputationRepository(ctx: RepoContext): ReputationRepository {
           sql<SqlBool>`attributes.deleted = 0`,
           sql<SqlBool>`sightings.type in (0, 1)`,
           sql<SqlBool>`sightings.org_id <> events.orgc_id`,
-        ]))
-        .select([
-          'events.orgc_id as source',
-          'events.org_id as event_org',
-          'sightings.org_id as reporter',
-          'sightings.attribute_id as attribute_id',
-          'sightings.type as type',
-          sql<number>`max(sightings.date_sighting)`.as('at'),
-        ])
-        .groupBy(['events.orgc_id', 'events.org_id', 'sightings.org_id', 'sightings.attribute_id', 'sightings.type'])
+        ]));
+      if (source !== undefined) q = q.where('events.orgc_id', '=', source);
+      const rows = await q
+        .select(['events.orgc_id as source', 'events.org_id as event_org', 'sightings.org_id as reporter', 'sightings.attribute_id as attribute_id', 'sightings.type as type', 'sightings.date_sighting as at'])
         .execute();
       return rows.map((r) => ({
         source: Number(r.source),
@@ -37,10 +33,10 @@ export function reputationRepository(ctx: RepoContext): ReputationRepository {
         at: Number(r.at),
       }));
     },
-    async sourceActivity(viewer) {
-      const rows = await db
-        .selectFrom('events')
-        .where((eb) => eventVisible(eb, viewer))
+    async sourceActivity(viewer, source) {
+      let q = db.selectFrom('events').where((eb) => eventVisible(eb, viewer));
+      if (source !== undefined) q = q.where('events.orgc_id', '=', source);
+      const rows = await q
         .select(['events.orgc_id as source', sql<number>`count(*)`.as('events'), sql<number>`coalesce(sum(events.attribute_count), 0)`.as('attributes')])
         .groupBy('events.orgc_id')
         .execute();
