@@ -3,6 +3,7 @@ import { parseArgs, parseCount } from '../lib/args.js';
 import { describeMachine, machineInfo } from '../lib/machine.js';
 import { percentile, round } from '../lib/stats.js';
 import { formatTable, thousands } from '../lib/table.js';
+import { createPrng } from '../core/prng.js';
 import { addOrgUser, startTestServer, type TestServer } from '../../packages/server/src/test-support/test-server.js';
 
 const USAGE = `usage: npm run bench -- reputation [--engine sqlite|postgres] [--sources 20] [--reporters 20] [--events 400] [--attributes 250] [--sightings 200k] [--opinions 1000] [--runs 5]
@@ -11,18 +12,6 @@ const USAGE = `usage: npm run bench -- reputation [--engine sqlite|postgres] [--
   reporting organisation; and an events/view with includeSourceReputation=1.`;
 
 const DAY = 86_400;
-
-/** A seeded PRNG (mulberry32): the same store for the same options. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function time(n: number, fn: () => Promise<{ status: number; text: string }>): Promise<number[]> {
   const out: number[] = [];
@@ -52,7 +41,7 @@ export async function runReputationBench(argv: readonly string[]): Promise<numbe
   const sightings = num('sightings', '200k');
   const opinions = num('opinions', '1000');
   const runs = num('runs', '5');
-  const rand = prng(7);
+  const rand = createPrng(7);
   const s: TestServer = await startTestServer(engine);
   try {
     const t0 = performance.now();
@@ -76,16 +65,16 @@ export async function runReputationBench(argv: readonly string[]): Promise<numbe
     for (let done = 0; done < sightings; done += 10_000) {
       await s.store.write(async (repos) => {
         for (let i = done; i < Math.min(sightings, done + 10_000); i++) {
-          const a = attributeIds[Math.floor(rand() * attributeIds.length)] as { id: number; eventId: number };
-          const reporter = reporting[Math.floor(rand() * reporters)] as { orgId: number };
-          await repos.insertSighting({ uuid: randomUUID(), attribute_id: a.id, event_id: a.eventId, org_id: reporter.orgId, date_sighting: now - Math.floor(rand() * 365 * DAY), source: 'bench', type: rand() < 0.8 ? 0 : 1 });
+          const a = rand.pick(attributeIds);
+          const reporter = rand.pick(reporting);
+          await repos.insertSighting({ uuid: randomUUID(), attribute_id: a.id, event_id: a.eventId, org_id: reporter.orgId, date_sighting: now - rand.int(0, 365 * DAY), source: 'bench', type: rand.chance(0.8) ? 0 : 1 });
         }
       });
     }
     for (let i = 0; i < opinions; i++) {
-      const a = attributeIds[Math.floor(rand() * attributeIds.length)] as { uuid: string };
-      const reporter = reporting[Math.floor(rand() * reporters)] as { key: string };
-      const r = await s.call('POST', '/analystData/add/Opinion', { object_uuid: a.uuid, object_type: 'Attribute', opinion: String(Math.floor(rand() * 101)) }, reporter.key);
+      const a = rand.pick(attributeIds);
+      const reporter = rand.pick(reporting);
+      const r = await s.call('POST', '/analystData/add/Opinion', { object_uuid: a.uuid, object_type: 'Attribute', opinion: String(rand.int(0, 100)) }, reporter.key);
       if (r.status !== 200) throw new Error(`analystData/add: ${r.text.slice(0, 200)}`);
     }
     const setupSeconds = (performance.now() - t0) / 1000;

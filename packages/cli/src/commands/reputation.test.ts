@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { buildProgram } from '../main.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli, type CliRun } from '../test-support/run-cli.js';
 
 describe('waggle reputation', () => {
   const home = mkdtempSync(join(tmpdir(), 'waggle-reputation-'));
@@ -10,23 +10,7 @@ describe('waggle reputation', () => {
   afterAll(() => {
     rmSync(home, { recursive: true, force: true });
   });
-  afterEach(() => {
-    process.exitCode = undefined;
-    vi.restoreAllMocks();
-  });
-
-  const run = async (...args: string[]): Promise<{ out: string; err: string }> => {
-    const out: string[] = [];
-    const err: string[] = [];
-    vi.spyOn(process.stdout, 'write').mockImplementation((c) => (out.push(String(c)), true));
-    vi.spyOn(process.stderr, 'write').mockImplementation((c) => (err.push(String(c)), true));
-    try {
-      await buildProgram().parseAsync(['node', 'waggle', ...args, '--data', home, '--database', database]);
-    } finally {
-      vi.restoreAllMocks();
-    }
-    return { out: out.join(''), err: err.join('') };
-  };
+  const run = (...args: string[]): Promise<CliRun> => runCli(...args, '--data', home, '--database', database);
 
   it('rates an imported producer from the sightings of another organisation', async () => {
     const partner = { uuid: '5d5a1c2e-0000-4000-8000-00000000b0b0', name: 'PartnerCERT' };
@@ -56,7 +40,11 @@ describe('waggle reputation', () => {
   });
 
   it('names the problem with a bad half-life or an unknown organisation', async () => {
-    await expect(run('reputation', '--half-life-days', 'soon')).rejects.toThrow(/half-life-days/);
-    await expect(run('reputation', 'NoSuchOrg')).rejects.toThrow(/Invalid organisation/);
+    const bad = await run('reputation', '--half-life-days', 'soon');
+    expect(bad.code).not.toBe(0);
+    expect(bad.err).toMatch(/half-life-days/);
+    const unknown = await run('reputation', 'NoSuchOrg');
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.err).toMatch(/Invalid organisation/);
   });
 });

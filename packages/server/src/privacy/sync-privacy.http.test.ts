@@ -2,16 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryKeyStore, defaultPolicy } from '@waggle/privacy';
 import { addOrgUser, startTestServer, type TestServer } from '../test-support/test-server.js';
+import { listen } from '../test-support/listening-server.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const VICTIM = ['10.9.8.7', 'payroll-srv-01', 'mary.major'];
 const ATTACKER = ['203.0.113.66', 'drop.evil-cdn.example'];
 
-async function listen(s: TestServer): Promise<string> {
-  await s.app.listen({ host: '127.0.0.1', port: 0 });
-  return `http://127.0.0.1:${String((s.app.server.address() as { port: number }).port)}`;
-}
 
 async function publish(s: TestServer, info: string): Promise<string> {
   const r = await s.call('POST', '/events/add', {

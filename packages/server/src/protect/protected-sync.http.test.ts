@@ -5,16 +5,13 @@ import { createMemoryKeyStore, defaultPolicy } from '@waggle/privacy';
 import { createBackend, createEnvelopes, createFame, decryptEvent, envelopeOpener, envelopeSealer, protectEvent, systemRandom, type Opener, type Sealer } from '../../../abe/src/index.js';
 import { startFakeRemote } from '../../../sync/src/test-support/index.js';
 import { addOrgUser, startTestServer, type TestServer } from '../test-support/test-server.js';
+import { listen } from '../test-support/listening-server.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const VICTIM_PLAIN = '10.9.8.7';
 const VICTIM_PROTECTED = '10.9.8.8';
 
-async function listen(s: TestServer): Promise<string> {
-  await s.app.listen({ host: '127.0.0.1', port: 0 });
-  return `http://127.0.0.1:${String((s.app.server.address() as { port: number }).port)}`;
-}
 
 describe('protected attributes across sync, with outbound anonymisation on the producer', () => {
   let a: TestServer;

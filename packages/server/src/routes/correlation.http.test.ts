@@ -86,6 +86,18 @@ describe.each(testEngines())('correlation rules on %s', (engine) => {
     expect(await related(first.id)).toEqual([]);
   });
 
+  it('counts holders of a value in the second half of composite values towards the cap', async () => {
+    // ip-dst keeps the address in value1, domain|ip in value2: both hold the same value.
+    const ip = `203.0.113.${String(100 + (engine === 'sqlite' ? 1 : 2))}`;
+    const first = await addEvent([{ type: 'ip-dst', value: ip }]);
+    for (let i = 0; i < 3; i++) await addEvent([{ type: 'ip-dst', value: ip }]);
+    for (let i = 0; i < 2; i++) await addEvent([{ type: 'domain|ip', value: `${uniq('half')}.example|${ip}` }]);
+    expect(await related(first.id)).toHaveLength(5);
+    await addEvent([{ type: 'domain|ip', value: `${uniq('half')}.example|${ip}` }]);
+    // Seven holders (four in value1, three in value2) with a cap of 6.
+    expect(await related(first.id)).toEqual([]);
+  });
+
   it('shows only correlations with what the viewer may see', async () => {
     const other = await addOrgUser(s, `CorrOther${engine}`);
     const v = `${uniq('secret')}.example`;

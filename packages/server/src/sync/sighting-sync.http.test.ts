@@ -1,13 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addOrgUser, startTestServer, testEngines, type TestServer } from '../test-support/test-server.js';
+import { listen } from '../test-support/listening-server.js';
 import { startRelay } from '../test-support/relay.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-async function listen(s: TestServer): Promise<string> {
-  await s.app.listen({ host: '127.0.0.1', port: 0 });
-  return `http://127.0.0.1:${String((s.app.server.address() as { port: number }).port)}`;
-}
 
 describe.each(testEngines())('sightings synced on their own between two instances (%s)', (engine) => {
   let a: TestServer;

@@ -1,6 +1,12 @@
 import { createServer } from 'node:net';
 import { startTestServer, type TestServer } from './test-server.js';
 
+/** Makes a test server listen on a free port of 127.0.0.1 and returns its base URL. */
+export async function listen(s: TestServer): Promise<string> {
+  await s.app.listen({ host: '127.0.0.1', port: 0 });
+  return `http://127.0.0.1:${String((s.app.server.address() as { port: number }).port)}`;
+}
+
 /** A real waggle server (SQLite store, in-memory bus) listening on 127.0.0.1. */
 export interface ListeningServer {
   readonly server: TestServer;
