@@ -358,6 +358,12 @@ export interface SightingEvidenceRow {
 export interface ReputationRepository {
   /** Sightings (seen or false positive) by other organisations than the creator, on live attributes the viewer may see; of one creator organisation's events with `source`. */
   sightingEvidence(viewer: Viewer, source?: number): Promise<SightingEvidenceRow[]>;
+  /**
+   * Opinions on attributes and events the viewer may see, with the creator organisation of the
+   * element's event (of `source`'s events only, with `source`). The opinion's own distribution is
+   * the caller's to check.
+   */
+  opinionSources(viewer: Viewer, source?: number): Promise<{ readonly uuid: string; readonly source: number }[]>;
   /** Creator organisations of the events the viewer may see (or just `source`), with how many events and attributes. */
   sourceActivity(viewer: Viewer, source?: number): Promise<{ readonly source: number; readonly events: number; readonly attributes: number }[]>;
 }

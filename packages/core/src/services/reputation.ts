@@ -1,6 +1,7 @@
 import { InputError, NotFoundError } from '@waggle/errors';
 import type { Principal } from '../access/principal.js';
 import { canSeeSighting } from '../access/sighting-policy.js';
+import { distributionAllows } from '../access/analyst-data-rules.js';
 import type { OrganisationRecord } from '../model/records.js';
 import type { Ref, Repositories } from '../ports/store.js';
 import { DEFAULT_HALF_LIFE_SECONDS, reputations, type Feedback, type Reputation } from '../reputation/beta-reputation.js';
@@ -53,13 +54,21 @@ async function gatherFeedback(repos: Repositories, p: Principal, only?: number):
     const falsePositive = r.type === 1;
     feedback.push({ source: r.source, reporter: r.reporter, target: `Attribute/${String(r.attributeId)}`, kind: falsePositive ? 'false-positive' : 'seen', favourable: falsePositive ? 0 : 1, at: r.at });
   }
-  // MISP 2.5 opinions (0–100) on events, attributes, objects and reports.
+  // MISP 2.5 opinions (0–100). Those on attributes and events come with their source from one
+  // query each (visibility in SQL); the rarer ones on objects and reports are checked one by one.
+  const known = new Map((await repos.opinionSources(p.viewer, only)).map((r) => [r.uuid, r.source] as const));
   const visibility = createAnalystVisibility(repos, p);
   const orgIds = new Map<string, number | undefined>();
   for (const o of await repos.listAnalystData({ kind: 'Opinion' })) {
-    if (!(await visibility.visible(o))) continue;
-    const source = await sourceOf(repos, o.object_type, o.object_uuid);
-    if (source === undefined || (only !== undefined && source !== only)) continue;
+    let source = known.get(o.uuid);
+    if (source !== undefined) {
+      if (!distributionAllows(p.viewer, p.org.uuid, o)) continue;
+    } else {
+      // Not among the visible attributes and events (of this source): only other targets remain.
+      if (o.object_type === 'Attribute' || o.object_type === 'Event' || !(await visibility.visible(o))) continue;
+      source = await sourceOf(repos, o.object_type, o.object_uuid);
+      if (source === undefined || (only !== undefined && source !== only)) continue;
+    }
     if (!orgIds.has(o.orgc_uuid)) orgIds.set(o.orgc_uuid, (await repos.getOrganisation(o.orgc_uuid))?.id);
     const reporter = orgIds.get(o.orgc_uuid);
     if (reporter === undefined) continue;

@@ -116,6 +116,11 @@ describe.each(testEngines())('source reputation on %s', (engine) => {
     const asSighter = byName((await rep('/reputation/organisations', sighter.key)) as unknown as J[], 'WeakIntel');
     expect(asSighter).toMatchObject({ events: 1 });
     expect(asSighter.evidence.false_positives).toBe(1);
+    // An opinion on the event itself counts too; one on an event the asking user may not see does not.
+    expect((await s.call('POST', '/analystData/add/Opinion', { object_uuid: weak.uuid, object_type: 'Event', opinion: '30' }, sceptic.key)).status).toBe(200);
+    expect((await s.call('POST', '/analystData/add/Opinion', { object_uuid: hidden.uuid, object_type: 'Event', opinion: '0' })).status).toBe(200);
+    expect(byName((await rep('/reputation/organisations', sighter.key)) as unknown as J[], 'WeakIntel').evidence.opinions).toBe(2);
+    expect(byName((await rep('/reputation/organisations')) as unknown as J[], 'WeakIntel').evidence.opinions).toBe(3);
   });
 });
 

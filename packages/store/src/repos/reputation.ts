@@ -33,6 +33,30 @@ export function reputationRepository(ctx: RepoContext): ReputationRepository {
         at: Number(r.at),
       }));
     },
+    async opinionSources(viewer, source) {
+      let onAttributes = db
+        .selectFrom('analyst_data')
+        .innerJoin('attributes', 'attributes.uuid', 'analyst_data.object_uuid')
+        .innerJoin('events', 'events.id', 'attributes.event_id')
+        .where('analyst_data.kind', '=', 'Opinion')
+        .where('analyst_data.object_type', '=', 'Attribute')
+        .where((eb) => attributeVisible(eb, viewer));
+      let onEvents = db
+        .selectFrom('analyst_data')
+        .innerJoin('events', 'events.uuid', 'analyst_data.object_uuid')
+        .where('analyst_data.kind', '=', 'Opinion')
+        .where('analyst_data.object_type', '=', 'Event')
+        .where((eb) => eventVisible(eb, viewer));
+      if (source !== undefined) {
+        onAttributes = onAttributes.where('events.orgc_id', '=', source);
+        onEvents = onEvents.where('events.orgc_id', '=', source);
+      }
+      const rows = [
+        ...(await onAttributes.select(['analyst_data.uuid as uuid', 'events.orgc_id as source']).execute()),
+        ...(await onEvents.select(['analyst_data.uuid as uuid', 'events.orgc_id as source']).execute()),
+      ];
+      return rows.map((r) => ({ uuid: r.uuid, source: Number(r.source) }));
+    },
     async sourceActivity(viewer, source) {
       let q = db.selectFrom('events').where((eb) => eventVisible(eb, viewer));
       if (source !== undefined) q = q.where('events.orgc_id', '=', source);
