@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { unwrap } from '../input/parse-misp.js';
 
 /**
  * JSON with object keys sorted at every level and no whitespace, so the same data gives the same
@@ -20,8 +21,5 @@ function sortKeys(v: unknown): unknown {
 
 /** `sha256:<hex>` of the canonical JSON of a MISP event (a `{"Event": …}` wrapper is taken off first). */
 export function contentDigest(event: unknown): string {
-  const inner = event !== null && typeof event === 'object' && !Array.isArray(event) && typeof (event as { Event?: unknown }).Event === 'object' && (event as { Event?: unknown }).Event !== null
-    ? (event as { Event: unknown }).Event
-    : event;
-  return `sha256:${createHash('sha256').update(canonicalJson(inner)).digest('hex')}`;
+  return `sha256:${createHash('sha256').update(canonicalJson(unwrap(event, 'Event'))).digest('hex')}`;
 }

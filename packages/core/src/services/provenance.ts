@@ -1,4 +1,5 @@
 import type { Principal } from '../access/principal.js';
+import { compact } from '../input/coerce.js';
 import type { AuditLogRecord } from '../model/records.js';
 import type { Ref } from '../ports/store.js';
 import { orgMap } from '../views/event-view.js';
@@ -35,18 +36,13 @@ export interface ShareRecord {
 export async function recordShare(deps: Pick<CoreDeps, 'store' | 'clock'>, p: Principal, r: ShareRecord): Promise<void> {
   await deps.store.write(async (repos) => {
     const event = await repos.getEvent(r.eventUuid.toLowerCase());
-    const change = {
-      peer: {
-        ...(r.peer.serverId !== undefined ? { server_id: r.peer.serverId } : {}),
-        ...(r.peer.server !== undefined ? { server: r.peer.server } : {}),
-        ...(r.peer.orgUuid !== undefined ? { org_uuid: r.peer.orgUuid } : {}),
-        ...(r.peer.org !== undefined ? { org: r.peer.org } : {}),
-      },
+    const change = compact({
+      peer: compact({ server_id: r.peer.serverId, server: r.peer.server, org_uuid: r.peer.orgUuid, org: r.peer.org }),
       event_uuid: r.eventUuid.toLowerCase(),
       outcome: r.outcome,
       digest: r.digest,
-      ...(r.anonymised !== undefined ? { anonymised: r.anonymised } : {}),
-    };
+      anonymised: r.anonymised,
+    });
     await audit(repos, p, deps.clock.now(), { action: r.action, model: 'Event', modelId: event?.id ?? 0, title: event?.info ?? r.eventUuid, change });
   });
 }

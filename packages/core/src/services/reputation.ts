@@ -5,7 +5,7 @@ import { distributionAllows } from '../access/analyst-data-rules.js';
 import type { OrganisationRecord } from '../model/records.js';
 import type { Ref, Repositories } from '../ports/store.js';
 import { DEFAULT_HALF_LIFE_SECONDS, reputations, type Feedback, type Reputation } from '../reputation/beta-reputation.js';
-import type { MispJson } from '../views/misp-json.js';
+import { mysqlDatetimeSeconds, type MispJson } from '../views/misp-json.js';
 import { createAnalystVisibility } from './analyst-data-access.js';
 import type { CoreDeps } from './deps.js';
 
@@ -18,30 +18,9 @@ export interface ReputationQuery {
 const DAY = 86_400;
 const round = (x: number): number => Math.round(x * 10_000) / 10_000;
 
-/** MySQL datetime in UTC ("YYYY-MM-DD HH:MM:SS", as analyst data keeps it) to Unix seconds. */
-function datetimeSeconds(s: string): number {
-  const ms = Date.parse(`${s.replace(' ', 'T')}Z`);
-  return Number.isNaN(ms) ? 0 : Math.floor(ms / 1000);
-}
-
-/** The creator organisation of the event an element belongs to. */
+/** The creator organisation of the event an object or event report belongs to (opinions on attributes and events come from SQL). */
 async function sourceOf(repos: Repositories, type: string, uuid: string): Promise<number | undefined> {
-  let eventId: number | undefined;
-  switch (type) {
-    case 'Event':
-      return (await repos.getEvent(uuid))?.orgc_id;
-    case 'Attribute':
-      eventId = (await repos.getAttribute(uuid))?.event_id;
-      break;
-    case 'Object':
-      eventId = (await repos.getObject(uuid))?.event_id;
-      break;
-    case 'EventReport':
-      eventId = (await repos.getEventReport(uuid))?.event_id;
-      break;
-    default:
-      return undefined;
-  }
+  const eventId = type === 'Object' ? (await repos.getObject(uuid))?.event_id : type === 'EventReport' ? (await repos.getEventReport(uuid))?.event_id : undefined;
   return eventId === undefined ? undefined : (await repos.getEvent(eventId))?.orgc_id;
 }
 
@@ -72,7 +51,7 @@ async function gatherFeedback(repos: Repositories, p: Principal, only?: number):
     if (!orgIds.has(o.orgc_uuid)) orgIds.set(o.orgc_uuid, (await repos.getOrganisation(o.orgc_uuid))?.id);
     const reporter = orgIds.get(o.orgc_uuid);
     if (reporter === undefined) continue;
-    feedback.push({ source, reporter, target: `${o.object_type}/${o.object_uuid}`, kind: 'opinion', favourable: o.opinion / 100, at: datetimeSeconds(o.modified || o.created) });
+    feedback.push({ source, reporter, target: `${o.object_type}/${o.object_uuid}`, kind: 'opinion', favourable: o.opinion / 100, at: mysqlDatetimeSeconds(o.modified || o.created) });
   }
   return feedback;
 }

@@ -17,6 +17,12 @@ export function mysqlDatetime(unix: number): string {
   return new Date(unix * 1000).toISOString().replace('T', ' ').slice(0, 19);
 }
 
+/** The inverse of {@link mysqlDatetime}: Unix seconds of a UTC "YYYY-MM-DD HH:MM:SS" (0 when unreadable). */
+export function mysqlDatetimeSeconds(s: string): number {
+  const ms = Date.parse(`${s.replace(' ', 'T')}Z`);
+  return Number.isNaN(ms) ? 0 : Math.floor(ms / 1000);
+}
+
 const s = (n: number | null | undefined): string | null => (n === null || n === undefined ? null : String(n));
 
 /** An organisation as MISP shows it inside events (`Org`, `Orgc`). */
