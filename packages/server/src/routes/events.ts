@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { EVENT_SORT_COLUMNS, optTimestamp, parseEvent, type EventSortColumn, type MispJson, type Principal } from '@waggle/core';
+import { EVENT_SORT_COLUMNS, compact, optTimestamp, parseEvent, type EventSortColumn, type MispJson, type Principal } from '@waggle/core';
 import { downgradeOnReceive, type MispEventJson } from '@waggle/sync';
 import { bodyOf, isPolicyRecipient, isTruthy, paramsOf, saved, type RouteContext } from '../http/context.js';
-import { negatableIntList, parseSearch } from '../search/parse-filters.js';
+import { negatableIntList, negatableParts, nonEmpty, parseSearch } from '../search/parse-filters.js';
 import { sendSearch } from '../search/send-search.js';
+import { reputationQuery } from './reputation-provenance.js';
 import { decorateEventView } from '../intel/index.js';
 import { addCustomClusterGalaxies } from '../intel/custom-galaxies.js';
 
@@ -63,7 +64,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: RouteContext): vo
       if (isTruthy(o.includeFeedCorrelations)) await ctx.services.feeds.attachFeedHits(p, event);
       // waggle: the creator organisation's reputation (ADR 0015), not for recipients of the anonymisation policy.
       if (isTruthy(o.includeSourceReputation) && !isPolicyRecipient(ctx, p)) {
-        event.SourceReputation = (await ctx.services.reputation.view(p, String(event.orgc_id), { halfLifeDays: Number(o.half_life_days ?? 180) })).Reputation;
+        event.SourceReputation = (await ctx.services.reputation.view(p, String(event.orgc_id), reputationQuery(o))).Reputation;
       }
       return { Event: event };
     },
@@ -141,12 +142,11 @@ export function registerEventRoutes(app: FastifyInstance, ctx: RouteContext): vo
       const hasProposal = body.hasproposal === undefined || body.hasproposal === null || body.hasproposal === '' || String(body.hasproposal) === '2' ? undefined : isTruthy(body.hasproposal);
       const rows: MispJson[] = await events.index(p, {
         ...filters,
-        ...(threatLevel !== undefined && threatLevel.include.length > 0 ? { threatLevelIds: threatLevel.include } : {}),
-        ...(threatLevel !== undefined && threatLevel.exclude.length > 0 ? { excludeThreatLevelIds: threatLevel.exclude } : {}),
-        ...(analysis !== undefined && analysis.include.length > 0 ? { analysis: analysis.include } : {}),
-        ...(analysis !== undefined && analysis.exclude.length > 0 ? { excludeAnalysis: analysis.exclude } : {}),
-        ...(distribution !== undefined && distribution.include.length > 0 ? { distribution: distribution.include } : {}),
-        ...(distribution !== undefined && distribution.exclude.length > 0 ? { excludeDistribution: distribution.exclude } : {}),
+        ...compact({
+          threatLevelIds: nonEmpty(threatLevel?.include), excludeThreatLevelIds: nonEmpty(threatLevel?.exclude),
+          analysis: nonEmpty(analysis?.include), excludeAnalysis: nonEmpty(analysis?.exclude),
+          distribution: nonEmpty(distribution?.include), excludeDistribution: nonEmpty(distribution?.exclude),
+        }),
         ...(sightingFrom !== undefined ? { sightingTimestampFrom: sightingFrom } : {}),
         ...(creatorEmail !== undefined ? { creatorEmail } : {}),
         ...(hasProposal !== undefined ? { hasProposal } : {}),
@@ -179,17 +179,15 @@ export function registerEventRoutes(app: FastifyInstance, ctx: RouteContext): vo
 function emailFilter(v: unknown, siteAdmin: boolean, ownEmail: string): { include: string[]; exclude: string[] } | undefined {
   if (typeof v !== 'string' || v.trim() === '') return undefined;
   if (!siteAdmin && v.trim().toLowerCase() !== ownEmail.toLowerCase()) return undefined;
-  const parts = v.split('|').map((x) => x.trim()).filter((x) => x !== '' && x !== '!');
-  const include = parts.filter((x) => !x.startsWith('!'));
-  const exclude = parts.filter((x) => x.startsWith('!')).map((x) => x.slice(1));
-  return include.length === 0 && exclude.length === 0 ? undefined : { include, exclude };
+  const parts = negatableParts(v);
+  return parts.include.length === 0 && parts.exclude.length === 0 ? undefined : parts;
 }
 
 /** MISP's index reads `attribute` and `all` as parts: `a|!b` becomes `%a%` and `!%b%` (a `%` given by the client is kept). */
 function substrings(v: unknown): unknown {
   if (typeof v !== 'string' || v.trim() === '') return v;
-  const parts = v.split('|').map((x) => x.trim()).filter((x) => x !== '' && x !== '!');
-  const out = parts.map((x) => (x.startsWith('!') ? `!${wrapPart(x.slice(1))}` : wrapPart(x)));
+  const { include, exclude } = negatableParts(v);
+  const out = [...include.map(wrapPart), ...exclude.map((x) => `!${wrapPart(x)}`)];
   return out.length === 1 ? out[0] : out;
 }
 

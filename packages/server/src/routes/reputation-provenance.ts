@@ -1,16 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ForbiddenError, InputError } from '@waggle/errors';
+import { ForbiddenError } from '@waggle/errors';
 import type { ReputationQuery } from '@waggle/core';
 import { isPolicyRecipient, paramsOf, type RouteContext } from '../http/context.js';
 
-/** `?half_life_days=N` (also `halfLifeDays`). */
-function queryOf(request: FastifyRequest): ReputationQuery {
-  const params = paramsOf(request);
+/** `half_life_days` (also `halfLifeDays`) of a query or body; the service checks the number. */
+export function reputationQuery(params: Record<string, unknown>): ReputationQuery {
   const raw = params.half_life_days ?? params.halfLifeDays;
-  if (raw === undefined || raw === '') return {};
-  const days = Number(raw);
-  if (!Number.isFinite(days)) throw new InputError('half_life_days must be a number of days', { field: 'half_life_days' });
-  return { halfLifeDays: days };
+  return raw === undefined || raw === null || raw === '' ? {} : { halfLifeDays: Number(raw) };
 }
 
 /**
@@ -19,21 +15,15 @@ function queryOf(request: FastifyRequest): ReputationQuery {
  * where an event came from and went to.
  */
 export function registerReputationRoutes(app: FastifyInstance, ctx: RouteContext): void {
-  const { reputation } = ctx.services;
-  const principal = async (request: FastifyRequest) => {
+  const { reputation, provenance } = ctx.services;
+  // Recipients of the anonymisation policy see pseudonymised organisations; real names and peers would undo that.
+  const principal = async (request: FastifyRequest, what: string) => {
     const p = await ctx.principal(request);
-    // Recipients of the anonymisation policy see pseudonymised organisations; a list of real names would undo that.
-    if (isPolicyRecipient(ctx, p)) throw new ForbiddenError('Source reputation is not available to recipients of the anonymisation policy.');
+    if (isPolicyRecipient(ctx, p)) throw new ForbiddenError(`${what} is not available to recipients of the anonymisation policy.`);
     return p;
   };
-  app.get('/reputation/organisations', async (request) => reputation.list(await principal(request), queryOf(request)));
-  app.get('/reputation/organisations/:ref', async (request) => reputation.view(await principal(request), (request.params as { ref: string }).ref, queryOf(request)));
-
-  // Provenance: the event's entries in the hash-chained log, with the signed head (ADR 0015).
-  const { provenance } = ctx.services;
-  app.get('/provenance/events/:ref', async (request) => {
-    const p = await ctx.principal(request);
-    if (isPolicyRecipient(ctx, p)) throw new ForbiddenError('Provenance is not available to recipients of the anonymisation policy.');
-    return provenance.trail(p, (request.params as { ref: string }).ref);
-  });
+  app.get('/reputation/organisations', async (request) => reputation.list(await principal(request, 'Source reputation'), reputationQuery(paramsOf(request))));
+  app.get('/reputation/organisations/:ref', async (request) => reputation.view(await principal(request, 'Source reputation'), (request.params as { ref: string }).ref, reputationQuery(paramsOf(request))));
+  // Provenance: the event's entries in the hash-chained log, with the signed head.
+  app.get('/provenance/events/:ref', async (request) => provenance.trail(await principal(request, 'Provenance'), (request.params as { ref: string }).ref));
 }

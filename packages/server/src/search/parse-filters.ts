@@ -139,7 +139,8 @@ function eventRefs(v: unknown, field: string): EventRefs | undefined {
   return out;
 }
 
-const nonEmpty = <T>(xs: readonly T[] | undefined): readonly T[] | undefined => (xs === undefined || xs.length === 0 ? undefined : xs);
+/** A list, or undefined when it is missing or empty (filters leave empty lists out). */
+export const nonEmpty = <T>(xs: readonly T[] | undefined): readonly T[] | undefined => (xs === undefined || xs.length === 0 ? undefined : xs);
 
 /** A list of small integers: a number, a numeric string, `"1|2|3"` (PyMISP's `sharinggroup`), or a list of those. */
 export function intList(v: unknown, field: string): number[] | undefined {
@@ -150,6 +151,12 @@ export function intList(v: unknown, field: string): number[] | undefined {
     if (!Number.isSafeInteger(n) || n < 0) throw new InputError(`${field} must contain integers`, { field });
     return n;
   });
+}
+
+/** MISP's index text filters, `a|!b`: the parts wanted and those refused (`!` taken off), blanks dropped. */
+export function negatableParts(v: string): { include: string[]; exclude: string[] } {
+  const parts = v.split('|').map((x) => x.trim()).filter((x) => x !== '' && x !== '!');
+  return { include: parts.filter((x) => !x.startsWith('!')), exclude: parts.filter((x) => x.startsWith('!')).map((x) => x.slice(1)) };
 }
 
 /**
@@ -262,8 +269,8 @@ export function parseSearch(body: Body, now: number, scope: 'events' | 'attribut
     // `last` and `publish_timestamp` are two conditions on the same column: the later bound wins.
     publishTimestampFrom: pts?.from !== undefined && last !== undefined ? Math.max(pts.from, last) : (pts?.from ?? last),
     publishTimestampTo: pts?.to,
-    sharingGroupIds: sharingGroups?.include.length === 0 ? undefined : sharingGroups?.include,
-    excludeSharingGroupIds: sharingGroups?.exclude.length === 0 ? undefined : sharingGroups?.exclude,
+    sharingGroupIds: nonEmpty(sharingGroups?.include),
+    excludeSharingGroupIds: nonEmpty(sharingGroups?.exclude),
     deleted,
   };
   for (const k of Object.keys(filters)) if (filters[k] === undefined) delete filters[k];
