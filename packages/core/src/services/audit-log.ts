@@ -7,26 +7,18 @@ import { mysqlDatetime, type MispJson } from '../views/misp-json.js';
 import { visibleEvent } from './visible.js';
 import type { CoreDeps } from './deps.js';
 
-/** A search of the audit log as MISP's `admin/logs/index` takes it (PyMISP `search_logs`). */
-export interface LogSearch {
-  readonly ids?: readonly number[];
-  /** Title or description (both are the entry's title here); exact or `%` patterns. */
-  readonly titles?: readonly string[];
-  readonly createdFrom?: number;
-  readonly createdTo?: number;
-  readonly models?: readonly string[];
-  readonly modelIds?: readonly number[];
-  readonly actions?: readonly string[];
-  readonly userIds?: readonly number[];
-  readonly changes?: readonly string[];
+/**
+ * A search of the audit log as MISP's `admin/logs/index` takes it (PyMISP `search_logs`): the store's
+ * filters (titles are title or description, both the entry's title here; exact or `%` patterns),
+ * plus what is resolved here first.
+ */
+export type LogSearch = Pick<AuditFilter, 'ids' | 'titles' | 'createdFrom' | 'createdTo' | 'models' | 'modelIds' | 'actions' | 'userIds' | 'changes' | 'ips' | 'limit'> & {
   /** User e-mail addresses; exact or `%` patterns. */
   readonly emails?: readonly string[];
   /** Organisation names, ids or UUIDs. */
   readonly orgs?: readonly string[];
-  readonly ips?: readonly string[];
-  readonly limit?: number;
   readonly page?: number;
-}
+};
 
 const matches = (value: string, pattern: string): boolean => {
   if (!pattern.includes('%')) return value === pattern;
