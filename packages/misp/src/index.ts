@@ -6,7 +6,7 @@ export type { AttributeValueVerdict } from './types/validate-attribute-value.js'
 export { splitCompositeValue } from './types/split-composite-value.js';
 export type { CompositeParts } from './types/split-composite-value.js';
 export { NON_CORRELATING_TYPES, PRIMARY_ONLY_CORRELATING_TYPES, isCorrelatingType, correlationValues } from './correlation/correlation-values.js';
-export { ipRange, isIpType, ipCorrelationValue } from './correlation/ip-range.js';
+export { IP_TYPES, ipRange, isIpType, ipCorrelationValue } from './correlation/ip-range.js';
 export type { IpRange } from './correlation/ip-range.js';
 export { findTemplateAttribute } from './objects/object-template.js';
 export type { ObjectTemplate, ObjectTemplateAttribute } from './objects/object-template.js';

@@ -109,6 +109,8 @@ export interface EventRepository {
   deleteEvent(id: number): Promise<void>;
   /** Events the viewer may see, matching the filters (newest first by default). */
   listEvents(filters: EventIndexFilters, viewer: Viewer): Promise<EventRecord[]>;
+  /** How many events {@link listEvents} finds for the filters, leaving `limit` and `page` aside. */
+  countEvents(filters: EventIndexFilters, viewer: Viewer): Promise<number>;
   /** Ids of events that have at least one visible attribute matching the filters. */
   eventIdsMatching(filters: SearchFilters, viewer: Viewer): Promise<number[]>;
   recountAttributes(eventId: number): Promise<number>;
@@ -226,9 +228,12 @@ export interface GalaxyClusterRepository {
 }
 
 export interface CorrelationRepository {
-  /** Records the correlatable values and IP ranges of freshly inserted attributes. */
-  addCorrelations(attributes: readonly AttributeRecord[]): Promise<void>;
-  removeCorrelations(attributeIds: readonly number[]): Promise<void>;
+  /**
+   * Indexes the address ranges of IP attributes (every one, also deleted or not correlating:
+   * CIDR search finds them all; correlation applies its rules when it reads).
+   */
+  addIpRanges(attributes: readonly AttributeRecord[]): Promise<void>;
+  removeIpRanges(attributeIds: readonly number[]): Promise<void>;
   /** Events sharing a correlatable value with `eventId`, visible to the viewer. */
   relatedEvents(eventId: number, viewer: Viewer, cap: number): Promise<EventRecord[]>;
   /** Per attribute, the attributes of other visible events it correlates with. */

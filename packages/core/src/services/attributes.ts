@@ -144,7 +144,6 @@ export function createAttributeService(deps: CoreDeps) {
         }
         else {
           await repos.updateAttribute(attribute.id, { deleted: true, timestamp: now });
-          await repos.removeCorrelations([attribute.id]);
         }
         await repos.recountAttributes(event.id);
         await touchEvent(repos, event, now);

@@ -45,8 +45,8 @@ export async function updateAttributeFrom(ctx: WriteContext, existing: Attribute
   // An edit without `data` keeps the content; a type that keeps none drops it.
   if (data !== undefined) await ctx.repos.putAttributeData([{ attribute_id: existing.id, data }]);
   else if (!carriesData(input.type) && carriesData(existing.type)) await ctx.repos.deleteAttributeData([existing.id]);
-  await ctx.repos.removeCorrelations([existing.id]);
-  if (!ctx.event.disable_correlation) await ctx.repos.addCorrelations([updated]);
+  await ctx.repos.removeIpRanges([existing.id]);
+  await ctx.repos.addIpRanges([updated]);
   for (const t of input.tags) {
     const tag = await ctx.resolveTag(t);
     await ctx.repos.attachAttributeTag(updated.id, ctx.event.id, tag.id, t.local ?? false);

@@ -63,7 +63,7 @@ export async function writeAttributes(
     return d === undefined ? [] : [{ attribute_id: a.id, data: d }];
   });
   if (contents.length > 0) await ctx.repos.putAttributeData(contents);
-  if (!ctx.event.disable_correlation) await ctx.repos.addCorrelations(stored);
+  await ctx.repos.addIpRanges(stored);
   const tagRows: { attribute_id: number; event_id: number; tag_id: number; local: boolean }[] = [];
   for (let i = 0; i < inputs.length; i++) {
     for (const t of (inputs[i] as AttributeInput).tags) {

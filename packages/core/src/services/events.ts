@@ -212,6 +212,11 @@ export function createEventService(deps: CoreDeps) {
       });
     },
 
+    /** How many events the index finds for these filters before `limit` and `page` (MISP's X-Result-Count). */
+    async indexTotal(p: Principal, filters: EventIndexFilters): Promise<number> {
+      return store.read((repos) => repos.countEvents(filters, p.viewer));
+    },
+
     /** restSearch on events: full views of matching events, produced one at a time. */
     async *search(p: Principal, filters: SearchFilters, opts: ViewOptions = {}): AsyncIterable<MispJson> {
       const events = await store.read((repos) => repos.listEvents({ ...filters, sort: 'id', direction: 'asc' }, p.viewer));

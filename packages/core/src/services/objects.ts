@@ -93,7 +93,6 @@ export function createObjectService(deps: CoreDeps) {
         requireModifyEvent(p, event);
         const now = Math.max(clock.now(), object.timestamp + 1);
         const attrs = (await repos.listAttributesOfEvents([event.id], { includeDeleted: true })).filter((a) => a.object_id === object.id);
-        await repos.removeCorrelations(attrs.map((a) => a.id));
         if (hard) {
           await deleteAnalystDataOn(repos, [object.uuid, ...attrs.map((a) => a.uuid)]);
           for (const a of attrs) await repos.deleteAttribute(a.id);

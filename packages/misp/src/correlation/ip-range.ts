@@ -34,6 +34,9 @@ function hexByte(byte: number): string {
 
 const IP_FIRST = new Set(['ip-src', 'ip-dst', 'ip-src|port', 'ip-dst|port']);
 
+/** The attribute types that carry an IP address or block (`domain|ip` in its value2). */
+export const IP_TYPES: readonly string[] = [...IP_FIRST, 'domain|ip'];
+
 /** Whether attributes of `type` carry an IP address (`domain|ip` in its value2). */
 export function isIpType(type: string): boolean {
   return IP_FIRST.has(type) || type === 'domain|ip';

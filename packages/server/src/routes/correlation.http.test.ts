@@ -120,4 +120,24 @@ describe.each(testEngines())('correlation rules on %s', (engine) => {
     expect(await related(a.id)).toEqual([c.id]);
     expect(await related(b.id)).toEqual([]);
   });
+  it('applies the same rules to CIDR containment, and follows an event switching correlation on', async () => {
+    // A block of its own per engine run, so no other test's addresses fall inside it.
+    const third = 100 + (n % 100);
+    n += 1;
+    const block = await addEvent([{ type: 'ip-dst', value: `198.18.${String(third)}.0/24` }]);
+    const ip = `198.18.${String(third)}.5`;
+    const deleted = await addEvent([{ type: 'ip-src', value: ip }]);
+    const attr = ((await s.call('GET', `/events/view/${deleted.id}`)).json as J).Event.Attribute[0];
+    expect((await s.call('POST', `/attributes/delete/${attr.id}`)).status).toBe(200);
+    const off = await addEvent([{ type: 'ip-src', value: ip, disable_correlation: true }]);
+    const offEvent = await addEvent([{ type: 'ip-src', value: ip }], { disable_correlation: true });
+    expect(await related(block.id)).toEqual([]);
+    expect(await related(off.id)).toEqual([]);
+    expect(await related(offEvent.id)).toEqual([]);
+    // The event turns correlation on: its address now pairs with the block.
+    const on = await s.call('POST', `/events/edit/${offEvent.id}`, { disable_correlation: false });
+    expect(on.status, on.text).toBe(200);
+    expect(await related(block.id)).toEqual([offEvent.id]);
+    expect(await related(offEvent.id)).toEqual([block.id]);
+  });
 });

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { EVENT_SORT_COLUMNS, compact, optTimestamp, parseEvent, type EventSortColumn, type MispJson, type Principal } from '@waggle/core';
+import { EVENT_SORT_COLUMNS, compact, optTimestamp, parseEvent, type EventIndexFilters, type EventSortColumn, type MispJson, type Principal } from '@waggle/core';
 import { downgradeOnReceive, type MispEventJson } from '@waggle/sync';
 import { bodyOf, isPolicyRecipient, isTruthy, paramsOf, saved, type RouteContext } from '../http/context.js';
 import { negatableIntList, negatableParts, nonEmpty, parseSearch } from '../search/parse-filters.js';
@@ -140,7 +140,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: RouteContext): vo
       const creatorEmail = emailFilter(body.email, p.viewer.siteAdmin, p.user.email);
       // MISP: 1 = with a pending proposal, 0 = without, 2 (or nothing) = either.
       const hasProposal = body.hasproposal === undefined || body.hasproposal === null || body.hasproposal === '' || String(body.hasproposal) === '2' ? undefined : isTruthy(body.hasproposal);
-      const rows: MispJson[] = await events.index(p, {
+      const indexFilters: EventIndexFilters = {
         ...filters,
         ...compact({
           threatLevelIds: nonEmpty(threatLevel?.include), excludeThreatLevelIds: nonEmpty(threatLevel?.exclude),
@@ -153,8 +153,11 @@ export function registerEventRoutes(app: FastifyInstance, ctx: RouteContext): vo
         // MISP's minimal index leaves out events with neither an attribute nor a live event report.
         ...(isTruthy(body.minimal) ? { withContent: true } : {}),
         ...sortOf(body),
-      });
-      void reply.header('x-result-count', String(rows.length));
+      };
+      const rows: MispJson[] = await events.index(p, indexFilters);
+      // MISP counts every matching event, not only the page's.
+      const total = indexFilters.limit === undefined ? rows.length : await events.indexTotal(p, indexFilters);
+      void reply.header('x-result-count', String(total));
       return isTruthy(body.minimal) ? rows.map(minimalRow) : rows;
     },
   });

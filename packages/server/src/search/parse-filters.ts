@@ -179,9 +179,15 @@ export function negatableIntList(v: unknown, field: string): { include: number[]
 }
 
 /** MISP reads `2` or a list holding both 0 and 1 as "either" for a yes/no filter. */
-function bothMeansAny(v: unknown): boolean {
+function bothMeansAny(v: unknown, field: string): boolean {
   if (v === 2 || v === '2') return true;
-  return Array.isArray(v) && v.some((x) => bool(x, 'published') === true) && v.some((x) => bool(x, 'published') === false);
+  return Array.isArray(v) && v.some((x) => bool(x, field) === true) && v.some((x) => bool(x, field) === false);
+}
+
+/** A yes/no filter MISP also takes as a one-element list, or as [0, 1] (or 2) for either. */
+function eitherBool(v: unknown, field: string): boolean | undefined {
+  const raw = Array.isArray(v) && v.length === 1 ? (v as unknown[])[0] : v;
+  return bothMeansAny(raw, field) ? undefined : bool(raw, field);
 }
 
 function isoDay(seconds: number): string {
@@ -216,7 +222,7 @@ export interface SearchOutputOptions {
 
 /** Parses a restSearch body (MISP's parameter names) into filters and output options. */
 export function parseSearch(body: Body, now: number, scope: 'events' | 'attributes' | 'objects' = 'attributes'): { filters: SearchFilters & EventIndexFilters; output: SearchOutputOptions } {
-  const uuids = list(body.uuid).map(String);
+  const uuids = list(body.uuid).map((u) => String(u).toLowerCase());
   const refs = eventRefs(body.eventid ?? body.event_id, 'eventid');
   const last = body.last !== undefined && body.last !== '' ? now - duration(String(body.last), 'last') : undefined;
   // MISP: `timestamp` is the event's last change in events/restSearch, the attribute's elsewhere;
@@ -237,9 +243,10 @@ export function parseSearch(body: Body, now: number, scope: 'events' | 'attribut
   const category = valueFilter(body.category, 'category');
   const org = valueFilter(body.org, 'org');
   const tags = tagFilter(body.tags ?? body.tag);
-  const toIds = bool(body.to_ids, 'to_ids');
-  const publishedRaw = Array.isArray(body.published) && body.published.length === 1 ? (body.published as unknown[])[0] : body.published;
-  const published = bothMeansAny(publishedRaw) ? undefined : bool(publishedRaw, 'published');
+  // MISP's `ignore` lifts both the to_ids and the published condition.
+  const ignore = bool(body.ignore, 'ignore') === true;
+  const toIds = ignore ? undefined : eitherBool(body.to_ids, 'to_ids');
+  const published = ignore ? undefined : eitherBool(body.published, 'published');
   // `date` (events): a range on the event date like `from`/`to`: `7d`, a date, or [from, to].
   const dateRange = timeRange(body.date, 'date', now);
   const dateFrom = date(body.from ?? body.date_from, 'from') ?? (dateRange?.from !== undefined ? isoDay(dateRange.from) : undefined);

@@ -64,7 +64,7 @@ describe.each(testEngines())('restSearch on %s', (engine) => {
     const lines = csv.text.trim().split('\n');
     expect(lines[0]).toBe('uuid,event_id,category,type,value,comment,to_ids,date,object_relation,attribute_tag,object_uuid,object_name,object_meta_category');
     expect(lines).toHaveLength(3);
-    const text = await s.call('POST', '/attributes/restSearch/text', { type: 'ip-dst' });
+    const text = await s.call('POST', '/attributes/restSearch/text', { type: 'ip-dst', to_ids: [0, 1], published: [0, 1] });
     expect(text.text.trim().split('\n').sort()).toEqual(['192.0.2.10', '192.0.2.11']);
   });
 
@@ -87,6 +87,19 @@ describe.each(testEngines())('restSearch on %s', (engine) => {
     expect(await sorted({ sort: 'info' })).toEqual(['A', 'B']);
     expect(await sorted({ sort: 'Event.info', direction: 'desc' })).toEqual(['B', 'A']);
     expect(await sorted({ sort: 'date', direction: 'asc' })).toEqual(['A', 'B']);
+  });
+
+  it('event index: X-Result-Count is every matching event, before limit and page, as in MISP', async () => {
+    const page = async (body: J): Promise<{ infos: string[]; count: string | undefined }> => {
+      const r = await s.call('POST', '/events/index', body);
+      expect(r.status).toBe(200);
+      return { infos: (r.json as J[]).map((e) => e.info as string), count: r.headers['x-result-count'] as string | undefined };
+    };
+    expect(await page({ sort: 'info', limit: 1, page: 1 })).toEqual({ infos: ['A'], count: '2' });
+    expect(await page({ sort: 'info', limit: 1, page: 2 })).toEqual({ infos: ['B'], count: '2' });
+    expect(await page({ sort: 'info', limit: 1, page: 3 })).toEqual({ infos: [], count: '2' });
+    expect(await page({ limit: 1, attribute: 'beta' })).toEqual({ infos: ['B'], count: '1' });
+    expect(await page({})).toEqual({ infos: expect.arrayContaining(['A', 'B']) as unknown as string[], count: '2' });
   });
   it('takes the float epochs PyMISP sends for datetimes and dates', async () => {
     // search(date_from=date(2024, 2, 1)): _make_timestamp gives that day's 23:59:59.999999 as float seconds.
@@ -298,5 +311,64 @@ describe.each(testEngines())('restSearch on %s', (engine) => {
     expect(both).toEqual(await found({ eventinfo: 'More filters' }));
     expect(await found({ published: 2, eventinfo: 'More filters' })).toEqual(both);
     expect(await found({ published: 1, eventinfo: 'More filters' })).toEqual([]);
+  });
+  it('text export: to_ids and published events unless told otherwise, each value once, as MISP exports for IDS', async () => {
+    const add = async (info: string, published: boolean, values: readonly [string, boolean][]): Promise<void> => {
+      const r = await s.call('POST', '/events/add', { info, published, Attribute: values.map(([value, to_ids]) => ({ type: 'hostname', value, to_ids, comment: 'text-export' })) });
+      expect(r.status).toBe(200);
+    };
+    await add('text export published', true, [['ids.text.example', true], ['noids.text.example', false], ['twice.text.example', true]]);
+    await add('text export again', true, [['twice.text.example', true]]);
+    await add('text export draft', false, [['draft.text.example', true]]);
+    const lines = async (body: Record<string, unknown>): Promise<string[]> => {
+      const r = await s.call('POST', '/attributes/restSearch', { returnFormat: 'text', comment: 'text-export', ...body });
+      expect(r.status).toBe(200);
+      expect(r.text.endsWith('\n')).toBe(true);
+      return r.text.trim().split('\n');
+    };
+    expect((await lines({})).sort()).toEqual(['ids.text.example', 'twice.text.example']);
+    expect((await lines({ to_ids: 0 })).sort()).toEqual(['noids.text.example']);
+    expect((await lines({ published: 0 })).sort()).toEqual(['draft.text.example']);
+    expect((await lines({ to_ids: [0, 1], published: [0, 1] })).sort()).toEqual(['draft.text.example', 'ids.text.example', 'noids.text.example', 'twice.text.example']);
+    expect((await lines({ ignore: 1 })).sort()).toEqual(['draft.text.example', 'ids.text.example', 'noids.text.example', 'twice.text.example']);
+    // The same defaults on the events scope; json and csv stay unrestricted, as in MISP.
+    expect((await lines({ controller: 'events' })).sort()).toEqual(['ids.text.example', 'twice.text.example']);
+    const csv = await s.call('POST', '/attributes/restSearch', { returnFormat: 'csv', comment: 'text-export' });
+    expect(csv.text.trim().split('\n')).toHaveLength(6);
+    // to_ids as MISP also takes it: a one-element list; anything else is refused.
+    expect((await lines({ to_ids: ['0'] })).sort()).toEqual(['noids.text.example']);
+    const bad = await s.call('POST', '/attributes/restSearch', { returnFormat: 'text', to_ids: 'maybe' });
+    expect(bad.status).toBe(400);
+    expect((bad.json as J).errors ?? (bad.json as J).message).toBeDefined();
+  });
+  it('uuid names an attribute or its event, as in MISP: attribute and event scopes', async () => {
+    const add = await s.call('POST', '/events/add', { info: 'uuid scope', Attribute: [{ type: 'domain', value: 'one.uuid.example' }, { type: 'domain', value: 'two.uuid.example' }] });
+    expect(add.status).toBe(200);
+    const ev = (add.json as J).Event as J;
+    const [first] = ev.Attribute as J[];
+    const attrValues = async (uuid: unknown): Promise<string[]> => values(await s.call('POST', '/attributes/restSearch', { uuid }));
+    expect(await attrValues(first?.uuid)).toEqual(['one.uuid.example']);
+    expect(await attrValues(ev.uuid)).toEqual(['one.uuid.example', 'two.uuid.example']);
+    expect(await attrValues(String(first?.uuid).toUpperCase())).toEqual(['one.uuid.example']);
+    const eventInfos = async (uuid: unknown): Promise<string[]> => (((await s.call('POST', '/events/restSearch', { uuid })).json as J).response as J[]).map((e) => e.Event.info as string);
+    expect(await eventInfos(ev.uuid)).toEqual(['uuid scope']);
+    expect(await eventInfos(first?.uuid)).toEqual(['uuid scope']);
+    expect(await eventInfos('00000000-0000-4000-8000-000000000000')).toEqual([]);
+  });
+  it('a CIDR value also finds IP attributes that do not correlate, and deleted ones with deleted: 1', async () => {
+    const off = await s.call('POST', '/events/add', { info: 'CIDR off', disable_correlation: true, Attribute: [{ type: 'ip-dst', value: '198.19.7.1' }] });
+    expect(off.status).toBe(200);
+    const mixed = await s.call('POST', '/events/add', { info: 'CIDR mixed', Attribute: [
+      { type: 'ip-src', value: '198.19.7.2', disable_correlation: true },
+      { type: 'domain|ip', value: 'off.cidr.example|198.19.7.3', disable_correlation: true },
+      { type: 'ip-src', value: '198.19.7.4' },
+    ] });
+    expect(mixed.status).toBe(200);
+    const gone = ((mixed.json as J).Event.Attribute as J[]).find((a) => a.value === '198.19.7.4') as J;
+    expect((await s.call('POST', `/attributes/delete/${String(gone.id)}`)).status).toBe(200);
+    expect(values(await s.call('POST', '/attributes/restSearch', { value: '198.19.7.0/24' }))).toEqual(['198.19.7.1', '198.19.7.2', 'off.cidr.example|198.19.7.3']);
+    expect(values(await s.call('POST', '/attributes/restSearch', { value: '198.19.7.0/24', deleted: 1 }))).toEqual(['198.19.7.4']);
+    const events = (((await s.call('POST', '/events/restSearch', { value: '198.19.7.0/30', metadata: 1 })).json as J).response as J[]).map((e) => e.Event.info).sort();
+    expect(events).toEqual(['CIDR mixed', 'CIDR off']);
   });
 });

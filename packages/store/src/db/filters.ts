@@ -40,7 +40,7 @@ function valueFilter(eb: AEB, columns: readonly string[], filter: ValueFilter | 
 
 /**
  * restSearch `value` with CIDR notation (`198.51.100.0/24`, `2001:db8::/32`): IP attributes inside
- * the block, and blocks inside it, from the `ip_ranges` index (attributes that correlate; MISP
+ * the block, and blocks inside it, from the `ip_ranges` index (every IP attribute; MISP
  * searches IP values by CIDR too). The literal text is matched as well.
  */
 function cidrMatch(value: string, engine: SqlEngine): Expression<SqlBool> | undefined {
@@ -158,7 +158,8 @@ export function attributeConditions(eb: AEB, f: SearchFilters, engine: SqlEngine
   out.push(...valueFilter(eb, ['attributes.type'], f.type, engine));
   out.push(...valueFilter(eb, ['attributes.category'], f.category, engine));
   out.push(...tagFilter(eb, f.tags, engine, 'attribute'));
-  if (f.uuids !== undefined && f.uuids.length > 0) out.push(sql<SqlBool>`attributes.uuid in (${sql.join(f.uuids)})`);
+  // MISP: a UUID names the attribute or its event.
+  if (f.uuids !== undefined && f.uuids.length > 0) out.push(sql<SqlBool>`(attributes.uuid in (${sql.join(f.uuids)}) or events.uuid in (${sql.join(f.uuids)}))`);
   if (f.objectNames !== undefined && f.objectNames.length > 0) {
     out.push(sql<SqlBool>`exists (select 1 from objects ob where ob.id = attributes.object_id and ob.name in (${sql.join(f.objectNames)}))`);
   }
@@ -175,7 +176,10 @@ export function eventConditions(events: EEB, f: SearchFilters, engine: SqlEngine
   const eb = events as unknown as AEB;
   const out = eventLevel(eb, f, engine);
   out.push(...tagFilter(eb, f.tags, engine, 'event'));
-  if (f.uuids !== undefined && f.uuids.length > 0) out.push(sql<SqlBool>`events.uuid in (${sql.join(f.uuids)})`);
+  // MISP: a UUID names the event or one of its attributes.
+  if (f.uuids !== undefined && f.uuids.length > 0) {
+    out.push(sql<SqlBool>`(events.uuid in (${sql.join(f.uuids)}) or events.id in (select u.event_id from attributes u where u.uuid in (${sql.join(f.uuids)})))`);
+  }
   return out;
 }
 

@@ -13,6 +13,7 @@ import { correlationExclusionsMigration } from './010-correlation-exclusions.js'
 import { auditChainMigration } from './011-audit-chain.js';
 import { peerChainHeadsMigration } from './012-peer-chain-heads.js';
 import { analystDataMigration } from './009-analyst-data.js';
+import { ipRangesForAllMigration } from './013-ip-ranges-for-all.js';
 
 class InCodeMigrations implements MigrationProvider {
   readonly #engine: SqlEngine;
@@ -33,6 +34,7 @@ class InCodeMigrations implements MigrationProvider {
       '010-correlation-exclusions': correlationExclusionsMigration(this.#engine),
       '011-audit-chain': auditChainMigration(),
       '012-peer-chain-heads': peerChainHeadsMigration(this.#engine),
+      '013-ip-ranges-for-all': ipRangesForAllMigration(),
     });
   }
 }

@@ -5,9 +5,22 @@ import { chunks, fromRow, type RepoContext } from '../db/rows.js';
 import { attributeVisible } from '../db/visibility.js';
 
 /** The IP part of an IP-bearing attribute, if any. */
-function ipPart(a: AttributeRecord): string | undefined {
+function ipPart(a: Pick<AttributeRecord, 'type' | 'value1' | 'value2'>): string | undefined {
   if (!isIpType(a.type)) return undefined;
   return a.type === 'domain|ip' ? a.value2 : a.value1;
+}
+
+/** The `ip_ranges` rows of attributes: one for each that holds an IP address or block. */
+export function ipRangeRows(attributes: readonly Pick<AttributeRecord, 'id' | 'event_id' | 'type' | 'value1' | 'value2'>[]): RangeRow[] {
+  const rows: RangeRow[] = [];
+  for (const a of attributes) {
+    const ip = ipPart(a);
+    const range = ip === undefined ? undefined : ipRange(ip);
+    if (range !== undefined) {
+      rows.push({ attribute_id: a.id, event_id: a.event_id, family: range.family, ip_start: range.start, ip_end: range.end, is_cidr: range.start !== range.end });
+    }
+  }
+  return rows;
 }
 
 /** An attribute whose values are looked for elsewhere. */
@@ -62,8 +75,9 @@ export function exclusionMatcher(exclusions: readonly string[]): (value: string)
  * values: the value1/value2 indexes that search needs anyway find the
  * attributes sharing a value at read time, and MISP's correlation rules
  * (types, halves of composite types, disabled or deleted attributes and
- * events) are applied then. Only IP ranges are stored (`ip_ranges`) for CIDR
- * containment. Storage stays linear and ingest pays nearly nothing.
+ * events) are applied then. Only IP ranges are stored (`ip_ranges`, for every IP
+ * attribute, so CIDR search finds them all) for CIDR containment, whose rules are
+ * applied at read time too. Storage stays linear and ingest pays nearly nothing.
  */
 export function correlationRepository(ctx: RepoContext): CorrelationRepository {
   const { db } = ctx;
@@ -187,23 +201,15 @@ export function correlationRepository(ctx: RepoContext): CorrelationRepository {
   }
 
   return {
-    async addCorrelations(attributes) {
-      const ranges: RangeRow[] = [];
-      for (const a of attributes) {
-        if (a.deleted || a.disable_correlation) continue;
-        const ip = ipPart(a);
-        const range = ip === undefined ? undefined : ipRange(ip);
-        if (range !== undefined) {
-          ranges.push({ attribute_id: a.id, event_id: a.event_id, family: range.family, ip_start: range.start, ip_end: range.end, is_cidr: range.start !== range.end });
-        }
-      }
+    async addIpRanges(attributes) {
+      const ranges = ipRangeRows(attributes);
       if (ctx.native !== undefined) {
         if (ranges.length > 0) ctx.native.insert('ip_ranges', RANGE_COLUMNS, ranges);
         return;
       }
       for (const part of chunks(ranges, 1500)) await db.insertInto('ip_ranges').values(part).execute();
     },
-    async removeCorrelations(attributeIds) {
+    async removeIpRanges(attributeIds) {
       for (const part of chunks(attributeIds, 2000)) await db.deleteFrom('ip_ranges').where('attribute_id', 'in', part).execute();
     },
     async relatedEvents(eventId, viewer, cap) {
@@ -252,7 +258,19 @@ const asRange = (r: Record<string, unknown>): RangeRow => ({
  */
 async function cidrPairs(ctx: RepoContext, column: 'a.event_id' | 'a.attribute_id', ids: readonly number[], viewer: Viewer): Promise<AttributeCorrelation[]> {
   const { db } = ctx;
-  const own = (await db.selectFrom('ip_ranges as a').selectAll('a').where(column, 'in', [...ids]).execute()).map((r) => asRange(r as Record<string, unknown>));
+  // Only live attributes that correlate, in events that correlate, pair (MISP's rules).
+  const own = (
+    await db
+      .selectFrom('ip_ranges as a')
+      .innerJoin('attributes as x', 'x.id', 'a.attribute_id')
+      .innerJoin('events as e', 'e.id', 'a.event_id')
+      .selectAll('a')
+      .where(column, 'in', [...ids])
+      .where('x.deleted', '=', false)
+      .where('x.disable_correlation', '=', false)
+      .where('e.disable_correlation', '=', false)
+      .execute()
+  ).map((r) => asRange(r as Record<string, unknown>));
   if (own.length === 0) return [];
   const pairs: { src: RangeRow; dst: RangeRow }[] = [];
   // Addresses inside one of our CIDR blocks.
@@ -280,6 +298,8 @@ async function cidrPairs(ctx: RepoContext, column: 'a.event_id' | 'a.attribute_i
       .select(['attributes.id as dst_attribute_id', 'attributes.value1 as corr_value'])
       .where('attributes.id', 'in', part)
       .where('attributes.deleted', '=', false)
+      .where('attributes.disable_correlation', '=', false)
+      .where('events.disable_correlation', '=', false)
       .where((eb) => attributeVisible(eb, viewer))
       .execute();
     for (const r of rows as Record<string, unknown>[]) visible.set(Number(r.dst_attribute_id), r);

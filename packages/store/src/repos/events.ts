@@ -31,6 +31,32 @@ export function eventRepository(ctx: RepoContext): EventRepository {
     return rows.map((r) => r.event_id);
   }
 
+  /** The visible events matching an index or search, as a query still to be given its columns. */
+  async function matchingEvents(filters: EventIndexFilters, viewer: Viewer) {
+    let matchIds = needsAttributeMatch(filters) ? await eventIdsMatching(filters, viewer) : undefined;
+    if (matchIds !== undefined && eventOnlySearchAll(filters)) {
+      const byEvent = await db.selectFrom('events').select('events.id').where((eb) => eb.and([eventVisible(eb, viewer), eventSearchAllMatch(eb, filters.searchAll ?? '', engine)])).execute();
+      if (byEvent.length > 0) matchIds = [...new Set([...matchIds, ...byEvent.map((r) => Number(r.id))])];
+    }
+    let q = db.selectFrom('events').where((eb) => eb.and([eventVisible(eb, viewer), ...eventConditions(eb, filters, engine)]));
+    if (matchIds !== undefined) q = q.where('events.id', 'in', matchIds.length > 0 ? matchIds : [-1]);
+    if (filters.sightingTimestampFrom !== undefined) q = q.where('events.sighting_timestamp', '>=', filters.sightingTimestampFrom);
+    const email = filters.creatorEmail;
+    if (email !== undefined) {
+      const users = (part: string) => db.selectFrom('users').select('users.id').where(sql<SqlBool>`lower(users.email) like ${`%${likePattern(part.toLowerCase())}%`} escape '\\'`);
+      if (email.include.length > 0) q = q.where((eb) => eb.or(email.include.map((part) => eb('events.user_id', 'in', users(part)))));
+      for (const part of email.exclude) q = q.where('events.user_id', 'not in', users(part));
+    }
+    if (filters.withContent === true) {
+      q = q.where(sql<SqlBool>`(events.attribute_count > 0 or exists (select 1 from event_reports er where er.event_id = events.id and er.deleted = 0))`);
+    }
+    if (filters.hasProposal !== undefined) {
+      const pending = sql<SqlBool>`exists (select 1 from shadow_attributes sa where sa.event_id = events.id and sa.deleted = 0)`;
+      q = q.where(filters.hasProposal ? pending : sql<SqlBool>`not ${pending}`);
+    }
+    return q;
+  }
+
   return {
     async insertEvent(event) {
       const row = await db.insertInto('events').values(event).returningAll().executeTakeFirstOrThrow();
@@ -66,37 +92,17 @@ export function eventRepository(ctx: RepoContext): EventRepository {
       await db.deleteFrom('events').where('id', '=', id).execute();
     },
     async listEvents(filters: EventIndexFilters, viewer: Viewer) {
-      let matchIds = needsAttributeMatch(filters) ? await eventIdsMatching(filters, viewer) : undefined;
-      if (matchIds !== undefined && eventOnlySearchAll(filters)) {
-        const byEvent = await db.selectFrom('events').select('events.id').where((eb) => eb.and([eventVisible(eb, viewer), eventSearchAllMatch(eb, filters.searchAll ?? '', engine)])).execute();
-        if (byEvent.length > 0) matchIds = [...new Set([...matchIds, ...byEvent.map((r) => Number(r.id))])];
-      }
       const sort = filters.sort ?? 'timestamp';
       const direction = filters.direction ?? 'desc';
-      let q = db
-        .selectFrom('events')
-        .selectAll('events')
-        .where((eb) => eb.and([eventVisible(eb, viewer), ...eventConditions(eb, filters, engine)]));
-      if (matchIds !== undefined) q = q.where('events.id', 'in', matchIds.length > 0 ? matchIds : [-1]);
-      if (filters.sightingTimestampFrom !== undefined) q = q.where('events.sighting_timestamp', '>=', filters.sightingTimestampFrom);
-      const email = filters.creatorEmail;
-      if (email !== undefined) {
-        const users = (part: string) => db.selectFrom('users').select('users.id').where(sql<SqlBool>`lower(users.email) like ${`%${likePattern(part.toLowerCase())}%`} escape '\\'`);
-        if (email.include.length > 0) q = q.where((eb) => eb.or(email.include.map((part) => eb('events.user_id', 'in', users(part)))));
-        for (const part of email.exclude) q = q.where('events.user_id', 'not in', users(part));
-      }
-      if (filters.withContent === true) {
-        q = q.where(sql<SqlBool>`(events.attribute_count > 0 or exists (select 1 from event_reports er where er.event_id = events.id and er.deleted = 0))`);
-      }
-      if (filters.hasProposal !== undefined) {
-        const pending = sql<SqlBool>`exists (select 1 from shadow_attributes sa where sa.event_id = events.id and sa.deleted = 0)`;
-        q = q.where(filters.hasProposal ? pending : sql<SqlBool>`not ${pending}`);
-      }
-      q = q.orderBy(`events.${sort}`, direction).orderBy('events.id', direction);
+      let q = (await matchingEvents(filters, viewer)).selectAll('events').orderBy(`events.${sort}`, direction).orderBy('events.id', direction);
       if (filters.limit !== undefined) {
         q = q.limit(filters.limit).offset(((filters.page ?? 1) - 1) * filters.limit);
       }
       return fromRows<EventRecord>('events', await q.execute());
+    },
+    async countEvents(filters: EventIndexFilters, viewer: Viewer) {
+      const row = await (await matchingEvents(filters, viewer)).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
+      return Number(row.n);
     },
     eventIdsMatching,
     async recountAttributes(eventId) {
