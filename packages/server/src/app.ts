@@ -31,6 +31,7 @@ import { registerNativeRoutes } from './native/native-routes.js';
 import { registerAnonymizerRoutes } from './routes/anonymizer.js';
 import { registerUmaEnforcement } from './uma/uma-enforcement.js';
 import { registerUmaResourceRoute } from './uma/uma-resource-route.js';
+import { umaSearchScope } from './uma/uma-search-scope.js';
 import type { UmaEventGate } from './uma/uma-gate.js';
 
 /** What the HTTP app needs. */
@@ -92,6 +93,7 @@ export function createApp(deps: AppDeps): FastifyInstance {
     void reply.status(404).send({ name: 'Not found', message: `No such endpoint: ${request.method} ${request.url.split('?')[0] ?? ''}`, url: request.url, code: 'not_found' });
   });
 
+  const umaScope = deps.uma === undefined ? undefined : umaSearchScope(deps.services, deps.uma);
   const ctx: RouteContext = {
     services: deps.services,
     version: deps.version,
@@ -102,7 +104,8 @@ export function createApp(deps: AppDeps): FastifyInstance {
       const first = Array.isArray(header) ? header[0] : header;
       // The native API documents `Bearer <key>`; MISP clients send the raw key.
       const raw = first?.replace(/^\s*Bearer\s+/i, '');
-      const p = await deps.services.auth.authenticate(raw, request.ip);
+      const authenticated = await deps.services.auth.authenticate(raw, request.ip);
+      const p = umaScope === undefined ? authenticated : await umaScope(authenticated);
       (request as unknown as Record<symbol, Principal>)[PRINCIPAL] = p;
       return p;
     },

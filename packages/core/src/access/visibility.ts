@@ -8,10 +8,13 @@ export interface Distributed {
 
 /**
  * MISP's event rule: owner org, distribution 1–3, or distribution 4 with a
- * sharing group the viewer's org may see. Site admins see everything.
+ * sharing group the viewer's org may see. Site admins see everything; events
+ * of the viewer's hidden creator organisations (UMA producers) nothing else.
  */
-export function canSeeEvent(viewer: Viewer, event: Distributed & { readonly org_id: number }): boolean {
-  if (viewer.siteAdmin || event.org_id === viewer.orgId) return true;
+export function canSeeEvent(viewer: Viewer, event: Distributed & { readonly org_id: number; readonly orgc_id: number }): boolean {
+  if (viewer.siteAdmin) return true;
+  if (viewer.hiddenCreatorOrgIds?.includes(event.orgc_id) === true) return false;
+  if (event.org_id === viewer.orgId) return true;
   if (event.distribution >= 1 && event.distribution <= 3) return true;
   return event.distribution === 4 && viewer.sharingGroupIds.includes(event.sharing_group_id);
 }

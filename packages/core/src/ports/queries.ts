@@ -8,6 +8,12 @@ export interface Viewer {
   readonly siteAdmin: boolean;
   /** Sharing groups the viewer's organisation may see (member, creator, or open to all local orgs). */
   readonly sharingGroupIds: readonly number[];
+  /**
+   * Organisations whose events this viewer does not see, whatever their distribution: producers
+   * that govern reads of their events through UMA (ADR 0013, mode `uma`), for a key of another
+   * organisation. Absent or empty: MISP's rules alone.
+   */
+  readonly hiddenCreatorOrgIds?: readonly number[];
 }
 
 /** A tag filter: tags that must all be present, any of, or none of. Names may use `%` wildcards. */

@@ -3,11 +3,11 @@ import type { Viewer } from '../ports/queries.js';
 import type { Store } from '../ports/store.js';
 import { isObj, type Json } from './json-fields.js';
 
-type EventHead = Distributed & { readonly org_id: number };
+type EventHead = Distributed & { readonly org_id: number; readonly orgc_id: number };
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 'string' && v !== '' ? Number(v) : Number.NaN);
 const head = (e: Json): EventHead | undefined => {
-  const h = { org_id: num(e.org_id), distribution: num(e.distribution), sharing_group_id: num(e.sharing_group_id ?? 0) };
+  const h = { org_id: num(e.org_id), orgc_id: num(e.orgc_id), distribution: num(e.distribution), sharing_group_id: num(e.sharing_group_id ?? 0) };
   return Number.isFinite(h.org_id) && Number.isFinite(h.distribution) ? h : undefined;
 };
 const element = (e: Json): Distributed => ({ distribution: num(e.distribution), sharing_group_id: num(e.sharing_group_id ?? 0) });
@@ -49,7 +49,7 @@ export function createStreamFilter(deps: { readonly store: Store; readonly cache
     const hit = heads.get(key);
     if (hit !== undefined && Date.now() - hit.at < ttl) return hit.head;
     const e = await deps.store.read((repos) => repos.getEvent(Number.isFinite(num(id)) ? num(id) : key));
-    const h = e === undefined ? undefined : { org_id: e.org_id, distribution: e.distribution, sharing_group_id: e.sharing_group_id };
+    const h = e === undefined ? undefined : { org_id: e.org_id, orgc_id: e.orgc_id, distribution: e.distribution, sharing_group_id: e.sharing_group_id };
     heads.set(key, { head: h, at: Date.now() });
     if (heads.size > 10_000) heads.delete(heads.keys().next().value as string);
     return h;

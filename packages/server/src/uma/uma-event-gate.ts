@@ -79,6 +79,7 @@ export function createUmaEventGate(options: UmaEventGateOptions): UmaEventGate {
 
   return {
     mode: options.mode,
+    owners: options.owners.map((o) => o.org),
     async resourceOf(owner, eventUuid) {
       const state = ownerState(owner);
       return state === undefined ? undefined : resourceIn(state, eventUuid);

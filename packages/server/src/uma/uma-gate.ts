@@ -22,6 +22,8 @@ export interface EventOwner {
  */
 export interface UmaEventGate {
   readonly mode: Exclude<UmaRouteMode, 'key'>;
+  /** The producers under UMA, as configured (organisation UUIDs or names). */
+  readonly owners: readonly string[];
   decide(request: UmaRequest, owner: EventOwner, eventUuid: string): Promise<UmaDecision | 'not-protected'>;
   /** The AS resource id of an event (registered on first use), or undefined when its owner is not under UMA. */
   resourceOf(owner: EventOwner, eventUuid: string): Promise<string | undefined>;

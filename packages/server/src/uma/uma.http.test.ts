@@ -72,7 +72,8 @@ describe.each(['uma', 'either'] as const)('UMA on event reads (mode %s)', (mode)
     const again = await get(base, `/uma/events/${eventId}/resource`, producer);
     const first = await get(base, `/uma/events/${eventId}/resource`, s.adminKey);
     expect(again.json.resource_id).toBe(first.json.resource_id);
-    expect((await get(base, `/uma/events/${eventId}/resource`, consumer)).status).toBe(403);
+    // Another organisation: refused; in "uma" mode its key does not even find the event.
+    expect((await get(base, `/uma/events/${eventId}/resource`, consumer)).status).toBe(mode === 'uma' ? 404 : 403);
     expect((await get(base, `/uma/events/${unmanagedId}/resource`, outsider)).status).toBe(400);
   });
 
@@ -132,6 +133,48 @@ describe.each(['uma', 'either'] as const)('UMA on event reads (mode %s)', (mode)
     expect((await get(base, `/events/view/${unmanagedId}`, consumer)).status).toBe(200);
     // Unknown events: the handler answers as MISP does for a caller it cannot authenticate.
     expect((await get(base, `/events/view/999999`, 'Bearer a.b.c')).status).toBe(403);
+  });
+  it('keeps searches, indexes, correlations and sightings in agreement with events/view', async () => {
+    // The consumer's own event shares the producer's address, so correlation would name the producer's events.
+    const own = await s.call('POST', '/events/add', { info: 'Consumer sees the same address', distribution: '1', Attribute: [{ type: 'ip-dst', value: '198.51.100.7' }] }, consumer);
+    expect(own.status).toBe(200);
+    const ownId = String((own.json as { Event: { id: string } }).Event.id);
+    const infos = async (path: string, key: string, body: Record<string, unknown> = {}): Promise<string[]> => {
+      const r = await s.call('POST', path, body, key);
+      expect(r.status, r.text).toBe(200);
+      const json = r.json as { response?: { Event: { info: string } }[] } | { info: string }[];
+      return (Array.isArray(json) ? json.map((e) => e.info) : (json.response ?? []).map((e) => e.Event.info)).sort();
+    };
+    const values = async (key: string): Promise<string[]> => {
+      const r = await s.call('POST', '/attributes/restSearch', { value: '198.51.100.7', includeEventUuid: 1 }, key);
+      expect(r.status).toBe(200);
+      return ((r.json as { response: { Attribute: { event_id: string }[] } }).response.Attribute).map((a) => a.event_id).sort();
+    };
+    const related = async (key: string): Promise<string[]> => {
+      const r = await s.call('GET', `/events/view/${ownId}`, undefined, key);
+      expect(r.status).toBe(200);
+      return ((r.json as { Event: { RelatedEvent?: { Event: { id: string } }[] } }).Event.RelatedEvent ?? []).map((e) => e.Event.id).sort();
+    };
+    const producerEvents = ['Intrusion at a substation', 'Second intrusion'];
+    if (mode === 'uma') {
+      // Another organisation's key finds none of the producer's events, wherever it looks.
+      expect(await infos('/events/index', consumer)).toEqual(['Consumer sees the same address', 'Not under UMA']);
+      expect(await infos('/events/restSearch', consumer, { value: '198.51.100.7' })).toEqual(['Consumer sees the same address', 'Not under UMA']);
+      expect(await values(consumer)).toEqual([ownId, unmanagedId].sort());
+      expect(await related(consumer)).toEqual([unmanagedId]);
+      const sighting = await s.call('POST', '/sightings/add', { value: '198.51.100.7' }, consumer);
+      expect(sighting.status).toBe(200);
+      const listed = await s.call('POST', `/sightings/list_sightings/${eventId}/event`, {}, consumer);
+      expect(JSON.stringify(listed.json)).not.toContain('"event_id":"' + eventId + '"');
+    } else {
+      // "either": MISP keys keep MISP's rules everywhere.
+      expect(await infos('/events/index', consumer)).toEqual(['Consumer sees the same address', 'Not under UMA', ...producerEvents].sort());
+      expect(await values(consumer)).toHaveLength(4);
+    }
+    // The producer and site administrators see everything in both modes.
+    expect(await infos('/events/index', producer)).toEqual(['Consumer sees the same address', 'Not under UMA', ...producerEvents].sort());
+    expect(await infos('/events/index', s.adminKey)).toEqual(['Consumer sees the same address', 'Not under UMA', ...producerEvents].sort());
+    expect((await related(producer)).length).toBe(3);
   });
 });
 

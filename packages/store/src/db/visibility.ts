@@ -23,11 +23,14 @@ function sgList(viewer: Viewer): readonly number[] {
 /** Condition on the `events` table alias `events`. */
 export function eventVisible(eb: EB, viewer: Viewer): Expression<SqlBool> {
   if (viewer.siteAdmin) return sql<SqlBool>`1 = 1`;
-  return eb.or([
+  const misp = eb.or([
     eb('events.org_id', '=', viewer.orgId),
     eb('events.distribution', 'in', [1, 2, 3]),
     eb.and([eb('events.distribution', '=', 4), eb('events.sharing_group_id', 'in', sgList(viewer))]),
   ]);
+  const hidden = viewer.hiddenCreatorOrgIds ?? [];
+  // Producers that govern reads through UMA (ADR 0013): not found by another organisation's key.
+  return hidden.length === 0 ? misp : eb.and([misp, eb('events.orgc_id', 'not in', hidden)]);
 }
 
 /** Condition on `attributes` joined with `events` (and optionally `objects`). */
