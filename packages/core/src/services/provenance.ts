@@ -11,16 +11,16 @@ import type { CoreDeps } from './deps.js';
 import { visibleEvent } from './visible.js';
 
 /** How an event crossed to or from another instance. */
-export type ShareAction = 'push' | 'pull' | 'receive';
+export type ShareAction = 'push' | 'pull' | 'receive' | 'serve';
 
 /** One crossing, as the provenance log records it (ADR 0015). */
 export interface ShareRecord {
-  /** push: sent to a server; pull: fetched from one; receive: a peer pushed it here. */
+  /** push: sent to a server; pull: fetched from one; receive: a peer pushed it here; serve: a peer's sync user fetched it from here. */
   readonly action: ShareAction;
   readonly eventUuid: string;
-  /** The other side: the server (push, pull) and its organisation, or the pushing organisation (receive). */
+  /** The other side: the server (push, pull) and its organisation, or the organisation that pushed (receive) or fetched it (serve). */
   readonly peer: { readonly serverId?: number; readonly server?: string; readonly orgUuid?: string; readonly org?: string };
-  /** created, updated or unchanged. */
+  /** created, updated or unchanged; sent for a serve. */
   readonly outcome: string;
   /** {@link contentDigest} of the event exactly as it crossed (after anonymisation, for a push). */
   readonly digest: string;

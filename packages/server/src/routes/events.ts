@@ -66,7 +66,10 @@ export function registerEventRoutes(app: FastifyInstance, ctx: RouteContext): vo
       if (isTruthy(o.includeSourceReputation) && !isPolicyRecipient(ctx, p)) {
         event.SourceReputation = (await ctx.services.reputation.view(p, String(event.orgc_id), reputationQuery(o))).Reputation;
       }
-      return { Event: event };
+      const answer = { Event: event };
+      // Another instance pulling (a sync user): the provenance log records what it was given (ADR 0015).
+      if (p.role.perm_sync && !p.role.perm_site_admin) await ctx.services.sync.recordServed(p, answer, String(event.uuid));
+      return answer;
     },
   });
 

@@ -102,11 +102,12 @@ export function createLocalSide(deps: LocalSideDeps): LocalSide {
       return out;
     },
 
-    async saveEvent(server: SyncServer, json: MispEventJson) {
+    async saveEvent(server: SyncServer, json: MispEventJson, received?: MispEventJson) {
       const outcome = await save(json);
-      // What was adopted, as it arrived, and from whom (provenance); an unchanged copy adds nothing.
+      // What was adopted, as it arrived (the digest the serving side records), and from whom
+      // (provenance); an unchanged copy adds nothing.
       if (outcome !== 'unchanged' && deps.record !== undefined) {
-        await deps.record(actor, { action: 'pull', eventUuid: String(eventOf(json).uuid ?? ''), peer: peerOf(server), outcome, digest: contentDigest(json) });
+        await deps.record(actor, { action: 'pull', eventUuid: String(eventOf(json).uuid ?? ''), peer: peerOf(server), outcome, digest: contentDigest(received ?? json) });
       }
       return outcome;
     },

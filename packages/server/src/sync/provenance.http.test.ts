@@ -78,6 +78,13 @@ describe.each(testEngines())('provenance of events shared between two instances 
     const again = ((await trail(b, String(ev.uuid))).entries as J[]).filter((e) => e.action === 'pull');
     expect(again.map((e) => e.change.outcome)).toEqual(['created', 'updated']);
     expect(again[1]?.change.digest).not.toBe(again[0]?.change.digest);
+    // The serving side recorded each fetch by B's sync user, with the digest B recorded.
+    const served = ((await trail(a, String(ev.uuid))).entries as J[]).filter((e) => e.action === 'serve');
+    expect(served.map((e) => e.change.digest)).toEqual(again.map((e) => e.change.digest));
+    expect(served[0]?.change).toMatchObject({ peer: { org: `ProvPartnerB${engine}` }, outcome: 'sent', event_uuid: ev.uuid });
+    // Reads by ordinary users are not shares and leave no entry.
+    expect((await a.call('GET', `/events/view/${String(ev.id)}`)).status).toBe(200);
+    expect(((await trail(a, String(ev.uuid))).entries as J[]).filter((e) => e.action === 'serve')).toHaveLength(2);
   });
 
   it('shows a trail only to who may see the event, and the hashed user and address only to site admins', async () => {

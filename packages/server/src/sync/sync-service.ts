@@ -153,6 +153,13 @@ export function createSyncService(deps: SyncServiceDeps) {
     async recordReceived(p: Principal, body: unknown, eventUuid: string, outcome: 'created' | 'updated'): Promise<void> {
       await recordShare(core, p, { action: 'receive', eventUuid, peer: { orgUuid: p.org.uuid, org: p.org.name }, outcome, digest: contentDigest(body) });
     },
+    /**
+     * Provenance of an event another instance's sync user fetched from here (`events/view`, a
+     * pull): the digest of the answer as sent, which the puller records as its pull.
+     */
+    async recordServed(p: Principal, answer: unknown, eventUuid: string): Promise<void> {
+      await recordShare(core, p, { action: 'serve', eventUuid, peer: { orgUuid: p.org.uuid, org: p.org.name }, outcome: 'sent', digest: contentDigest(answer) });
+    },
     /** Sightings carried inside a received event's attributes. */
     captureSightings: (p: Principal, event: Record<string, unknown>) => captureSightings(core, p, event),
     /** `events/filterEventIdsForPush` for an instance pushing here (sync users only, as in MISP). */

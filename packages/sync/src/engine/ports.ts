@@ -11,9 +11,11 @@ export interface LocalSide {
    * creates or merges by UUID (newer timestamps win), applies deletions.
    * The event has already been through `prepareEventForPull` (downgraded,
    * locked, local tags removed). Should refuse (throw) to overwrite an event
-   * created locally, as MISP does for unlocked events.
+   * created locally, as MISP does for unlocked events. `received` is the event
+   * as the remote answered, before that preparation (what provenance digests:
+   * the serving side records the same answer).
    */
-  saveEvent(server: SyncServer, event: MispEventJson): Promise<'created' | 'updated' | 'unchanged'>;
+  saveEvent(server: SyncServer, event: MispEventJson, received?: MispEventJson): Promise<'created' | 'updated' | 'unchanged'>;
   /**
    * Published events changed after the cursor, in (timestamp, uuid) order,
    * as full MISP JSON with SharingGroup info (and soft-deleted attributes

@@ -83,7 +83,7 @@ async function pullOne(entry: RemoteIndexEntry, server: SyncServer, deps: PullDe
     b.skipped++;
     return;
   }
-  const outcome = await deps.local.saveEvent(server, verdict.event);
+  const outcome = await deps.local.saveEvent(server, verdict.event, event);
   b[outcome]++;
 }
 
