@@ -32,6 +32,7 @@ import { registerAnonymizerRoutes } from './routes/anonymizer.js';
 import { registerUmaEnforcement } from './uma/uma-enforcement.js';
 import { registerUmaResourceRoute } from './uma/uma-resource-route.js';
 import { umaSearchScope } from './uma/uma-search-scope.js';
+import { registerAttachmentDownload } from './routes/attachment-download.js';
 import type { UmaEventGate } from './uma/uma-gate.js';
 
 /** What the HTTP app needs. */
@@ -118,6 +119,7 @@ export function createApp(deps: AppDeps): FastifyInstance {
   registerMiscRoutes(app, ctx);
   registerEventRoutes(app, ctx);
   registerAttributeRoutes(app, ctx);
+  registerAttachmentDownload(app, ctx);
   registerObjectRoutes(app, ctx);
   registerTagRoutes(app, ctx);
   registerSightingRoutes(app, ctx);

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AuthenticationError } from '@waggle/errors';
+import { isIpAllowed } from '../access/allowed-ips.js';
 import { viewerOf, type Principal } from '../access/principal.js';
 import type { AuthKeyRecord } from '../model/records.js';
 import type { New, Repositories } from '../ports/store.js';
@@ -60,7 +61,7 @@ export function createAuthService(deps: Pick<CoreDeps, 'store' | 'clock'>, optio
       return h.length === hash.length && timingSafeEqual(h, hash);
     });
     if (key === undefined || (key.expiration !== 0 && key.expiration < now)) throw new AuthenticationError();
-    if (key.allowed_ips !== '' && !key.allowed_ips.split(',').map((s) => s.trim()).includes(ip)) throw new AuthenticationError();
+    if (key.allowed_ips !== '' && !isIpAllowed(ip, key.allowed_ips.split(','))) throw new AuthenticationError();
     const user = await repos.getUser(key.user_id);
     if (user === undefined || user.disabled || (user.expiration !== null && user.expiration !== 0 && user.expiration < now)) throw new AuthenticationError();
     const role = await repos.getRole(user.role_id);

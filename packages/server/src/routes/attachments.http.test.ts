@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, testEngines, type TestServer } from '../test-support/test-server.js';
+import { addOrgUser, startTestServer, testEngines, type TestServer } from '../test-support/test-server.js';
+import { listen } from '../test-support/listening-server.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -124,5 +125,33 @@ describe.each(testEngines())('attachment data on %s', (engine) => {
     expect(editBad.status).toBe(400);
     expect((editBad.json as J).field).toBe('Attribute.data');
     expect(((await s.call('GET', `/attributes/view/${good.id}`)).json as J).Attribute.data).toBe(PCAP);
+  });
+  it('downloads the file of an attachment or a malware sample (attributes/downloadAttachment), as MISP does', async () => {
+    const uuid = 'c0ffee00-1111-4222-8333-944455556699';
+    const add = await s.call('POST', '/events/add', { ...pymispEvent(uuid), Event: { ...pymispEvent(uuid).Event, distribution: 0 } });
+    expect(add.status).toBe(200);
+    const ev = (add.json as J).Event;
+    const attachment = byType(ev.Attribute, 'attachment');
+    const sample = byType(ev.Object[0].Attribute, 'malware-sample');
+    const text = byType(ev.Attribute, 'text');
+    const base = await listen(s);
+    const get = (path: string, key = s.adminKey): Promise<Response> => fetch(`${base}${path}`, { headers: { authorization: key, accept: 'application/json' } });
+    const file = await get(`/attributes/downloadAttachment/download/${String(attachment.id)}`);
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-type')).toBe('application/octet-stream');
+    expect(file.headers.get('content-disposition')).toBe('attachment; filename="capture.pcap"');
+    expect(Buffer.from(await file.arrayBuffer()).equals(Buffer.from(PCAP, 'base64'))).toBe(true);
+    const zip = await get(`/attributes/downloadAttachment/${String(sample.uuid)}`);
+    expect(zip.status).toBe(200);
+    expect(zip.headers.get('content-disposition')).toBe('attachment; filename="dropper.exe.zip"');
+    expect(Buffer.from(await zip.arrayBuffer()).equals(Buffer.from(SAMPLE, 'base64'))).toBe(true);
+    // Another type has no file; unknown ids and events the caller may not see are not found.
+    const notFile = await get(`/attributes/downloadAttachment/download/${String(text.id)}`);
+    expect(notFile.status).toBe(400);
+    expect(((await notFile.json()) as J).message).toMatch(/not an attachment or malware-sample/);
+    expect((await get('/attributes/downloadAttachment/download/999999')).status).toBe(404);
+    const outsider = await addOrgUser(s, `DownloadOutsider${engine}`);
+    expect((await get(`/attributes/downloadAttachment/download/${String(attachment.id)}`, outsider.key)).status).toBe(404);
+    expect((await get(`/attributes/downloadAttachment/download/${String(attachment.id)}`, 'x'.repeat(40))).status).toBe(403);
   });
 });

@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { isAllowedIpEntry } from '../../access/allowed-ips.js';
 import { InputError } from '@waggle/errors';
 import { optBool, optString, optTimestamp } from '../../input/coerce.js';
 import { unwrap } from '../../input/parse-misp.js';
@@ -17,9 +17,9 @@ function ips(value: unknown): string[] | undefined {
   if (value === undefined || value === null) return undefined;
   const list = Array.isArray(value) ? value.map((v, i) => optString(v, `AuthKey.allowed_ips[${i}]`) ?? '') : (optString(value, 'AuthKey.allowed_ips') ?? '').split(/[\s,]+/);
   const out = list.map((s) => s.trim()).filter((s) => s !== '');
-  // The auth service matches addresses exactly; CIDR ranges are not supported (yet).
-  const bad = out.find((ip) => isIP(ip) === 0);
-  if (bad !== undefined) throw new InputError(`AuthKey.allowed_ips: "${bad}" is not an IP address`, { field: 'AuthKey.allowed_ips' });
+  // Addresses or CIDR blocks, as MISP takes them.
+  const bad = out.find((ip) => !isAllowedIpEntry(ip));
+  if (bad !== undefined) throw new InputError(`AuthKey.allowed_ips: "${bad}" is not an IP address or CIDR block`, { field: 'AuthKey.allowed_ips' });
   return out;
 }
 

@@ -64,6 +64,20 @@ describe('auth key service', () => {
     expect(p.readOnly).toBe(true);
     await expect(f.services.authKeys.add(p, 'me')).rejects.toBeInstanceOf(ForbiddenError);
     expect(() => parseAuthKeyInput({ allowed_ips: ['nope'] })).toThrow(InputError);
+    expect(() => parseAuthKeyInput({ allowed_ips: ['10.0.0.0/33'] })).toThrow(/not an IP address or CIDR block/);
     expect(parseAuthKeyInput({ AuthKey: { expiration: '2030-01-01' } }).expiration).toBe(1_893_456_000);
+  });
+
+  it('takes CIDR blocks in allowed_ips, as MISP does, and IPv4 addresses reported in IPv6 form', async () => {
+    const ann = await f.user('ann@acme.test', acme);
+    const k = (await f.services.authKeys.add(ann.principal, 'me', parseAuthKeyInput({ allowed_ips: ['192.0.2.0/24', '2001:db8::/48', '198.51.100.7'] }))).AuthKey as Record<string, unknown>;
+    expect(k.allowed_ips).toEqual(['192.0.2.0/24', '2001:db8::/48', '198.51.100.7']);
+    const raw = k.authkey_raw as string;
+    for (const ip of ['192.0.2.1', '192.0.2.255', '::ffff:192.0.2.9', '2001:db8:0:ffff::1', '198.51.100.7']) {
+      expect((await f.login(raw, ip)).user.id, ip).toBe(ann.id);
+    }
+    for (const ip of ['192.0.3.1', '198.51.100.8', '2001:db8:1::1', '::1', 'not-an-ip']) {
+      await expect(f.login(raw, ip), ip).rejects.toBeInstanceOf(AuthenticationError);
+    }
   });
 });
