@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'unauthenticated'
   | 'conflict'
   | 'too_large'
+  | 'rate_limited'
   | 'unavailable'
   | 'internal';
 
@@ -72,6 +73,13 @@ export class ConflictError extends WaggleError {
 export class TooLargeError extends WaggleError {
   constructor(message: string, details: ErrorDetails = {}) {
     super('too_large', message, { details });
+  }
+}
+
+/** The caller made more requests of a kind than its allowance; `reset` says in how many seconds it is renewed. */
+export class RateLimitedError extends WaggleError {
+  constructor(message: string, details: ErrorDetails & { readonly limit: number; readonly remaining: number; readonly reset: number }) {
+    super('rate_limited', message, { details, retryable: true });
   }
 }
 

@@ -6,6 +6,7 @@ export {
   AuthenticationError,
   ConflictError,
   TooLargeError,
+  RateLimitedError,
   UnavailableError,
   isWaggleError,
 } from './errors.js';

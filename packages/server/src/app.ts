@@ -32,6 +32,7 @@ import { registerAnonymizerRoutes } from './routes/anonymizer.js';
 import { registerUmaEnforcement } from './uma/uma-enforcement.js';
 import { registerUmaResourceRoute } from './uma/uma-resource-route.js';
 import { umaSearchScope } from './uma/uma-search-scope.js';
+import { createSearchRateLimiter } from './http/search-rate-limit.js';
 import { registerAttachmentDownload } from './routes/attachment-download.js';
 import type { UmaEventGate } from './uma/uma-gate.js';
 
@@ -97,6 +98,7 @@ export function createApp(deps: AppDeps): FastifyInstance {
   const umaScope = deps.uma === undefined ? undefined : umaSearchScope(deps.services, deps.uma);
   const ctx: RouteContext = {
     services: deps.services,
+    searchRateLimit: createSearchRateLimiter(),
     version: deps.version,
     async principal(request) {
       const cached = (request as unknown as Record<symbol, Principal | undefined>)[PRINCIPAL];

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { SearchRateLimiter } from './search-rate-limit.js';
 import { NotFoundError } from '@waggle/errors';
 import type {
   AttributeService,
@@ -74,6 +75,8 @@ export interface RouteContext {
   readonly services: Services;
   readonly version: string;
   /** The authenticated caller of a request (throws an authentication error otherwise). */
+  /** MISP's per-role limit on events/attributes restSearch calls (one counter per server process). */
+  readonly searchRateLimit: SearchRateLimiter;
   principal(request: FastifyRequest): Promise<Principal>;
 }
 

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { isWaggleError } from '@waggle/errors';
 import { STATUS_BY_CODE } from './error-map.js';
+import { rateLimitHeaders, type RateAllowance } from './search-rate-limit.js';
 
 /** MISP's error body: name, message and url, plus waggle's code and the offending field. */
 export function errorBody(status: number, message: string, url: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -15,6 +16,10 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
     const field = error.details.field;
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     if (error.code === 'conflict' && typeof error.details.id === 'number') void reply.header('location', `/events/view/${error.details.id}`);
+    if (error.code === 'rate_limited') {
+      const allowance = error.details as unknown as RateAllowance;
+      void reply.headers({ ...rateLimitHeaders(allowance), 'retry-after': String(allowance.reset) });
+    }
     void reply.status(status).send(errorBody(status, error.message, url, { code: error.code, ...(field !== undefined ? { field } : {}), ...(error.retryable ? { retryable: true } : {}) }));
     return;
   }

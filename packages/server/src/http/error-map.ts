@@ -9,6 +9,7 @@ export const STATUS_BY_CODE: { readonly [C in ErrorCode]: number } = {
   unauthenticated: 403,
   conflict: 409,
   too_large: 413,
+  rate_limited: 429,
   unavailable: 503,
   internal: 500,
 };

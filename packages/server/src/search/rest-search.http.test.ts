@@ -371,4 +371,32 @@ describe.each(testEngines())('restSearch on %s', (engine) => {
     const events = (((await s.call('POST', '/events/restSearch', { value: '198.19.7.0/30', metadata: 1 })).json as J).response as J[]).map((e) => e.Event.info).sort();
     expect(events).toEqual(['CIDR mixed', 'CIDR off']);
   });
+  it('limits events and attributes restSearch for roles that enforce it, as MISP does (429 with X-Rate-Limit-*)', async () => {
+    const role = async (name: string, count: number): Promise<number> => {
+      const r = await s.call('POST', '/admin/roles/add', { Role: { name, perm_add: 1, perm_modify: 1, perm_tagger: 1, perm_sighting: 1, enforce_rate_limit: 1, rate_limit_count: count } });
+      expect(r.status, r.text).toBe(200);
+      return Number((r.json as J).Role.id);
+    };
+    const limited = await addOrgUser(s, `RateLimited${engine}`, await role(`limited ${engine}`, 2));
+    const first = await s.call('POST', '/attributes/restSearch', { value: '192.0.2.10' }, limited.key);
+    expect(first.status).toBe(200);
+    expect([first.headers['x-rate-limit-limit'], first.headers['x-rate-limit-remaining']]).toEqual(['2', '1']);
+    expect(Number(first.headers['x-rate-limit-reset'])).toBeGreaterThan(890);
+    expect((await s.call('POST', '/events/restSearch', { value: '192.0.2.10' }, limited.key)).status).toBe(200);
+    const refused = await s.call('POST', '/attributes/restSearch', { value: '192.0.2.10' }, limited.key);
+    expect(refused.status).toBe(429);
+    expect((refused.json as J).message).toBe('Rate limit exceeded.');
+    expect([refused.headers['x-rate-limit-remaining'], refused.headers['retry-after']]).toEqual(['0', refused.headers['x-rate-limit-reset']]);
+    // Other calls are not limited, nor are users of roles without the flag.
+    expect((await s.call('POST', '/objects/restSearch', {}, limited.key)).status).toBe(200);
+    expect((await s.call('GET', '/events/index', undefined, limited.key)).status).toBe(200);
+    const free = await s.call('POST', '/attributes/restSearch', { value: '192.0.2.10' });
+    expect(free.status).toBe(200);
+    expect(free.headers['x-rate-limit-limit']).toBeUndefined();
+    // An enforcing role with a limit of 0 may not search at all.
+    const none = await addOrgUser(s, `RateLimited${engine}`, await role(`no searches ${engine}`, 0));
+    const denied = await s.call('POST', '/events/restSearch', {}, none.key);
+    expect(denied.status).toBe(403);
+    expect((denied.json as J).message).toBe('API searches are not allowed for this user role.');
+  });
 });

@@ -5,6 +5,7 @@ import { bodyOf, isPolicyRecipient, isTruthy, paramsOf, type RouteContext } from
 import { DEFAULT_CSV_COLUMNS, csvField, csvRow } from './csv.js';
 import { parseSearch, type SearchOutputOptions } from './parse-filters.js';
 import { jsonArray, sendStream } from './stream.js';
+import { rateLimitHeaders } from '../http/search-rate-limit.js';
 import { warninglistStage } from './warninglist-stage.js';
 import { sendStixSearch } from '../stix/stix-search.js';
 
@@ -71,6 +72,11 @@ export async function sendSearch(ctx: RouteContext, request: FastifyRequest, rep
   const filters = scope === 'attributes' && parsed.filters.deleted === 'both' && !Array.isArray(body.deleted) ? { ...parsed.filters, deleted: true } : parsed.filters;
   if (!FORMATS.has(output.returnFormat)) {
     throw new InputError(`returnFormat "${output.returnFormat}" is not supported; use json, csv, text or stix2`, { field: 'returnFormat' });
+  }
+  // MISP limits events and attributes restSearch per user for roles that enforce it.
+  if (scope !== 'objects') {
+    const allowance = ctx.searchRateLimit.take(p);
+    if (allowance !== undefined) void reply.headers(rateLimitHeaders(allowance));
   }
   const { attributes, events, objects } = ctx.services;
   if (output.returnFormat === 'stix2') return sendStixSearch(ctx.services, p, filters, scope, reply);

@@ -35,6 +35,7 @@ const TITLES: { readonly [C in ErrorCode | TaxiiProtocolFailure]: string } = {
   unauthenticated: 'Authentication required',
   conflict: 'Conflict',
   too_large: 'Request too large',
+  rate_limited: 'Too many requests',
   unavailable: 'Service unavailable',
   internal: 'Internal error',
   not_acceptable: 'Not acceptable',

@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Principal } from '@waggle/core';
 import { AuthenticationError } from '@waggle/errors';
 import type { RouteContext, Services } from '../../http/context.js';
+import { createSearchRateLimiter } from '../../http/search-rate-limit.js';
 import { handleError } from '../../http/error-handler.js';
 import { rewriteMispUrl } from '../../http/url-rewrite.js';
 import { registerTaxiiRoutes, type TaxiiRouteOptions } from '../register-taxii-routes.js';
@@ -39,6 +40,7 @@ export async function startTaxiiTestApp(source: TaxiiSource, keys: ReadonlyMap<s
   const ctx: RouteContext = {
     services: {} as Services,
     version: 'test',
+    searchRateLimit: createSearchRateLimiter(),
     async principal(request) {
       const header = request.headers.authorization ?? request.headers['x-misp-auth'];
       const raw = Array.isArray(header) ? header[0] : header;
