@@ -14,6 +14,7 @@ import { registerServerCommands } from './commands/servers.js';
 import { adminPrincipal } from './commands/principal.js';
 import { registerStixCommands } from './commands/stix.js';
 import { registerReputationCommand } from './commands/reputation.js';
+import { registerProvenanceCommand } from './commands/provenance.js';
 import { registerAnonymizeCommands } from './commands/anonymize.js';
 import { registerPrivacyReleaseCommands } from './commands/privacy-release.js';
 import { registerRiskAptCommands } from './commands/risk-apt.js';
@@ -94,6 +95,7 @@ export function buildProgram(): Command {
   registerDataCommands(program, withStore);
   registerStixCommands(program, withStore);
   registerReputationCommand(program, withStore);
+  registerProvenanceCommand(program, withStore);
   registerAnonymizeCommands(program, withStore);
   registerRiskAptCommands(program);
   registerRiskHostCommands(program, withStore);
