@@ -6,6 +6,7 @@ import { createMemoryBus, createNatsBus, type Bus } from '@waggle/bus';
 import { DEFAULT_CORE_CONFIG, type CoreDeps, type Store } from '@waggle/core';
 import { builtinTemplatesDir, createTemplateRegistry, loadTemplatesFromDir, type ObjectTemplate, type TemplateRegistry } from '@waggle/misp';
 import { createServices, fileEd25519Signer, type Services } from '@waggle/server';
+import { umaProducersOf } from './commands/uma-gate.js';
 import { openSqlStore, refreshStatistics } from '@waggle/store';
 import type { Config } from './config.js';
 
@@ -88,7 +89,7 @@ export async function openRuntime(config: Config, warn: (msg: string) => void = 
     throw error;
   }
   const templateSource = { read: () => readImportedTemplates(config) };
-  const services = createServices(deps, { db: store.connection.db, privacy, templateSource, auditSigner: fileEd25519Signer(join(config.home, 'audit-signing-key.pem')) });
+  const services = createServices(deps, { db: store.connection.db, privacy, templateSource, auditSigner: fileEd25519Signer(join(config.home, 'audit-signing-key.pem')), umaProducers: umaProducersOf(config.umaConfig) });
   // Keep planner statistics current as the store grows (see refreshStatistics).
   const stats = setInterval(() => {
     refreshStatistics(store.connection).catch((e: unknown) => warn(`statistics refresh failed: ${String(e)}`));

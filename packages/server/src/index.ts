@@ -19,5 +19,6 @@ export { createUmaEventGate, EVENT_RESOURCE_TYPE } from './uma/uma-event-gate.js
 export type { UmaEventGateOptions, UmaOwnerClient } from './uma/uma-event-gate.js';
 export type { UmaEventGate, UmaRouteMode, EventOwner } from './uma/uma-gate.js';
 export { parseUmaConfig } from './uma/uma-config.js';
+export { umaProducers, type UmaProducers } from './uma/uma-producers.js';
 export type { UmaConfig } from './uma/uma-config.js';
 export { ed25519Signer, ephemeralEd25519Signer, fileEd25519Signer } from './audit/ed25519-signer.js';

@@ -31,6 +31,7 @@ import { createIntelDocuments } from '@waggle/store';
 import { createIntelService, withTaxonomyRules } from './intel/index.js';
 import { createSyncService } from './sync/sync-service.js';
 import { createFeedService } from './feeds/index.js';
+import { umaProducers } from './uma/uma-producers.js';
 import { createFeedStore } from '@waggle/store';
 import { randomBytes } from 'node:crypto';
 import { createMemoryKeyStore, type KeyStore, type Policy } from '@waggle/privacy';
@@ -49,12 +50,18 @@ export interface ServiceAdapters {
   readonly templateSource?: TemplateSource;
   /** Signs the audit chain's head (absent: the head is served unsigned). */
   readonly auditSigner?: AuditHeadSigner;
+  /**
+   * Producers whose events are read under UMA only (WAGGLE_UMA_CONFIG owners in mode `uma`,
+   * UUIDs or names): pushes and exported feeds leave their events out (ADR 0013).
+   */
+  readonly umaProducers?: readonly string[];
 }
 
 /** Builds every use case over the given adapters; admin changes invalidate the auth cache. */
 export function createServices(deps: CoreDeps, adapters: ServiceAdapters): Services {
   const auth = createAuthService(deps);
   const options = { onChange: () => auth.invalidate() };
+  const umaOption = adapters.umaProducers !== undefined && adapters.umaProducers.length > 0 ? { umaProducers: umaProducers(adapters.umaProducers) } : {};
   const events = createEventService(deps);
   const sharingGroups = createSharingGroupService(deps, options);
   const sightings = createSightingService(deps);
@@ -97,7 +104,7 @@ export function createServices(deps: CoreDeps, adapters: ServiceAdapters): Servi
     intel,
     privacy,
     privacyKeys: keys,
-    feeds: createFeedService({ privacy, feedStore: createFeedStore(adapters.db), store: deps.store, events, auth, clock: deps.clock, db: adapters.db, ...(adapters.fetch !== undefined ? { fetch: adapters.fetch } : {}) }),
-    sync: createSyncService({ privacy, core: deps, db: adapters.db, events, sharingGroups, sightings, galaxyClusters, ...(adapters.fetch !== undefined ? { fetch: adapters.fetch } : {}) }),
+    feeds: createFeedService({ privacy, ...umaOption, feedStore: createFeedStore(adapters.db), store: deps.store, events, auth, clock: deps.clock, db: adapters.db, ...(adapters.fetch !== undefined ? { fetch: adapters.fetch } : {}) }),
+    sync: createSyncService({ privacy, ...umaOption, core: deps, db: adapters.db, events, sharingGroups, sightings, galaxyClusters, ...(adapters.fetch !== undefined ? { fetch: adapters.fetch } : {}) }),
   };
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InputError, Secret } from '@waggle/errors';
-import { createUmaEventGate, parseUmaConfig, type UmaEventGate } from '@waggle/server';
+import { createUmaEventGate, parseUmaConfig, type UmaConfig, type UmaEventGate } from '@waggle/server';
 import { createResourceServerClient } from '@waggle/uma';
 
 /**
@@ -11,13 +11,7 @@ import { createResourceServerClient } from '@waggle/uma';
  */
 export function openUmaGate(path: string | undefined): UmaEventGate | undefined {
   if (path === undefined) return undefined;
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new InputError(`WAGGLE_UMA_CONFIG ${path}: ${(e as Error).message}`);
-  }
-  const config = parseUmaConfig(json, path);
+  const config = readUmaConfig(path);
   if (config.routes.events === 'key') return undefined;
   const owners = config.owners.map((o) => {
     const file = resolve(dirname(path), o.clientSecretFile);
@@ -31,4 +25,24 @@ export function openUmaGate(path: string | undefined): UmaEventGate | undefined 
     return { org: o.org, rs: createResourceServerClient({ asUri: config.asUri, clientId: o.clientId, clientSecret: new Secret(secret) }) };
   });
   return createUmaEventGate({ mode: config.routes.events, realm: config.realm, owners });
+}
+
+function readUmaConfig(path: string): UmaConfig {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new InputError(`WAGGLE_UMA_CONFIG ${path}: ${(e as Error).message}`);
+  }
+  return parseUmaConfig(json, path);
+}
+
+/**
+ * The producers whose events are read under UMA only (the owners, when event reads are in mode
+ * `uma`): pushes, exported feeds and the NATS audience bridge leave their events out (ADR 0013).
+ */
+export function umaProducersOf(path: string | undefined): readonly string[] {
+  if (path === undefined) return [];
+  const config = readUmaConfig(path);
+  return config.routes.events === 'uma' ? config.owners.map((o) => o.org) : [];
 }

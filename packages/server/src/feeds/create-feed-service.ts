@@ -1,10 +1,11 @@
 import { ConflictError, InputError, NotFoundError, UnavailableError } from '@waggle/errors';
-import { requireSiteAdmin, type AuthService, type Clock, type EventService, type MispJson, type Principal, type Store } from '@waggle/core';
+import { compact, requireSiteAdmin, type AuthService, type Clock, type EventService, type MispJson, type Principal, type Store } from '@waggle/core';
 import type { FeedRecord, FeedStore } from '@waggle/store';
 import { cacheFeed } from './cache-feed.js';
 import { compareFeeds, type FeedDb } from './compare-feeds.js';
 import type { OutboundPrivacy } from '../privacy/outbound-privacy.js';
 import { exportFeed, type FeedExportOptions, type FeedExportResult } from './export-feed.js';
+import type { UmaProducers } from '../uma/uma-producers.js';
 import { newReport, problemOf, type FeedContext, type FeedFetchReport, type FeedLimits, type FeedProblem } from './feed-context.js';
 import { attachFeedHits, feedHits } from './feed-hits.js';
 import { parseFeedInput, type FeedFields } from './feed-input.js';
@@ -27,6 +28,8 @@ export interface FeedServiceDeps {
   readonly limits?: Partial<FeedLimits>;
   /** Outbound anonymisation applied to exported feeds (recipient kind `feed`). */
   readonly privacy?: OutboundPrivacy;
+  /** Producers under UMA (mode `uma`): their events stay out of exported feeds. */
+  readonly umaProducers?: UmaProducers;
 }
 
 /** Outcome of caching one feed. */
@@ -213,7 +216,7 @@ export function createFeedService(deps: FeedServiceDeps) {
     },
 
     /** Writes a MISP feed of the events `p` may see into `dir` (incremental). */
-    export: (dir: string, p: Principal, options: FeedExportOptions = {}): Promise<FeedExportResult> => exportFeed({ store, events: deps.events, ...(deps.privacy !== undefined ? { privacy: deps.privacy } : {}) }, dir, p, options),
+    export: (dir: string, p: Principal, options: FeedExportOptions = {}): Promise<FeedExportResult> => exportFeed({ store, events: deps.events, ...compact({ privacy: deps.privacy, umaProducers: deps.umaProducers }) }, dir, p, options),
 
     /** The principal scheduled fetches act as: the first enabled site administrator. */
     async importPrincipal(): Promise<Principal> {

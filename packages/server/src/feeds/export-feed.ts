@@ -1,6 +1,7 @@
 import { folderSink, writeFeedIncremental, type FeedListing, type IncrementalFeedResult } from '@waggle/feeds';
 import { basename, resolve } from 'node:path';
-import type { EventService, Principal, Store } from '@waggle/core';
+import type { EventService, OrganisationRecord, Principal, Store } from '@waggle/core';
+import type { UmaProducers } from '../uma/uma-producers.js';
 import type { OutboundPrivacy } from '../privacy/outbound-privacy.js';
 
 
@@ -33,19 +34,20 @@ const PAGE = 500;
  * The listing is read a page at a time and only new or changed events are
  * loaded, one at a time, so memory stays bounded however many events there are.
  */
-export async function exportFeed(deps: { store: Store; events: EventService; privacy?: OutboundPrivacy }, dir: string, p: Principal, options: FeedExportOptions = {}): Promise<FeedExportResult> {
+export async function exportFeed(deps: { store: Store; events: EventService; privacy?: OutboundPrivacy; umaProducers?: UmaProducers }, dir: string, p: Principal, options: FeedExportOptions = {}): Promise<FeedExportResult> {
   const privacy = deps.privacy?.enabled === true ? deps.privacy : undefined;
   const feed = options.recipient ?? basename(resolve(dir));
   // No policy section for this feed: events produced here stay out of it (fail closed).
   const withholdLocal = privacy !== undefined && !privacy.covers({ feed });
-  const localOrg = new Map<number, boolean>();
-  async function isLocal(orgId: number): Promise<boolean> {
-    let local = localOrg.get(orgId);
-    if (local === undefined) {
-      local = (await deps.store.read((repos) => repos.getOrganisation(orgId)))?.local ?? true;
-      localOrg.set(orgId, local);
-    }
-    return local;
+  const orgs = new Map<number, OrganisationRecord | undefined>();
+  async function creator(orgId: number): Promise<OrganisationRecord | undefined> {
+    if (!orgs.has(orgId)) orgs.set(orgId, await deps.store.read((repos) => repos.getOrganisation(orgId)));
+    return orgs.get(orgId);
+  }
+  /** Left out: a creator the policy has no section for, or a producer under UMA (ADR 0013: read one granted event at a time). */
+  async function withheld(orgId: number): Promise<boolean> {
+    const org = await creator(orgId);
+    return (withholdLocal && (org?.local ?? true)) || deps.umaProducers?.has(org) === true;
   }
   async function* listing(): AsyncGenerator<FeedListing> {
     for (let page = 1; ; page++) {
@@ -53,7 +55,7 @@ export async function exportFeed(deps: { store: Store; events: EventService; pri
         repos.listEvents({ ...(options.all === true ? {} : { published: true }), ...(options.distributions !== undefined ? { distribution: options.distributions } : {}), sort: 'id', direction: 'asc', limit: PAGE, page }, p.viewer),
       );
       for (const e of rows) {
-        if (withholdLocal && (await isLocal(e.orgc_id))) continue;
+        if (await withheld(e.orgc_id)) continue;
         yield { uuid: e.uuid, timestamp: e.timestamp };
       }
       if (rows.length < PAGE) return;

@@ -3,6 +3,7 @@ import { createStreamFilter, type Store, type Viewer } from '@waggle/core';
 import type { RecipientRef } from '@waggle/privacy';
 import type { OutboundPrivacy } from '../privacy/outbound-privacy.js';
 import { shapeStreamMessage } from '../privacy/stream-privacy.js';
+import type { UmaProducers } from '../uma/uma-producers.js';
 
 /** Where audience copies go (a NATS connection in production, a list in tests). */
 export interface AudiencePublisher {
@@ -19,6 +20,8 @@ export interface AudienceBridgeDeps {
   readonly onError?: (error: unknown) => void;
   /** Outbound anonymisation: community and sharing-group subjects are recipients (`stream: community`, `sharing_group: <uuid>`). */
   readonly privacy?: OutboundPrivacy;
+  /** Producers under UMA (mode `uma`, ADR 0013): their events go to their own organisation's subject only. */
+  readonly umaProducers?: UmaProducers;
 }
 
 /** A viewer from another organisation of the community, in no sharing group. */
@@ -49,16 +52,18 @@ export async function startAudienceBridge(deps: AudienceBridgeDeps): Promise<Sub
   async function fanOut(m: BusMessage): Promise<void> {
     const shape = (payload: unknown, recipient: RecipientRef): unknown =>
       payload === undefined || deps.privacy === undefined ? payload : shapeStreamMessage(deps.privacy, m.topic, payload, () => recipient);
-    const community = shape(await filter.visible(COMMUNITY, m.topic, m.payload), { stream: 'community' });
-    if (community !== undefined) deps.publisher.publish(`${prefix}.community.${m.topic}`, community);
     const head = await filter.eventOf(m.payload);
+    // Everyone but the producer reads a UMA producer's events one granted event at a time.
+    const umaOnly = head !== undefined && deps.umaProducers !== undefined && deps.umaProducers.has(await deps.store.read((repos) => repos.getOrganisation(head.orgc_id)));
+    const community = umaOnly ? undefined : shape(await filter.visible(COMMUNITY, m.topic, m.payload), { stream: 'community' });
+    if (community !== undefined) deps.publisher.publish(`${prefix}.community.${m.topic}`, community);
     if (head === undefined) return;
     const org = await uuidOf('org', head.org_id);
     if (org !== undefined) {
       const own = await filter.visible({ ...COMMUNITY, orgId: head.org_id }, m.topic, m.payload);
       if (own !== undefined) deps.publisher.publish(`${prefix}.org.${org}.${m.topic}`, own);
     }
-    if (head.distribution === 4 && head.sharing_group_id > 0) {
+    if (!umaOnly && head.distribution === 4 && head.sharing_group_id > 0) {
       const sg = await uuidOf('sg', head.sharing_group_id);
       const members = shape(await filter.visible({ ...COMMUNITY, sharingGroupIds: [head.sharing_group_id] }, m.topic, m.payload), { sharing_group: { uuid: sg ?? '' } });
       if (sg !== undefined && members !== undefined) deps.publisher.publish(`${prefix}.sg.${sg}.${m.topic}`, members);

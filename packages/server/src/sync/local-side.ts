@@ -22,6 +22,8 @@ export interface LocalSideDeps {
    * when it must not leave for that server. Absent: events are pushed as stored.
    */
   readonly outbound?: (server: SyncServer, event: Record<string, unknown>) => Record<string, unknown> | undefined;
+  /** Whether the event must not leave for `server` at all (a UMA producer's, ADR 0013). Absent: none withheld. */
+  readonly withhold?: (server: SyncServer, event: Record<string, unknown>) => boolean;
   /** Writes a crossing (push or pull) into the provenance log (the hash-chained audit log). Absent: nothing recorded. */
   readonly record?: (p: Principal, r: ShareRecord) => Promise<void>;
 }
@@ -129,7 +131,8 @@ export function createLocalSide(deps: LocalSideDeps): LocalSide {
         keepSightingsFor(view, server.remoteOrgUuid);
         // Anonymised for this server before anything else is added; a withheld event goes as
         // organisation-only, which the push rules never send (the cursor still moves past it).
-        const shaped = deps.outbound === undefined ? view : (deps.outbound(server, view) ?? { ...view, distribution: '0' });
+        const withheld = deps.withhold?.(server, view) === true;
+        const shaped = withheld ? { ...view, distribution: '0' } : deps.outbound === undefined ? view : (deps.outbound(server, view) ?? { ...view, distribution: '0' });
         // The engines take bare events (no `Event` wrapper).
         out.push((await withSharingGroups({ Event: shaped })) as MispEventJson);
       }

@@ -8,9 +8,15 @@ import { witnessPeerChain, type ChainWitnessResult } from './chain-witness.js';
 import { createMispRemote, pull, pullGalaxyClusters, pullSightings, push, pushGalaxyClusters, pushSightings, type ChannelReport, type MispEventJson, type RemoteVersion, type SyncReport, type SyncServer } from '@waggle/sync';
 import { createClusterSide } from './cluster-side.js';
 import { createLocalSide } from './local-side.js';
+import { leavesUnderUma, type UmaProducers } from '../uma/uma-producers.js';
 import { createSightingSide } from './sighting-side.js';
 import { filterEventUuidsForPush } from './push-filter.js';
 import { parseServerInput, serverJson, toSyncServer } from './server-json.js';
+
+/** A UMA producer's event does not leave by a push, except for its own organisation (ADR 0013). */
+function withheldUnderUma(producers: UmaProducers): (server: SyncServer, event: Record<string, unknown>) => boolean {
+  return (server, event) => !leavesUnderUma(producers, event, server.remoteOrgUuid);
+}
 
 /** Pushed events shaped for the server they go to: recipient `{server, organisation}` of the policy. */
 /**
@@ -43,6 +49,8 @@ export interface SyncServiceDeps {
   readonly baseUrl?: string;
   /** Outbound anonymisation of pushed events (recipient: the server and its organisation). */
   readonly privacy?: OutboundPrivacy;
+  /** Producers under UMA (mode `uma`): their events are pushed to their own organisation only. */
+  readonly umaProducers?: UmaProducers;
 }
 
 /** Result of `servers/testConnection`. */
@@ -111,7 +119,7 @@ export function createSyncService(deps: SyncServiceDeps) {
     if (current !== undefined) return current;
     const task = (async () => {
       const server = await syncServer(await mustServer(id));
-      const local = createLocalSide({ db, events: deps.events, sharingGroups: deps.sharingGroups, blocklists, actor: p, capture: (actor, ev) => captureSharingGroups(core, actor, ev), sightings: (actor, ev) => captureSightings(core, actor, ev), record: (actor, r) => recordShare(core, actor, r), ...(deps.privacy?.enabled === true ? { outbound: outboundFor(deps.privacy) } : {}) });
+      const local = createLocalSide({ db, events: deps.events, sharingGroups: deps.sharingGroups, blocklists, actor: p, capture: (actor, ev) => captureSharingGroups(core, actor, ev), sightings: (actor, ev) => captureSightings(core, actor, ev), record: (actor, r) => recordShare(core, actor, r), ...(deps.privacy?.enabled === true ? { outbound: outboundFor(deps.privacy) } : {}), ...(deps.umaProducers !== undefined ? { withhold: withheldUnderUma(deps.umaProducers) } : {}) });
       const common = { local, state, remoteOptions: remoteOptions(), clock: () => core.clock.now() * 1000 };
       const context = deps.baseUrl !== undefined ? { context: { localBaseUrl: deps.baseUrl } } : {};
       const events = direction === 'pull' ? await pull(server, common) : await push(server, { ...common, ...context, shapeFor: shapeForRemote });

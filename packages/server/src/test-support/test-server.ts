@@ -90,6 +90,8 @@ export async function startTestServer(engine: 'sqlite' | 'postgres', overrides: 
     ...(adapters.privacy !== undefined ? { privacy: adapters.privacy } : {}),
     ...(adapters.templateSource !== undefined ? { templateSource: adapters.templateSource } : {}),
     auditSigner: adapters.auditSigner ?? ephemeralEd25519Signer(),
+    // In mode "uma" the gate's owners are the producers whose events pushes and feeds leave out.
+    ...(adapters.uma?.mode === 'uma' ? { umaProducers: adapters.uma.owners } : {}),
   });
   const app = createApp({ services, version: '0.1.0-test', stream: deps, ...(adapters.uma !== undefined ? { uma: adapters.uma } : {}) });
   await app.ready();

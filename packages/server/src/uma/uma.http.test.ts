@@ -1,8 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryKeyStore, parsePolicy } from '@waggle/privacy';
 import { parseUmaChallenge } from '@waggle/uma';
 import { addOrgUser, startTestServer, type TestServer } from '../test-support/test-server.js';
+import { listen } from '../test-support/listening-server.js';
 import { idTokenParams, startUmaFixture, tokenRequest, umaTicketParams, type UmaFixture } from '../../../uma/src/test-support/uma-fixture.js';
 import { createUmaEventGate } from './uma-event-gate.js';
 
@@ -175,6 +179,40 @@ describe.each(['uma', 'either'] as const)('UMA on event reads (mode %s)', (mode)
     expect(await infos('/events/index', producer)).toEqual(['Consumer sees the same address', 'Not under UMA', ...producerEvents].sort());
     expect(await infos('/events/index', s.adminKey)).toEqual(['Consumer sees the same address', 'Not under UMA', ...producerEvents].sort());
     expect((await related(producer)).length).toBe(3);
+  });
+  it('in mode uma, leaves the producer\'s events out of pushes to other organisations\' servers and of exported feeds', async () => {
+    const other = await startTestServer('sqlite');
+    try {
+      const otherUrl = await listen(other);
+      const syncOnOther = await addOrgUser(other, 'PushReceiver', 5);
+      const publish = async (key: string, info: string): Promise<string> => {
+        const r = await s.call('POST', '/events/add', { info, distribution: '3', published: true, Attribute: [{ type: 'domain', value: `${info.replace(/\W+/g, '-').toLowerCase()}.example` }] }, key);
+        expect(r.status, r.text).toBe(200);
+        expect((await s.call('POST', `/events/publish/${String((r.json as { Event: { id: string } }).Event.id)}`)).status).toBe(200);
+        return String((r.json as { Event: { uuid: string } }).Event.uuid);
+      };
+      const producerEvent = await publish(producer, 'Producer pushes nothing');
+      const openEvent = await publish(outsider, 'Unmanaged pushes freely');
+      const server = await s.call('POST', '/servers/add', { Server: { name: 'other', url: otherUrl, authkey: syncOnOther.key, push: true, remote_org_id: 1 } });
+      expect(server.status, server.text).toBe(200);
+      const pushed = await s.call('POST', `/servers/push/${String((server.json as { Server: { id: string } }).Server.id)}/full`);
+      expect((pushed.json as { success: boolean }).success).toBe(true);
+      const there = async (uuid: string): Promise<number> => (await other.call('GET', `/events/view/${uuid}`)).status;
+      expect(await there(openEvent)).toBe(200);
+      expect(await there(producerEvent)).toBe(mode === 'uma' ? 404 : 200);
+      // Feeds exported here: the same rule.
+      const dir = mkdtempSync(join(tmpdir(), 'waggle-uma-feed-'));
+      try {
+        await s.services.feeds.export(dir, await s.services.auth.authenticate(s.adminKey, '127.0.0.1'), {});
+        const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+        expect(Object.keys(manifest)).toContain(openEvent);
+        expect(Object.keys(manifest).includes(producerEvent)).toBe(mode !== 'uma');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    } finally {
+      await other.close();
+    }
   });
 });
 
