@@ -1,17 +1,12 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli, type CliRun } from '../test-support/run-cli.js';
+import { cliStore } from '../test-support/run-cli.js';
 
 describe('waggle provenance', () => {
-  const home = mkdtempSync(join(tmpdir(), 'waggle-provenance-'));
-  const database = join(home, 'store.sqlite');
-  afterAll(() => {
-    rmSync(home, { recursive: true, force: true });
-  });
-  const run = (...args: string[]): Promise<CliRun> => runCli(...args, '--data', home, '--database', database);
+  const { home, database, run, remove } = cliStore('waggle-provenance-');
+  afterAll(remove);
   const uuid = '5d5a1c2e-0000-4000-8000-0000000e0e77';
 
   it('lists an event\'s chained entries, in JSON too, and fails on an entry that no longer hashes to its record', async () => {

@@ -1,16 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli, type CliRun } from '../test-support/run-cli.js';
+import { cliStore } from '../test-support/run-cli.js';
 
 describe('waggle reputation', () => {
-  const home = mkdtempSync(join(tmpdir(), 'waggle-reputation-'));
-  const database = join(home, 'store.sqlite');
-  afterAll(() => {
-    rmSync(home, { recursive: true, force: true });
-  });
-  const run = (...args: string[]): Promise<CliRun> => runCli(...args, '--data', home, '--database', database);
+  const { home, run, remove } = cliStore('waggle-reputation-');
+  afterAll(remove);
 
   it('rates an imported producer from the sightings of another organisation', async () => {
     const partner = { uuid: '5d5a1c2e-0000-4000-8000-00000000b0b0', name: 'PartnerCERT' };

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { vi } from 'vitest';
 import { main } from '../main.js';
 
@@ -26,4 +29,24 @@ export async function runCli(...args: string[]): Promise<CliRun> {
     e.mockRestore();
     process.exitCode = 0;
   }
+}
+
+/** A data folder with its own SQLite store for a CLI test, and {@link runCli} pointed at both. */
+export interface CliStore {
+  readonly home: string;
+  readonly database: string;
+  run(...args: string[]): Promise<CliRun>;
+  remove(): void;
+}
+
+/** Makes a fresh data folder (`<prefix>…` in the temporary directory) with a store file inside it. */
+export function cliStore(prefix: string): CliStore {
+  const home = mkdtempSync(join(tmpdir(), prefix));
+  const database = join(home, 'store.sqlite');
+  return {
+    home,
+    database,
+    run: (...args) => runCli(...args, '--data', home, '--database', database),
+    remove: () => rmSync(home, { recursive: true, force: true }),
+  };
 }

@@ -9,6 +9,25 @@ type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-expli
 
 const NATS_URL = process.env.WAGGLE_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 
+/** Everything published under `prefix` (a real NATS subscription), and the publisher the bridge uses. */
+async function capture(prefix: string): Promise<{ got: { subject: string; data: J }[]; publisher: Awaited<ReturnType<typeof connectNatsPublisher>>; close(): Promise<void> }> {
+  const nc = await connect({ servers: NATS_URL });
+  const got: { subject: string; data: J }[] = [];
+  const sub = nc.subscribe(`${prefix}.>`, { callback: (_e, m) => {
+    got.push({ subject: m.subject, data: JSON.parse(new TextDecoder().decode(m.data)) as J });
+  } });
+  const publisher = await connectNatsPublisher(NATS_URL);
+  return {
+    got,
+    publisher,
+    async close() {
+      sub.unsubscribe();
+      await publisher.close();
+      await nc.close();
+    },
+  };
+}
+
 describe('event stream fanned out to NATS subjects by audience (real NATS)', () => {
   let s: TestServer;
   beforeAll(async () => {
@@ -20,12 +39,7 @@ describe('event stream fanned out to NATS subjects by audience (real NATS)', () 
 
   it('publishes community, own-organisation and sharing-group copies, each redacted', async () => {
     const prefix = `waggle.test${String(Date.now())}`;
-    const nc = await connect({ servers: NATS_URL });
-    const got: { subject: string; data: J }[] = [];
-    const sub = nc.subscribe(`${prefix}.>`, { callback: (_e, m) => {
-      got.push({ subject: m.subject, data: JSON.parse(new TextDecoder().decode(m.data)) as J });
-    } });
-    const publisher = await connectNatsPublisher(NATS_URL);
+    const { got, publisher, close } = await capture(prefix);
     const bridge = await startAudienceBridge({ bus: s.bus, store: s.store, publisher, prefix });
     try {
       const org = (((await s.call('GET', '/users/view/me')).json as J).Organisation as J).uuid as string;
@@ -42,19 +56,12 @@ describe('event stream fanned out to NATS subjects by audience (real NATS)', () 
       expect(own[1]?.data.Event.Attribute).toHaveLength(2);
     } finally {
       await bridge.unsubscribe();
-      sub.unsubscribe();
-      await publisher.close();
-      await nc.close();
+      await close();
     }
   });
   it('sends a UMA producer\'s events to its own organisation\'s subject only (ADR 0013)', async () => {
     const prefix = `waggle.uma${String(Date.now())}`;
-    const nc = await connect({ servers: NATS_URL });
-    const got: { subject: string; data: J }[] = [];
-    const sub = nc.subscribe(`${prefix}.>`, { callback: (_e, m) => {
-      got.push({ subject: m.subject, data: JSON.parse(new TextDecoder().decode(m.data)) as J });
-    } });
-    const publisher = await connectNatsPublisher(NATS_URL);
+    const { got, publisher, close } = await capture(prefix);
     const producer = await addOrgUser(s, 'UmaProducerOnNats');
     const bridge = await startAudienceBridge({ bus: s.bus, store: s.store, publisher, prefix, umaProducers: umaProducers(['umaproduceronnats']) });
     try {
@@ -70,9 +77,7 @@ describe('event stream fanned out to NATS subjects by audience (real NATS)', () 
       expect(got.filter((g) => g.subject.startsWith(`${prefix}.community.`)).some((g) => JSON.stringify(g.data).includes('uma.nats.example'))).toBe(false);
     } finally {
       await bridge.unsubscribe();
-      sub.unsubscribe();
-      await publisher.close();
-      await nc.close();
+      await close();
     }
   });
 });
