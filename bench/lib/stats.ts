@@ -16,3 +16,14 @@ export function round(value: number, digits = 1): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
 }
+
+/** Milliseconds each of `runs` calls of `fn` took, after `warmup` calls that are not timed. */
+export async function timeCalls(runs: number, fn: () => Promise<void>, warmup = 0): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < warmup + runs; i++) {
+    const t0 = process.hrtime.bigint();
+    await fn();
+    if (i >= warmup) times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return times;
+}

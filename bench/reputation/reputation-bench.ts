@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs, parseCount } from '../lib/args.js';
 import { describeMachine, machineInfo } from '../lib/machine.js';
-import { percentile, round } from '../lib/stats.js';
+import { percentile, round, timeCalls } from '../lib/stats.js';
 import { formatTable, thousands } from '../lib/table.js';
 import { createPrng } from '../core/prng.js';
 import { addOrgUser, startTestServer, type TestServer } from '../../packages/server/src/test-support/test-server.js';
@@ -13,15 +13,11 @@ const USAGE = `usage: npm run bench -- reputation [--engine sqlite|postgres] [--
 
 const DAY = 86_400;
 
-async function time(n: number, fn: () => Promise<{ status: number; text: string }>): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = process.hrtime.bigint();
+function time(n: number, fn: () => Promise<{ status: number; text: string }>): Promise<number[]> {
+  return timeCalls(n, async () => {
     const r = await fn();
     if (r.status !== 200) throw new Error(`HTTP ${String(r.status)}: ${r.text.slice(0, 200)}`);
-    out.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  return out;
+  });
 }
 
 /** `npm run bench -- reputation`. */

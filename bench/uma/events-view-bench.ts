@@ -1,6 +1,6 @@
 import { parseArgs, parseCount } from '../lib/args.js';
 import { describeMachine, machineInfo } from '../lib/machine.js';
-import { percentile, round } from '../lib/stats.js';
+import { percentile, round, timeCalls } from '../lib/stats.js';
 import { formatTable } from '../lib/table.js';
 import { addOrgUser, startTestServer, type TestServer } from '../../packages/server/src/test-support/test-server.js';
 import { createUmaEventGate } from '../../packages/server/src/uma/uma-event-gate.js';
@@ -24,15 +24,12 @@ async function addEvent(s: TestServer, key: string, attributes: number): Promise
 }
 
 async function timeViews(url: string, auth: string, n: number): Promise<number[]> {
-  const times: number[] = [];
-  for (let i = 0; i < n + 50; i++) {
-    const t0 = process.hrtime.bigint();
+  // The first 50 warm up.
+  return timeCalls(n, async () => {
     const res = await fetch(url, { headers: { authorization: auth, accept: 'application/json' } });
     await res.arrayBuffer();
     if (res.status !== 200) throw new Error(`${url}: HTTP ${String(res.status)}`);
-    if (i >= 50) times.push(Number(process.hrtime.bigint() - t0) / 1e6); // the first 50 warm up
-  }
-  return times;
+  }, 50);
 }
 
 /** `npm run bench -- uma-view`: plain MISP-key events/view versus UMA with a cached RPT. */
