@@ -86,8 +86,13 @@ export function timeRange(v: unknown, field: string, now: number): { from?: numb
   return { from: one(v) };
 }
 
+/** Whether a request field has a value (absent, null and '' do not). */
+function given(v: unknown): boolean {
+  return v !== undefined && v !== null && v !== '';
+}
+
 function bool(v: unknown, field: string): boolean | undefined {
-  if (v === undefined || v === null || v === '') return undefined;
+  if (!given(v)) return undefined;
   if (v === true || v === 1 || v === '1' || v === 'true') return true;
   if (v === false || v === 0 || v === '0' || v === 'false') return false;
   throw new InputError(`${field} must be true or false`, { field });
@@ -243,10 +248,14 @@ export function parseSearch(body: Body, now: number, scope: 'events' | 'attribut
   const category = valueFilter(body.category, 'category');
   const org = valueFilter(body.org, 'org');
   const tags = tagFilter(body.tags ?? body.tag);
-  // MISP's `ignore` lifts both the to_ids and the published condition.
+  // MISP's `ignore` lifts both the to_ids and the published condition. The text export feeds IDS
+  // block lists, so MISP restricts it (unlike json, csv and stix2) to attributes marked for IDS in
+  // published events unless the request says otherwise.
   const ignore = bool(body.ignore, 'ignore') === true;
-  const toIds = ignore ? undefined : eitherBool(body.to_ids, 'to_ids');
-  const published = ignore ? undefined : eitherBool(body.published, 'published');
+  const returnFormat = String(body.returnFormat ?? body.return_format ?? 'json').toLowerCase();
+  const idsList = !ignore && (returnFormat === 'text' || returnFormat === 'txt');
+  const toIds = ignore ? undefined : (eitherBool(body.to_ids, 'to_ids') ?? (idsList && !given(body.to_ids) ? true : undefined));
+  const published = ignore ? undefined : (eitherBool(body.published, 'published') ?? (idsList && !given(body.published) ? true : undefined));
   // `date` (events): a range on the event date like `from`/`to`: `7d`, a date, or [from, to].
   const dateRange = timeRange(body.date, 'date', now);
   const dateFrom = date(body.from ?? body.date_from, 'from') ?? (dateRange?.from !== undefined ? isoDay(dateRange.from) : undefined);
@@ -285,7 +294,7 @@ export function parseSearch(body: Body, now: number, scope: 'events' | 'attribut
   return {
     filters: filters as SearchFilters & EventIndexFilters,
     output: {
-      returnFormat: String(body.returnFormat ?? body.return_format ?? 'json').toLowerCase(),
+      returnFormat,
       includeCorrelations: bool(body.includeCorrelations ?? body.include_correlations, 'includeCorrelations') ?? false,
       includeEventUuid: bool(body.includeEventUuid ?? body.include_event_uuid, 'includeEventUuid') ?? false,
       includeEventTags: bool(body.includeEventTags ?? body.include_event_tags, 'includeEventTags') ?? false,

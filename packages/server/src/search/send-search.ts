@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { InputError } from '@waggle/errors';
-import { attributeValue, type AttributeRecord, type SearchFilters } from '@waggle/core';
-import { bodyOf, isPolicyRecipient, isTruthy, paramsOf, type RouteContext } from '../http/context.js';
+import { attributeValue, type AttributeRecord } from '@waggle/core';
+import { bodyOf, isPolicyRecipient, paramsOf, type RouteContext } from '../http/context.js';
 import { DEFAULT_CSV_COLUMNS, csvField, csvRow } from './csv.js';
 import { parseSearch, type SearchOutputOptions } from './parse-filters.js';
 import { jsonArray, sendStream } from './stream.js';
@@ -42,19 +42,6 @@ async function* textLines(batches: AsyncIterable<AttributeRecord[]>): AsyncItera
   }
 }
 
-/**
- * The text export feeds IDS block lists, so MISP restricts it (unlike json, csv and stix2) to
- * attributes marked for IDS in published events unless `to_ids` or `published` say otherwise.
- */
-function idsExportFilters(body: Readonly<Record<string, unknown>>, filters: SearchFilters): SearchFilters {
-  const given = (v: unknown): boolean => v !== undefined && v !== null && v !== '';
-  return {
-    ...filters,
-    ...(given(body.to_ids) ? {} : { toIds: true }),
-    ...(given(body.published) ? {} : { published: true }),
-  };
-}
-
 async function* eventBatches(it: AsyncIterable<Record<string, unknown>>): AsyncIterable<unknown[]> {
   for await (const e of it) yield [{ Event: e }];
 }
@@ -85,8 +72,7 @@ export async function sendSearch(ctx: RouteContext, request: FastifyRequest, rep
     return sendStream(reply, 'text/csv; charset=utf-8', csvLines(ctx, wl.records(attributes.searchRecords(p, filters)), output));
   }
   if (output.returnFormat === 'text' || output.returnFormat === 'txt') {
-    const restricted = isTruthy(body.ignore) ? filters : idsExportFilters(body, filters);
-    return sendStream(reply, 'text/plain; charset=utf-8', textLines(wl.records(attributes.searchRecords(p, restricted))));
+    return sendStream(reply, 'text/plain; charset=utf-8', textLines(wl.records(attributes.searchRecords(p, filters))));
   }
   if (scope === 'attributes') {
     const batches = attributes.search(p, filters, {
