@@ -74,9 +74,9 @@ export interface Services {
 export interface RouteContext {
   readonly services: Services;
   readonly version: string;
-  /** The authenticated caller of a request (throws an authentication error otherwise). */
   /** MISP's per-role limit on events/attributes restSearch calls (one counter per server process). */
   readonly searchRateLimit: SearchRateLimiter;
+  /** The authenticated caller of a request (throws an authentication error otherwise). */
   principal(request: FastifyRequest): Promise<Principal>;
 }
 

@@ -1,5 +1,5 @@
 import type { Bus, BusMessage, Subscription } from '@waggle/bus';
-import { createStreamFilter, type Store, type Viewer } from '@waggle/core';
+import { createStreamFilter, type OrganisationRecord, type Store, type Viewer } from '@waggle/core';
 import type { RecipientRef } from '@waggle/privacy';
 import type { OutboundPrivacy } from '../privacy/outbound-privacy.js';
 import { shapeStreamMessage } from '../privacy/stream-privacy.js';
@@ -41,30 +41,32 @@ const COMMUNITY: Viewer = { userId: 0, orgId: -1, siteAdmin: false, sharingGroup
 export async function startAudienceBridge(deps: AudienceBridgeDeps): Promise<Subscription> {
   const prefix = deps.prefix ?? 'waggle.share';
   const filter = createStreamFilter({ store: deps.store });
-  const uuids = new Map<string, string | undefined>();
-  async function uuidOf(kind: 'org' | 'sg', id: number): Promise<string | undefined> {
-    const key = `${kind}:${String(id)}`;
-    if (uuids.has(key)) return uuids.get(key);
-    const uuid = await deps.store.read(async (repos) => (kind === 'org' ? (await repos.getOrganisation(id))?.uuid : (await repos.getSharingGroup(id))?.uuid));
-    uuids.set(key, uuid);
-    return uuid;
+  const orgs = new Map<number, OrganisationRecord | undefined>();
+  const sharingGroups = new Map<number, string | undefined>();
+  async function orgOf(id: number): Promise<OrganisationRecord | undefined> {
+    if (!orgs.has(id)) orgs.set(id, await deps.store.read((repos) => repos.getOrganisation(id)));
+    return orgs.get(id);
+  }
+  async function sharingGroupUuid(id: number): Promise<string | undefined> {
+    if (!sharingGroups.has(id)) sharingGroups.set(id, await deps.store.read(async (repos) => (await repos.getSharingGroup(id))?.uuid));
+    return sharingGroups.get(id);
   }
   async function fanOut(m: BusMessage): Promise<void> {
     const shape = (payload: unknown, recipient: RecipientRef): unknown =>
       payload === undefined || deps.privacy === undefined ? payload : shapeStreamMessage(deps.privacy, m.topic, payload, () => recipient);
     const head = await filter.eventOf(m.payload);
     // Everyone but the producer reads a UMA producer's events one granted event at a time.
-    const umaOnly = head !== undefined && deps.umaProducers !== undefined && deps.umaProducers.has(await deps.store.read((repos) => repos.getOrganisation(head.orgc_id)));
+    const umaOnly = head !== undefined && deps.umaProducers !== undefined && deps.umaProducers.has(await orgOf(head.orgc_id));
     const community = umaOnly ? undefined : shape(await filter.visible(COMMUNITY, m.topic, m.payload), { stream: 'community' });
     if (community !== undefined) deps.publisher.publish(`${prefix}.community.${m.topic}`, community);
     if (head === undefined) return;
-    const org = await uuidOf('org', head.org_id);
+    const org = (await orgOf(head.org_id))?.uuid;
     if (org !== undefined) {
       const own = await filter.visible({ ...COMMUNITY, orgId: head.org_id }, m.topic, m.payload);
       if (own !== undefined) deps.publisher.publish(`${prefix}.org.${org}.${m.topic}`, own);
     }
     if (!umaOnly && head.distribution === 4 && head.sharing_group_id > 0) {
-      const sg = await uuidOf('sg', head.sharing_group_id);
+      const sg = await sharingGroupUuid(head.sharing_group_id);
       const members = shape(await filter.visible({ ...COMMUNITY, sharingGroupIds: [head.sharing_group_id] }, m.topic, m.payload), { sharing_group: { uuid: sg ?? '' } });
       if (sg !== undefined && members !== undefined) deps.publisher.publish(`${prefix}.sg.${sg}.${m.topic}`, members);
     }

@@ -131,8 +131,8 @@ export function createLocalSide(deps: LocalSideDeps): LocalSide {
         keepSightingsFor(view, server.remoteOrgUuid);
         // Anonymised for this server before anything else is added; a withheld event goes as
         // organisation-only, which the push rules never send (the cursor still moves past it).
-        const withheld = deps.withhold?.(server, view) === true;
-        const shaped = withheld ? { ...view, distribution: '0' } : deps.outbound === undefined ? view : (deps.outbound(server, view) ?? { ...view, distribution: '0' });
+        const kept = deps.withhold?.(server, view) === true ? undefined : deps.outbound === undefined ? view : deps.outbound(server, view);
+        const shaped = kept ?? { ...view, distribution: '0' };
         // The engines take bare events (no `Event` wrapper).
         out.push((await withSharingGroups({ Event: shaped })) as MispEventJson);
       }

@@ -1,20 +1,15 @@
 import { sql } from 'kysely';
-import { correlationValues, ipRange, isIpType } from '@waggle/misp';
+import { correlationValues, ipCorrelationValue, ipRange } from '@waggle/misp';
 import type { AttributeCorrelation, AttributeRecord, IpRangeRecord, CorrelationRepository, EventRecord, Viewer } from '@waggle/core';
 import { chunks, fromRow, type RepoContext } from '../db/rows.js';
 import { attributeVisible } from '../db/visibility.js';
 
-/** The IP part of an IP-bearing attribute, if any. */
-function ipPart(a: Pick<AttributeRecord, 'type' | 'value1' | 'value2'>): string | undefined {
-  if (!isIpType(a.type)) return undefined;
-  return a.type === 'domain|ip' ? a.value2 : a.value1;
-}
 
 /** The `ip_ranges` rows of attributes: one for each that holds an IP address or block. */
 export function ipRangeRows(attributes: readonly Pick<AttributeRecord, 'id' | 'event_id' | 'type' | 'value1' | 'value2'>[]): RangeRow[] {
   const rows: RangeRow[] = [];
   for (const a of attributes) {
-    const ip = ipPart(a);
+    const ip = ipCorrelationValue(a.type, a.value1, a.value2);
     const range = ip === undefined ? undefined : ipRange(ip);
     if (range !== undefined) {
       rows.push({ attribute_id: a.id, event_id: a.event_id, family: range.family, ip_start: range.start, ip_end: range.end, is_cidr: range.start !== range.end });
