@@ -18,6 +18,8 @@ export interface Runtime {
   readonly templates: TemplateRegistry;
   readonly services: Services;
   readonly deps: CoreDeps;
+  /** Organisations whose events are read under UMA only (WAGGLE_UMA_CONFIG in mode `uma`; ADR 0013). */
+  readonly umaProducers: readonly string[];
   close(): Promise<void>;
 }
 
@@ -89,7 +91,8 @@ export async function openRuntime(config: Config, warn: (msg: string) => void = 
     throw error;
   }
   const templateSource = { read: () => readImportedTemplates(config) };
-  const services = createServices(deps, { db: store.connection.db, privacy, templateSource, auditSigner: fileEd25519Signer(join(config.home, 'audit-signing-key.pem')), umaProducers: umaProducersOf(config.umaConfig) });
+  const umaProducers = umaProducersOf(config.umaConfig);
+  const services = createServices(deps, { db: store.connection.db, privacy, templateSource, auditSigner: fileEd25519Signer(join(config.home, 'audit-signing-key.pem')), umaProducers });
   // Keep planner statistics current as the store grows (see refreshStatistics).
   const stats = setInterval(() => {
     refreshStatistics(store.connection).catch((e: unknown) => warn(`statistics refresh failed: ${String(e)}`));
@@ -102,6 +105,7 @@ export async function openRuntime(config: Config, warn: (msg: string) => void = 
     templates,
     services,
     deps,
+    umaProducers,
     async close() {
       clearInterval(stats);
       await bus.close();

@@ -3,7 +3,7 @@ import { bootstrapAdmin, ensureDefaults } from '@waggle/core';
 import { connectNatsPublisher } from '@waggle/bus';
 import { createApp, startAudienceBridge, startFeedScheduler, startSyncScheduler, umaProducers } from '@waggle/server';
 import { adminPrincipal } from './principal.js';
-import { openUmaGate, umaProducersOf } from './uma-gate.js';
+import { openUmaGate } from './uma-gate.js';
 import type { Config } from '../config.js';
 import { openRuntime, type Runtime } from '../runtime.js';
 import type { Output } from '../output.js';
@@ -40,7 +40,7 @@ export async function startServer(config: Config, out: Output, version: string):
       : async () => undefined;
     // With NATS, consumers also get the stream on per-audience subjects (see startAudienceBridge).
     const publisher = config.bus === undefined ? undefined : await connectNatsPublisher(config.bus.reveal());
-    const bridge = publisher === undefined ? undefined : await startAudienceBridge({ bus: runtime.deps.bus, store: runtime.store, publisher, privacy: runtime.services.privacy, umaProducers: umaProducers(umaProducersOf(config.umaConfig)), onError: (e) => out.warn(`stream fan-out: ${String(e)}`) });
+    const bridge = publisher === undefined ? undefined : await startAudienceBridge({ bus: runtime.deps.bus, store: runtime.store, publisher, privacy: runtime.services.privacy, umaProducers: umaProducers(runtime.umaProducers), onError: (e) => out.warn(`stream fan-out: ${String(e)}`) });
     return {
       app,
       runtime,
