@@ -161,6 +161,10 @@ describe('outbound anonymisation without a section for the recipient', () => {
       expect((await s.call('GET', `/events/view/${id}`, undefined, other.key)).status).toBe(404);
       const search = await s.call('POST', '/events/restSearch', { returnFormat: 'json' }, other.key);
       expect(search.text).not.toContain(VICTIM[0]);
+      // Nor does the index's total count it.
+      const page = await s.call('POST', '/events/index', { limit: 1 }, other.key);
+      expect([page.json, page.headers['x-result-count']]).toEqual([[], '0']);
+      expect((await s.call('POST', '/events/index', { limit: 1 })).headers['x-result-count']).toBe('1');
       const energy = await externalUser(s, 'EnergyCERT');
       expect((await s.call('GET', `/events/view/${id}`, undefined, energy.key)).text).toContain(VICTIM[0]);
     } finally {

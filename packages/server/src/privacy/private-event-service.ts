@@ -17,6 +17,17 @@ export function withOutboundPrivacy(events: EventService, privacy: OutboundPriva
     return recipient === undefined ? event : privacy.forRecipient(event, recipient);
   };
 
+  const index: EventService['index'] = async (p, filters) => {
+    const rows = await events.index(p, filters);
+    const out: MispJson[] = [];
+    for (const row of rows) {
+      // Index rows carry the title: it gets the same treatment as in a view.
+      const shaped = shape(p, { ...row, Attribute: [], Object: [] });
+      if (shaped !== undefined) out.push(shaped === row ? row : { ...row, info: shaped.info });
+    }
+    return out;
+  };
+
   return {
     ...events,
     async view(p, ref, opts) {
@@ -30,15 +41,12 @@ export function withOutboundPrivacy(events: EventService, privacy: OutboundPriva
         if (shaped !== undefined) yield shaped;
       }
     },
-    async index(p, filters) {
-      const rows = await events.index(p, filters);
-      const out: MispJson[] = [];
-      for (const row of rows) {
-        // Index rows carry the title: it gets the same treatment as in a view.
-        const shaped = shape(p, { ...row, Attribute: [], Object: [] });
-        if (shaped !== undefined) out.push(shaped === row ? row : { ...row, info: shaped.info });
-      }
-      return out;
+    index,
+    // A recipient's total counts only what its index shows: withheld events are not revealed by number.
+    async indexTotal(p, filters) {
+      if (privacy.recipientOf(p, {}) === undefined) return events.indexTotal(p, filters);
+      const { limit: _limit, page: _page, ...all } = filters;
+      return (await index(p, all)).length;
     },
   };
 }
