@@ -3,14 +3,19 @@ import type { EventIndexFilters, SearchFilters, TagFilter, ValueFilter } from '@
 
 type Body = Record<string, unknown>;
 
+/** Whether a request field has a value (absent, null and '' do not). */
+function given(v: unknown): boolean {
+  return v !== undefined && v !== null && v !== '';
+}
+
 function list(v: unknown): unknown[] {
-  if (v === undefined || v === null || v === '') return [];
+  if (!given(v)) return [];
   return Array.isArray(v) ? v : [v];
 }
 
 /** MISP's flexible filter: a value, a list, `!negated` entries, or {OR, AND, NOT}. */
 export function valueFilter(v: unknown, field: string): ValueFilter | undefined {
-  if (v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0)) return undefined;
+  if (!given(v) || (Array.isArray(v) && v.length === 0)) return undefined;
   const include: string[] = [];
   const exclude: string[] = [];
   const add = (x: unknown, negate: boolean): void => {
@@ -33,7 +38,7 @@ export function valueFilter(v: unknown, field: string): ValueFilter | undefined 
 
 /** Tags: a list is OR; {AND, OR, NOT} as PyMISP's build_complex_query makes it; `!tag` negates. */
 export function tagFilter(v: unknown): TagFilter | undefined {
-  if (v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0)) return undefined;
+  if (!given(v) || (Array.isArray(v) && v.length === 0)) return undefined;
   const and: string[] = [];
   const or: string[] = [];
   const not: string[] = [];
@@ -69,7 +74,7 @@ export function duration(v: string, field: string): number {
 
 /** A timestamp filter (exported for sightings/restSearch): seconds, a date, a duration ('1d' = since one day ago), or [from, to]. */
 export function timeRange(v: unknown, field: string, now: number): { from?: number; to?: number } | undefined {
-  if (v === undefined || v === null || v === '') return undefined;
+  if (!given(v)) return undefined;
   const one = (x: unknown): number => {
     const s = String(x).trim();
     // Numbers are Unix seconds, as in MISP; PyMISP sends datetimes and dates as float seconds.
@@ -81,14 +86,9 @@ export function timeRange(v: unknown, field: string, now: number): { from?: numb
   };
   if (Array.isArray(v)) {
     const [a, b] = v;
-    return { ...(a !== undefined && a !== null && a !== '' ? { from: one(a) } : {}), ...(b !== undefined && b !== null && b !== '' ? { to: one(b) } : {}) };
+    return { ...(given(a) ? { from: one(a) } : {}), ...(given(b) ? { to: one(b) } : {}) };
   }
   return { from: one(v) };
-}
-
-/** Whether a request field has a value (absent, null and '' do not). */
-function given(v: unknown): boolean {
-  return v !== undefined && v !== null && v !== '';
 }
 
 function bool(v: unknown, field: string): boolean | undefined {
@@ -99,14 +99,14 @@ function bool(v: unknown, field: string): boolean | undefined {
 }
 
 function int(v: unknown, field: string, min = 0): number | undefined {
-  if (v === undefined || v === null || v === '') return undefined;
+  if (!given(v)) return undefined;
   const n = Number(v);
   if (!Number.isSafeInteger(n) || n < min) throw new InputError(`${field} must be an integer ≥ ${min}`, { field });
   return n;
 }
 
 function date(v: unknown, field: string): string | undefined {
-  if (v === undefined || v === null || v === '') return undefined;
+  if (!given(v)) return undefined;
   const s = String(v).trim();
   if (EPOCH.test(s)) return new Date(Math.floor(Number(s)) * 1000).toISOString().slice(0, 10);
   if (/^[0-9]+[dhwm]$/.test(s)) return new Date(Date.now() - duration(s, field) * 1000).toISOString().slice(0, 10);
@@ -201,7 +201,7 @@ function isoDay(seconds: number): string {
 
 /** MISP: 1/true = live and deleted, 0/false = live only, 2/"only" = deleted only, [0,1] = both. */
 function deletedFilter(v: unknown): boolean | 'both' | undefined {
-  if (v === undefined || v === null || v === '') return undefined;
+  if (!given(v)) return undefined;
   if (Array.isArray(v)) return 'both';
   if (v === 2 || v === '2' || v === 'only') return true;
   return bool(v, 'deleted') === true ? 'both' : false;
@@ -242,7 +242,7 @@ export function parseSearch(body: Body, now: number, scope: 'events' | 'attribut
   const value = valueFilter(body.value, 'value');
   // quickFilter is MISP's other name for searchall (tag names, event info, attribute values and comments).
   const searchAllRaw = body.searchall ?? body.quickFilter ?? body.quick_filter;
-  const searchAll = searchAllRaw === undefined || searchAllRaw === '' || searchAllRaw === null ? undefined : String(searchAllRaw);
+  const searchAll = given(searchAllRaw) ? String(searchAllRaw) : undefined;
   const sharingGroups = negatableIntList(body.sharinggroup, 'sharinggroup');
   const type = valueFilter(body.type ?? body.type_attribute, 'type');
   const category = valueFilter(body.category, 'category');
