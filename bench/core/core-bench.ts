@@ -130,10 +130,12 @@ async function runEngine(engine: Engine, workload: Workload, summary: WorkloadSu
       notes.push(`ingest with correlation stopped by --max-ingest-minutes ${String(options.maxIngestMinutes)} after ${thousands(stored)} of ${thousands(summary.attributes)} attributes; its rate, storage and row counts cover those attributes`);
       return;
     }
+    if (options.ingestOnly) return;
     queries = await runQueries(engine, server, summary, options, notes);
   });
-  const off: { ingest: Outcome<IngestResult>; storage: Outcome<StorageFigures> } = { ingest: { error: 'not run' }, storage: { error: 'not run' } };
-  await withServer(engine, 'nocorr', options, async (server) => {
+  const skipped = { error: 'not run (--ingest-only)' };
+  const off: { ingest: Outcome<IngestResult>; storage: Outcome<StorageFigures> } = options.ingestOnly ? { ingest: skipped, storage: skipped } : { ingest: { error: 'not run' }, storage: { error: 'not run' } };
+  if (!options.ingestOnly) await withServer(engine, 'nocorr', options, async (server) => {
     off.ingest = await phase(`${engine}: ingest without correlation`, async () => {
       const r = await ingest(server.client, workload, { concurrency: options.concurrency, disableCorrelation: true, requestTimeoutMs: 15 * MINUTE, tags, onProgress: progress(engine, 'nocorr') });
       await verifyCounts(server, summary);
@@ -150,7 +152,7 @@ async function runEngine(engine: Engine, workload: Workload, summary: WorkloadSu
     }
   });
   const overhead = overheadPercent(on.ingestWithCorrelation, off.ingest);
-  const notRun = (): Failure => ({ error: 'not run (ingest failed)' });
+  const notRun = (): Failure => (options.ingestOnly ? skipped : { error: 'not run (ingest failed)' });
   return {
     engine,
     databaseVersion,
@@ -172,6 +174,7 @@ async function runEngine(engine: Engine, workload: Workload, summary: WorkloadSu
     csvExportFreshProcess: queries?.csvExportFreshProcess ?? notRun(),
     analyzedBeforeQueries: options.analyze,
     inProcess: options.inProcess,
+    ingestOnly: options.ingestOnly,
     notes,
     durationSeconds: round((performance.now() - started) / 1000, 1),
   };
@@ -212,10 +215,10 @@ export async function runCoreBench(argv: readonly string[]): Promise<number> {
         continue;
       }
       runs.push(run);
-      const file = join(outDir, `core-${engine}-${size}${options.analyze ? '-analyze' : ''}.json`);
+      const file = join(outDir, `core-${engine}-${size}${options.analyze ? '-analyze' : ''}${options.ingestOnly ? '-ingest' : ''}.json`);
       writeFileSync(file, `${JSON.stringify(run, null, 2)}\n`);
       process.stdout.write(`${runTable(run)}\nJSON: ${file}\n\n`);
-      const phases = [run.ingestWithCorrelation, run.ingestWithoutCorrelation, run.lookups, run.tagSearch, run.tagSearchIssueExample, run.csvExport, run.csvExportFreshProcess];
+      const phases = options.ingestOnly ? [run.ingestWithCorrelation] : [run.ingestWithCorrelation, run.ingestWithoutCorrelation, run.lookups, run.tagSearch, run.tagSearchIssueExample, run.csvExport, run.csvExportFreshProcess];
       if (phases.some((p) => failed(p))) problems++;
     }
   }

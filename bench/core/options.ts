@@ -17,6 +17,8 @@ export interface CoreOptions {
   readonly analyze: boolean;
   /** Server and HTTP clients in this one process (runs 1–6), instead of the server in a child process. */
   readonly inProcess: boolean;
+  /** Only the ingest with correlation (no queries, no ingest without correlation): the quick way to compare write-path changes. */
+  readonly ingestOnly: boolean;
   readonly help: boolean;
 }
 
@@ -38,10 +40,13 @@ export const CORE_USAGE = `usage: npm run bench -- core [options]
                         results go to core-<engine>-<attrs>-analyze.json
   --in-process          run waggle in the benchmark's own process (server and HTTP
                         clients on one thread, as runs 1-6 did); by default it runs
-                        in a child process, as waggle serve would`;
+                        in a child process, as waggle serve would
+  --ingest-only         only the ingest with correlation (rate, rate per tenth,
+                        storage); skips the queries and the ingest without
+                        correlation`;
 
-const FLAGS = new Set(['scaling', 'analyze', 'in-process', 'help']);
-const KNOWN = new Set(['attributes', 'engine', 'scaling', 'concurrency', 'seed', 'lookups', 'postgres-url', 'out', 'max-ingest-minutes', 'analyze', 'in-process', 'help']);
+const FLAGS = new Set(['scaling', 'analyze', 'in-process', 'ingest-only', 'help']);
+const KNOWN = new Set(['attributes', 'engine', 'scaling', 'concurrency', 'seed', 'lookups', 'postgres-url', 'out', 'max-ingest-minutes', 'analyze', 'in-process', 'ingest-only', 'help']);
 
 /** Parses and checks the options; every problem is reported at once. */
 export function parseCoreOptions(argv: readonly string[], env: NodeJS.ProcessEnv): CoreOptions {
@@ -90,6 +95,7 @@ export function parseCoreOptions(argv: readonly string[], env: NodeJS.ProcessEnv
     ...(maxMinutes !== undefined ? { maxIngestMinutes: maxMinutes } : {}),
     analyze: named.get('analyze') === true,
     inProcess: named.get('in-process') === true,
+    ingestOnly: named.get('ingest-only') === true,
     help: named.get('help') === true,
   };
 }

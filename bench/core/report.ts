@@ -43,16 +43,19 @@ export function runTable(r: EngineRun): string {
     ['CSV export, fresh server process**', show(r.csvExportFreshProcess, (v) => `${v.seconds} s`), '≤ 30 s', scope(verdict(pass(r.csvExportFreshProcess, (v) => v.seconds <= 30)))],
     ['  peak RSS, fresh server process**', show(r.csvExportFreshProcess, (v) => `${mib(v.peakRssBytes)} (before: ${mib(v.rssBeforeBytes)})`), '≤ 512 MiB', scope(verdict(pass(r.csvExportFreshProcess, (v) => v.peakRssBytes <= 512 * 1024 * 1024)))],
   ];
+  // --ingest-only: the ingest with correlation and its storage, nothing that was skipped.
+  const ingestRows = new Set(['ingest, correlation on', '  retried requests (retryable errors)', '  rate per tenth of the data', '  per event p50 / p95 / max', 'storage, correlation on', 'ip_ranges rows / attribute']);
+  const shown = r.ingestOnly ? rows.filter((row, i) => i < 4 ? true : ingestRows.has(row[0] ?? '') && i > 6) : rows;
   const head = `core benchmark — ${r.engine} (${r.databaseVersion}), ${thousands(r.workload.attributes)} attributes in ${thousands(r.workload.events)} events, ${r.workload.concurrency} ingest clients, run took ${Math.round(r.durationSeconds)} s`;
   const tagQuery = failed(r.tagSearch) ? '' : `\n  tag+type query: ${JSON.stringify(r.tagSearch.query)} (matches ${thousands(r.tagSearch.matching)})`;
-  const foot = [
+  const foot = r.ingestOnly ? 'only the ingest with correlation ran (--ingest-only)' : [
     r.inProcess
       ? '* RSS of the whole benchmark process after the ingest: server and HTTP client share it (--in-process), and so does the in-process\n  bus, which keeps its last 10,000 messages (the full JSON of every added event); "heap" and "buffers" show how much.'
       : '* RSS of the server process (a child of the benchmark, as `waggle serve`) after the ingest; its in-process bus keeps its last\n  100 messages, at most 8 MiB (the full JSON of added events).',
     '** a new Node process that starts waggle on the same database and streams the export (server and client, nothing else).',
     ...(r.analyzedBeforeQueries ? ['ANALYZE ran between ingest and queries (--analyze).'] : []),
   ].join('\n');
-  return `${head}\n\n${formatTable(['measure', 'result', 'target', 'status'], rows)}${tagQuery}\n${foot}${r.notes.length > 0 ? `\nnotes:\n${r.notes.map((n) => `  - ${n}`).join('\n')}` : ''}`;
+  return `${head}\n\n${formatTable(['measure', 'result', 'target', 'status'], shown)}${tagQuery}\n${foot}${r.notes.length > 0 ? `\nnotes:\n${r.notes.map((n) => `  - ${n}`).join('\n')}` : ''}`;
 }
 
 function ratio(a: number | undefined, b: number | undefined): string {

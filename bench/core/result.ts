@@ -59,6 +59,8 @@ export interface EngineRun {
   readonly analyzedBeforeQueries: boolean;
   /** Server and HTTP clients in the benchmark's process (--in-process) rather than the server in a child process. */
   readonly inProcess: boolean;
+  /** Only the ingest with correlation ran (--ingest-only). */
+  readonly ingestOnly: boolean;
   readonly notes: readonly string[];
   readonly durationSeconds: number;
 }
