@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
 import { createMemoryBus } from '@waggle/bus';
-import { DEFAULT_CORE_CONFIG, bootstrapAdmin, ensureDefaults, type CoreDeps } from '@waggle/core';
+import { DEFAULT_CORE_CONFIG, bootstrapAdmin, createLiveSettings, ensureDefaults, type CoreDeps } from '@waggle/core';
 import { builtinTemplatesDir, createTemplateRegistry, loadTemplatesFromDir } from '@waggle/misp';
 import { createApp, createServices } from '@waggle/server';
 import { openSqlStore } from '@waggle/store';
@@ -60,6 +60,7 @@ export async function startServer(url: string): Promise<RunningServer> {
       ids: { uuid: () => randomUUID() },
       templates: createTemplateRegistry(loadTemplatesFromDir(builtinTemplatesDir()).list()),
       config: { ...DEFAULT_CORE_CONFIG },
+      settings: createLiveSettings(store, DEFAULT_CORE_CONFIG),
     };
     await ensureDefaults(deps);
     await bootstrapAdmin(deps, { orgName: 'BenchOrg', email: 'admin@bench.test', authKey: AUTH_KEY });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createJsonFileKeyStore, loadPolicyFile, type KeyStore, type Policy } from '@waggle/privacy';
 import { createMemoryBus, createNatsBus, type Bus } from '@waggle/bus';
-import { DEFAULT_CORE_CONFIG, type CoreDeps, type Store } from '@waggle/core';
+import { DEFAULT_CORE_CONFIG, createLiveSettings, type CoreDeps, type Store } from '@waggle/core';
 import { builtinTemplatesDir, createTemplateRegistry, loadTemplatesFromDir, type ObjectTemplate, type TemplateRegistry } from '@waggle/misp';
 import { createServices, fileEd25519Signer, type Services } from '@waggle/server';
 import { umaProducersOf } from './commands/uma-gate.js';
@@ -74,13 +74,16 @@ export async function openRuntime(config: Config, warn: (msg: string) => void = 
     throw error;
   }
   const templates = loadTemplates(config, warn);
+  const coreConfig = { ...DEFAULT_CORE_CONFIG, correlationCap: config.correlationCap };
   const deps: CoreDeps = {
     store,
     bus,
     clock: { now: () => Math.floor(Date.now() / 1000) },
     ids: { uuid: () => randomUUID() },
     templates,
-    config: { ...DEFAULT_CORE_CONFIG, correlationCap: config.correlationCap },
+    config: coreConfig,
+    // Server settings stored by site admins override the start-up values (servers/serverSettingsEdit).
+    settings: createLiveSettings(store, coreConfig),
   };
   let privacy: ReturnType<typeof openPrivacy>;
   try {

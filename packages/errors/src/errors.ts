@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'conflict'
   | 'too_large'
   | 'rate_limited'
+  | 'maintenance'
   | 'unavailable'
   | 'internal';
 
@@ -80,6 +81,16 @@ export class TooLargeError extends WaggleError {
 export class RateLimitedError extends WaggleError {
   constructor(message: string, details: ErrorDetails & { readonly limit: number; readonly remaining: number; readonly reset: number }) {
     super('rate_limited', message, { details, retryable: true });
+  }
+}
+
+/**
+ * The instance is closed to the caller for maintenance (MISP's `MISP.live` off: only site
+ * admins are let in); the message is the instance's maintenance message. Retryable.
+ */
+export class MaintenanceError extends WaggleError {
+  constructor(message: string) {
+    super('maintenance', message, { retryable: true });
   }
 }
 

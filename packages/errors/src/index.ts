@@ -7,6 +7,7 @@ export {
   ConflictError,
   TooLargeError,
   RateLimitedError,
+  MaintenanceError,
   UnavailableError,
   isWaggleError,
 } from './errors.js';

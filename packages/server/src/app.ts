@@ -7,12 +7,16 @@ import { registerAdminRoutes } from './routes/admin.js';
 import { registerAttributeRoutes } from './routes/attributes.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerMiscRoutes } from './routes/misc.js';
+import { registerDbSchemaRoutes } from './routes/db-schema.js';
+import { registerFreetextImportRoutes } from './routes/freetext-import.js';
+import { registerStatisticsRoutes } from './routes/statistics.js';
 import { registerObjectRoutes } from './routes/objects.js';
 import { registerSightingRoutes } from './routes/sightings.js';
 import { registerProposalRoutes } from './routes/proposals.js';
 import { registerEventReportRoutes } from './routes/event-reports.js';
 import { registerLogRoutes } from './routes/logs.js';
 import { registerCorrelationExclusionRoutes } from './routes/correlation-exclusions.js';
+import { registerServerSettingRoutes } from './routes/server-settings.js';
 import { registerReputationRoutes } from './routes/reputation-provenance.js';
 import { registerObjectTemplateRoutes } from './routes/object-templates.js';
 import { registerAnalystDataRoutes } from './routes/analyst-data.js';
@@ -119,6 +123,9 @@ export function createApp(deps: AppDeps): FastifyInstance {
     registerUmaResourceRoute(app, ctx, deps.uma);
   }
   registerMiscRoutes(app, ctx);
+  registerDbSchemaRoutes(app, ctx);
+  registerFreetextImportRoutes(app, ctx);
+  registerStatisticsRoutes(app, ctx);
   registerEventRoutes(app, ctx);
   registerAttributeRoutes(app, ctx);
   registerAttachmentDownload(app, ctx);
@@ -129,6 +136,7 @@ export function createApp(deps: AppDeps): FastifyInstance {
   registerEventReportRoutes(app, ctx);
   registerLogRoutes(app, ctx);
   registerCorrelationExclusionRoutes(app, ctx);
+  registerServerSettingRoutes(app, ctx);
   registerReputationRoutes(app, ctx);
   registerObjectTemplateRoutes(app, ctx);
   registerAnalystDataRoutes(app, ctx);

@@ -6,6 +6,8 @@ export { STATUS_BY_CODE } from './http/error-map.js';
 export { rewriteMispUrl } from './http/url-rewrite.js';
 export { MISP_API_VERSION } from './routes/misc.js';
 export { createServices } from './services.js';
+export { importDataSet } from './intel/index.js';
+export type { ImportSummary } from './intel/index.js';
 export type { ServiceAdapters } from './services.js';
 export { startSyncScheduler } from './sync/sync-scheduler.js';
 export type { SyncSchedulerDeps } from './sync/sync-scheduler.js';

@@ -4,6 +4,7 @@ import {
   createEventReportService,
   createAuditLogService,
   createCorrelationExclusionService,
+  createServerSettingService,
   createReputationService,
   createProvenanceService,
   createObjectTemplateService,
@@ -27,7 +28,7 @@ import {
 import type { Kysely } from 'kysely';
 import type { Database } from '@waggle/store';
 import type { Services } from './http/context.js';
-import { createIntelDocuments } from '@waggle/store';
+import { createIntelDocuments, schemaStatus } from '@waggle/store';
 import { createIntelService, withTaxonomyRules } from './intel/index.js';
 import { createSyncService } from './sync/sync-service.js';
 import { createFeedService } from './feeds/index.js';
@@ -83,9 +84,11 @@ export function createServices(deps: CoreDeps, adapters: ServiceAdapters): Servi
     eventReports: createEventReportService(deps),
     auditLog: createAuditLogService(deps),
     correlationExclusions: createCorrelationExclusionService(deps),
+    serverSettings: createServerSettingService(deps),
     reputation: createReputationService(deps),
     objectTemplates: createObjectTemplateService(deps, adapters.templateSource),
     auditChain,
+    schema: () => schemaStatus(adapters.db),
     provenance: createProvenanceService(deps, auditChain),
     analystData: createAnalystDataService(deps),
     ...withAttributePrivacy({ attributes: createAttributeService(deps), objects: createObjectService(deps), rawEvents: events }, privacy, async () =>

@@ -15,6 +15,7 @@ import { sightingRepository } from './repos/sightings.js';
 import { shadowAttributeRepository } from './repos/shadow-attributes.js';
 import { eventReportRepository } from './repos/event-reports.js';
 import { correlationExclusionRepository } from './repos/correlation-exclusions.js';
+import { systemSettingRepository } from './repos/system-settings.js';
 import { analystDataRepository } from './repos/analyst-data.js';
 import { galaxyClusterRepository } from './repos/galaxy-clusters.js';
 import { tagRepository } from './repos/tags.js';
@@ -35,6 +36,7 @@ export function createRepositories(ctx: RepoContext): Repositories {
     ...shadowAttributeRepository(ctx),
     ...eventReportRepository(ctx),
     ...correlationExclusionRepository(ctx),
+    ...systemSettingRepository(ctx),
     ...analystDataRepository(ctx),
     ...galaxyClusterRepository(ctx),
     ...correlationRepository(ctx),

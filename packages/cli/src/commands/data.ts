@@ -1,27 +1,17 @@
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError, NotFoundError } from '@waggle/errors';
-import { loadBuiltinTaxonomies, parseClusterFile, parseGalaxy, parseTaxonomy, parseWarninglist } from '@waggle/intel';
-import { createIntelDocuments, openSqlStore, type IntelDocuments, type IntelKind } from '@waggle/store';
+import { importDataSet } from '@waggle/server';
+import { createIntelDocuments, openSqlStore, type IntelDataSet, type IntelDocuments, type IntelKind } from '@waggle/store';
 import { readConfig, type ConfigInput } from '../config.js';
 import { terminalOutput, type Output } from '../output.js';
+
+export { importDataSet };
+export type { ImportSummary } from '@waggle/server';
 
 type WithStore = (c: Command) => Command;
 
 /** The data sets `waggle data import` reads: upstream MISP checkouts. */
-export type DataSet = 'taxonomies' | 'galaxies' | 'warninglists';
-
-/** What an import did, per stored document (a galaxy and its cluster file count separately). */
-export interface ImportSummary {
-  added: number;
-  updated: number;
-  unchanged: number;
-  failed: number;
-}
-
-/** One file to store: the document name, version and compact JSON, or why it cannot be. */
-type Candidate = { file: string; kind: IntelKind; name: string; version: string; text: string; enabledIfNew: boolean } | { file: string; problem: string };
+export type DataSet = IntelDataSet;
 
 const KINDS: Readonly<Record<string, IntelKind>> = {
   taxonomy: 'taxonomy', taxonomies: 'taxonomy',
@@ -41,105 +31,6 @@ function parseDataSet(raw: string): DataSet {
   const kind = parseKind(raw);
   if (kind === 'galaxy-clusters') throw new InputError('Import cluster files with `waggle data import galaxies <misp-galaxy dir>`', { field: 'kind' });
   return kind === 'taxonomy' ? 'taxonomies' : kind === 'galaxy' ? 'galaxies' : 'warninglists';
-}
-
-function readJson(file: string): { json: unknown } | { problem: string } {
-  try {
-    return { json: JSON.parse(readFileSync(file, 'utf8')) as unknown };
-  } catch (error) {
-    return { problem: (error as Error).message };
-  }
-}
-
-const isDir = (p: string): boolean => existsSync(p) && statSync(p).isDirectory();
-const subdirs = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
-const jsonFiles = (dir: string): string[] => (isDir(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => join(dir, f)) : []);
-
-// New taxonomies are disabled, as on MISP, except those waggle ships enabled (tlp, PAP…), so they stay usable.
-let builtin: ReadonlySet<string> | undefined;
-const isBuiltin = (namespace: string): boolean => (builtin ??= new Set(loadBuiltinTaxonomies().map((t) => t.namespace.toLowerCase()))).has(namespace.toLowerCase());
-
-function taxonomyCandidates(dir: string): Candidate[] {
-  const files = existsSync(join(dir, 'machinetag.json')) ? [join(dir, 'machinetag.json')] : subdirs(dir).map((d) => join(dir, d, 'machinetag.json')).filter((f) => existsSync(f));
-  return files.map((file) => {
-    const read = readJson(file);
-    if ('problem' in read) return { file, problem: read.problem };
-    const parsed = parseTaxonomy(read.json);
-    if (!parsed.ok) return { file, problem: parsed.problems.join('; ') };
-    const t = parsed.taxonomy;
-    return { file, kind: 'taxonomy', name: t.namespace, version: String(t.version), text: JSON.stringify(read.json), enabledIfNew: isBuiltin(t.namespace) };
-  });
-}
-
-async function galaxyCandidates(dir: string, documents: IntelDocuments): Promise<Candidate[]> {
-  const out: Candidate[] = [];
-  const types = new Set<string>();
-  for (const file of jsonFiles(join(dir, 'galaxies'))) {
-    const read = readJson(file);
-    const parsed = 'json' in read ? parseGalaxy(read.json) : undefined;
-    if ('problem' in read) out.push({ file, problem: read.problem });
-    else if (parsed?.ok === false) out.push({ file, problem: parsed.problems.join('; ') });
-    else if (parsed?.ok === true) {
-      if (types.has(parsed.galaxy.type)) out.push({ file, problem: `galaxy type "${parsed.galaxy.type}" is defined twice` });
-      types.add(parsed.galaxy.type);
-      // Galaxies are enabled on MISP once imported; so here.
-      out.push({ file, kind: 'galaxy', name: parsed.galaxy.type, version: String(parsed.galaxy.version), text: JSON.stringify(read.json), enabledIfNew: true });
-    }
-  }
-  for (const file of jsonFiles(join(dir, 'clusters'))) {
-    const read = readJson(file);
-    if ('problem' in read) {
-      out.push({ file, problem: read.problem });
-      continue;
-    }
-    const parsed = parseClusterFile(read.json);
-    if (!parsed.ok) out.push({ file, problem: parsed.problems.join('; ') });
-    else if (!types.has(parsed.type) && (await documents.get('galaxy', parsed.type)) === undefined) out.push({ file, problem: `no galaxy of type "${parsed.type}"; clusters ignored (as MISP does)` });
-    else out.push({ file, kind: 'galaxy-clusters', name: basename(file, '.json'), version: String((read.json as { version?: unknown }).version), text: JSON.stringify(read.json), enabledIfNew: true });
-  }
-  if (out.length === 0) out.push({ file: dir, problem: 'no galaxies/*.json or clusters/*.json here (expected a misp-galaxy checkout)' });
-  return out;
-}
-
-function warninglistCandidates(dir: string): Candidate[] {
-  const root = isDir(join(dir, 'lists')) ? join(dir, 'lists') : dir;
-  const names = new Set<string>();
-  return subdirs(root).filter((id) => existsSync(join(root, id, 'list.json'))).map((id): Candidate => {
-    const file = join(root, id, 'list.json');
-    const read = readJson(file);
-    if ('problem' in read) return { file, problem: read.problem };
-    const parsed = parseWarninglist(read.json, id);
-    if (!parsed.ok) return { file, problem: parsed.problems.join('; ') };
-    if (names.has(parsed.warninglist.name)) return { file, problem: `another list is already named "${parsed.warninglist.name}"` };
-    names.add(parsed.warninglist.name);
-    // MISP enables no warninglist by default: an admin picks them.
-    return { file, kind: 'warninglist', name: id, version: String(parsed.warninglist.version), text: JSON.stringify(read.json), enabledIfNew: false };
-  });
-}
-
-/**
- * Imports a MISP checkout (misp-taxonomies, misp-galaxy, misp-warninglists)
- * into the store. Every file is validated with `@waggle/intel` first; a bad
- * file is reported and skipped, the others are stored. Existing documents keep
- * their enabled flag.
- */
-export async function importDataSet(documents: IntelDocuments, set: DataSet, dir: string, out: Pick<Output, 'warn'>): Promise<ImportSummary> {
-  if (!isDir(dir)) throw new NotFoundError(`No folder ${dir}`);
-  const candidates = set === 'taxonomies' ? taxonomyCandidates(dir) : set === 'galaxies' ? await galaxyCandidates(dir, documents) : warninglistCandidates(dir);
-  const summary: ImportSummary = { added: 0, updated: 0, unchanged: 0, failed: 0 };
-  if (candidates.length === 0) {
-    out.warn(`${dir}: nothing to import (expected a MISP ${set} checkout)`);
-    summary.failed++;
-  }
-  for (const c of candidates) {
-    if ('problem' in c) {
-      out.warn(`${c.file}: ${c.problem}`);
-      summary.failed++;
-      continue;
-    }
-    summary[await documents.upsert(c.kind, c.name, c.version, c.text, c.enabledIfNew)]++;
-  }
-  return summary;
 }
 
 /** Finds a document by id or name; names are also tried case-insensitively (`pap` for `PAP`). */
@@ -186,7 +77,7 @@ export function registerDataCommands(program: Command, withStore: WithStore): vo
       const set = parseDataSet(kind);
       const s = await importDataSet(documents, set, dir, out);
       out.info(`${set}: ${s.added} added, ${s.updated} updated, ${s.unchanged} unchanged, ${s.failed} failed`);
-      out.info(`${NOTE[set]}; a running server picks changes up at its next start.`);
+      out.info(`${NOTE[set]}; a running server picks changes up on POST ${set}/update (site admins; PyMISP update_${set}()), which also reads this folder again, or at its next start.`);
       if (s.failed > 0) process.exitCode = 1;
     }),
   );

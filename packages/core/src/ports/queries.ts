@@ -76,7 +76,13 @@ export interface SearchFilters {
   readonly deleted?: boolean | 'both';
   readonly limit?: number;
   readonly page?: number;
+  /** Attribute searches: the order of the rows (then by id, the same way); by id ascending when left out. */
+  readonly attributeOrder?: { readonly column: AttributeSortColumn; readonly direction: 'asc' | 'desc' };
 }
+
+/** The attribute columns an attribute listing may be sorted by (MISP's attributes/index `sort`). */
+export const ATTRIBUTE_SORT_COLUMNS = ['id', 'event_id', 'object_id', 'object_relation', 'category', 'type', 'value1', 'value2', 'to_ids', 'uuid', 'timestamp', 'distribution', 'sharing_group_id', 'comment', 'deleted', 'disable_correlation', 'first_seen', 'last_seen'] as const;
+export type AttributeSortColumn = (typeof ATTRIBUTE_SORT_COLUMNS)[number];
 
 /** The event columns the index may be sorted by (MISP allows any column of the events table). */
 export const EVENT_SORT_COLUMNS = ['id', 'timestamp', 'date', 'publish_timestamp', 'sighting_timestamp', 'info', 'threat_level_id', 'analysis', 'attribute_count', 'distribution', 'orgc_id', 'org_id', 'uuid', 'published'] as const;

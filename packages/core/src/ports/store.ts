@@ -59,6 +59,8 @@ export interface OrganisationRepository {
   updateOrganisation(id: number, patch: Patch<OrganisationRecord>): Promise<OrganisationRecord>;
   deleteOrganisation(id: number): Promise<void>;
   countOrganisationUsage(id: number): Promise<number>;
+  /** Whether events created by this organisation (UUID) are refused: MISP's OrgBlocklist::isBlocked. */
+  isOrganisationBlocklisted(uuid: string): Promise<boolean>;
 }
 
 export interface UserRepository {
@@ -114,6 +116,10 @@ export interface EventRepository {
   /** Ids of events that have at least one visible attribute matching the filters. */
   eventIdsMatching(filters: SearchFilters, viewer: Viewer): Promise<number[]>;
   recountAttributes(eventId: number): Promise<number>;
+  /** Event-level tags of the events the viewer may see, with how many events carry each (MISP's tagStatistics). */
+  countEventTags(viewer: Viewer): Promise<{ name: string; count: number }[]>;
+  /** Whether this event UUID may never be created here again: MISP's EventBlocklist::isBlocked. */
+  isEventBlocklisted(uuid: string): Promise<boolean>;
 }
 
 export interface AttributeRepository {
@@ -122,9 +128,11 @@ export interface AttributeRepository {
   updateAttribute(id: number, patch: Patch<AttributeRecord>): Promise<AttributeRecord>;
   deleteAttribute(id: number): Promise<void>;
   listAttributesOfEvents(eventIds: readonly number[], options: { includeDeleted: boolean }): Promise<AttributeRecord[]>;
-  /** Streams attributes the viewer may see, in id order, in pages of `batchSize`. */
+  /** Streams attributes the viewer may see, in id order (or `filters.attributeOrder`), in pages of `batchSize`. */
   searchAttributes(filters: SearchFilters, viewer: Viewer, batchSize?: number): AsyncIterable<AttributeRecord[]>;
   countAttributes(filters: SearchFilters, viewer: Viewer): Promise<number>;
+  /** Live attributes the viewer may see, counted per type or per category (MISP's attributeStatistics). */
+  countAttributesBy(column: 'type' | 'category', viewer: Viewer): Promise<Record<string, number>>;
   insertObject(object: New<ObjectRecord>): Promise<ObjectRecord>;
   getObject(ref: Ref): Promise<ObjectRecord | undefined>;
   updateObject(id: number, patch: Patch<ObjectRecord>): Promise<ObjectRecord>;
@@ -301,6 +309,20 @@ export interface CorrelationExclusionRepository {
   deleteCorrelationExclusion(id: number): Promise<void>;
 }
 
+/** A server setting changed through the API (MISP's `system_settings`): the value as JSON. */
+export interface SystemSettingRecord {
+  id: number;
+  setting: string;
+  value: string;
+}
+
+export interface SystemSettingRepository {
+  /** Every stored setting, in name order. */
+  listSystemSettings(): Promise<SystemSettingRecord[]>;
+  /** Stores a setting's value, replacing the one it had. */
+  putSystemSetting(setting: string, value: string): Promise<void>;
+}
+
 /** A text filter of the audit log: exact, or a `%` pattern (case-insensitive). */
 export type AuditText = string;
 
@@ -386,6 +408,7 @@ export interface Repositories
     ShadowAttributeRepository,
     EventReportRepository,
     CorrelationExclusionRepository,
+    SystemSettingRepository,
     AnalystDataRepository,
     GalaxyClusterRepository,
     CorrelationRepository,

@@ -70,6 +70,11 @@ export function createAttributeService(deps: CoreDeps) {
   }
 
   return {
+    /** Live attributes the principal may see, counted per type or per category (MISP's attributeStatistics). */
+    async statistics(p: Principal, context: 'type' | 'category'): Promise<Record<string, number>> {
+      return store.read((repos) => repos.countAttributesBy(context, p.viewer));
+    },
+
     /**
      * Adds attributes to an event (all or nothing). With `breakOnDuplicate` (MISP's
      * attributes/add default) an attribute equal to a live one of the event outside
@@ -158,8 +163,9 @@ export function createAttributeService(deps: CoreDeps) {
     /** restSearch on attributes: batches of MISP JSON, streamed with bounded memory. */
     async *search(p: Principal, filters: SearchFilters, opts: AttributeSearchOptions = {}): AsyncIterable<MispJson[]> {
       const batches = store.read(async (repos) => repos.searchAttributes(filters, p.viewer, opts.batchSize ?? 2000));
+      const { correlationCap } = await deps.settings.current();
       for await (const batch of await batches) {
-        yield await store.read(async (repos) => decorate(repos, p, batch, opts, deps.config.correlationCap));
+        yield await store.read(async (repos) => decorate(repos, p, batch, opts, correlationCap));
       }
     },
 

@@ -1,5 +1,6 @@
 import { ForbiddenError } from '@waggle/errors';
 import type { Principal } from '../access/principal.js';
+import { ACL_DENIED } from '../access/permissions.js';
 import type { AuditLogRecord, OrganisationRecord, UserRecord } from '../model/records.js';
 import type { AuditFilter, Ref, Repositories } from '../ports/store.js';
 import { orgMap } from '../views/event-view.js';
@@ -65,7 +66,7 @@ export function createAuditLogService(deps: CoreDeps) {
      * restricts `Log.org` the same way); anyone else is refused.
      */
     async search(p: Principal, q: LogSearch): Promise<MispJson[]> {
-      if (!p.role.perm_site_admin && !p.role.perm_admin) throw new ForbiddenError('You do not have permission to do that.');
+      if (!p.role.perm_site_admin && !p.role.perm_admin) throw new ForbiddenError(ACL_DENIED);
       return store.read(async (repos) => {
         let orgIds: number[] | undefined;
         if (q.orgs !== undefined) {

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { AuthenticationError } from '@waggle/errors';
+import { AuthenticationError, MaintenanceError } from '@waggle/errors';
 import { isIpAllowed } from '../access/allowed-ips.js';
 import { viewerOf, type Principal } from '../access/principal.js';
 import type { AuthKeyRecord } from '../model/records.js';
@@ -47,8 +47,12 @@ export function authKeyRecord(raw: string, userId: number, now: number, uuid: st
   };
 }
 
-/** Resolves a raw key to a principal. Results are cached briefly so that each request costs no extra queries. */
-export function createAuthService(deps: Pick<CoreDeps, 'store' | 'clock'>, options: { cacheSeconds?: number } = {}) {
+/**
+ * Resolves a raw key to a principal. Results are cached briefly so that each request costs no extra queries.
+ * With the server settings, a key is refused while the instance is not live (`MISP.live` off) unless
+ * it is a site admin's, as MISP does; without them (tests of keys alone) the instance counts as live.
+ */
+export function createAuthService(deps: Pick<CoreDeps, 'store' | 'clock'> & Partial<Pick<CoreDeps, 'settings'>>, options: { cacheSeconds?: number } = {}) {
   const ttl = options.cacheSeconds ?? 5;
   const cache = new Map<string, { principal: Principal; until: number }>();
 
@@ -71,17 +75,30 @@ export function createAuthService(deps: Pick<CoreDeps, 'store' | 'clock'>, optio
     return { user, role, org, viewer: viewerOf(user, role, sgs), readOnly: key.read_only, ip };
   }
 
+  async function resolve(raw: string | undefined, ip: string): Promise<Principal> {
+    const key = (raw ?? '').trim();
+    if (!isAuthKeyShape(key)) throw new AuthenticationError();
+    const now = deps.clock.now();
+    const hit = cache.get(key);
+    if (hit !== undefined && hit.until > now && hit.principal.ip === ip) return hit.principal;
+    const principal = await deps.store.read((repos) => load(repos, key, ip));
+    if (cache.size > 10_000) cache.clear();
+    cache.set(key, { principal, until: now + ttl });
+    return principal;
+  }
+
+  /** MISP's AppController: while `MISP.live` is off only site admins get in; the others read the maintenance message. */
+  async function requireLive(p: Principal): Promise<void> {
+    if (deps.settings === undefined || p.role.perm_site_admin) return;
+    const settings = await deps.settings.current();
+    if (!settings.live) throw new MaintenanceError(settings.maintenanceMessage);
+  }
+
   return {
-    /** The principal behind a raw key, or an authentication error. */
+    /** The principal behind a raw key, or an authentication error (a maintenance error while the instance is not live). */
     async authenticate(raw: string | undefined, ip: string): Promise<Principal> {
-      const key = (raw ?? '').trim();
-      if (!isAuthKeyShape(key)) throw new AuthenticationError();
-      const now = deps.clock.now();
-      const hit = cache.get(key);
-      if (hit !== undefined && hit.until > now && hit.principal.ip === ip) return hit.principal;
-      const principal = await deps.store.read((repos) => load(repos, key, ip));
-      if (cache.size > 10_000) cache.clear();
-      cache.set(key, { principal, until: now + ttl });
+      const principal = await resolve(raw, ip);
+      await requireLive(principal);
       return principal;
     },
     /** The principal of a user given by id or e-mail (for the command line, which acts without a key). */

@@ -1,7 +1,8 @@
 import type { Bus, Topic } from '@waggle/bus';
 import type { TemplateRegistry } from '@waggle/misp';
-import type { Distribution } from '../model/records.js';
 import type { Store } from '../ports/store.js';
+import type { CoreConfig } from '../settings/core-config.js';
+import type { LiveSettings } from '../settings/live-settings.js';
 
 /** Time source (Unix seconds), injected so tests are deterministic. */
 export interface Clock {
@@ -13,15 +14,8 @@ export interface IdSource {
   uuid(): string;
 }
 
-/** Settings the use cases follow (read once by the CLI). */
-export interface CoreConfig {
-  /** Values seen more often than this stop correlating (MISP's over-correlation threshold). */
-  readonly correlationCap: number;
-  readonly defaultEventDistribution: Distribution;
-  readonly defaultAttributeDistribution: Distribution;
-  /** Reject objects that break their template's rules (unknown templates are always accepted). */
-  readonly strictObjectTemplates: boolean;
-}
+/** The start-up configuration: see {@link CoreConfig} in settings/core-config.ts. */
+export type { CoreConfig } from '../settings/core-config.js';
 
 /** Everything the use cases need, handed to each service factory. */
 export interface CoreDeps {
@@ -31,6 +25,8 @@ export interface CoreDeps {
   readonly ids: IdSource;
   readonly templates: TemplateRegistry;
   readonly config: CoreConfig;
+  /** The server settings in force (`servers/serverSettings`): `config` changed by what site admins stored. */
+  readonly settings: LiveSettings;
 }
 
 /** A message to publish once the transaction that caused it has committed. */

@@ -20,7 +20,7 @@ function sharingGroupOf(input: EventReportInput, distribution: number, field: st
 /** Stores a new report of the context's event (the caller's transaction). */
 export async function insertReport(ctx: WriteContext, input: EventReportInput, field: string): Promise<EventReportRecord> {
   if (input.name === undefined) throw new InputError(`${field}.name is required`, { field: `${field}.name` });
-  const distribution = input.distribution ?? ctx.deps.config.defaultAttributeDistribution;
+  const distribution = input.distribution ?? (await ctx.deps.settings.current(ctx.repos)).defaultAttributeDistribution;
   const record = {
     uuid: (input.uuid ?? ctx.deps.ids.uuid()).toLowerCase(),
     event_id: ctx.event.id,

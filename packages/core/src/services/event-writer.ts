@@ -40,6 +40,7 @@ export async function writeAttributes(
 ): Promise<AttributeRecord[]> {
   if (inputs.length === 0) return [];
   const template = object === undefined ? undefined : ctx.deps.templates.get(object.name);
+  const { defaultAttributeDistribution } = await ctx.deps.settings.current(ctx.repos);
   const records: New<AttributeRecord>[] = inputs.map((input, i) => {
     const defaults = template !== undefined && input.object_relation !== undefined ? templateDefaults(template, input.object_relation) : undefined;
     return buildAttribute(input, {
@@ -47,7 +48,7 @@ export async function writeAttributes(
       objectId: object?.id ?? 0,
       now: ctx.now,
       uuid: () => ctx.deps.ids.uuid(),
-      defaultDistribution: ctx.deps.config.defaultAttributeDistribution,
+      defaultDistribution: defaultAttributeDistribution,
       field: `${field}[${i}]`,
       ...(defaults?.category !== undefined ? { templateCategory: defaults.category } : {}),
       ...(defaults?.to_ids !== undefined ? { templateToIds: defaults.to_ids } : {}),
@@ -79,7 +80,8 @@ export async function writeAttributes(
 export async function writeObject(ctx: WriteContext, input: ObjectInput, field: string): Promise<{ object: ObjectRecord; attributes: AttributeRecord[] }> {
   const template = ctx.deps.templates.get(input.template_uuid ?? input.name) ?? ctx.deps.templates.get(input.name);
   if (input.attributes.length === 0) throw new InputError(`${field}: an object needs at least one attribute`, { field: `${field}.Attribute` });
-  if (template !== undefined && ctx.deps.config.strictObjectTemplates && input.deleted !== true) {
+  const settings = await ctx.deps.settings.current(ctx.repos);
+  if (template !== undefined && settings.strictObjectTemplates && input.deleted !== true) {
     const live = input.attributes.filter((a) => a.deleted !== true);
     const verdict = validateObject(template, { name: input.name, attributes: live.map((a) => ({ object_relation: a.object_relation ?? '', type: a.type, value: a.value })) });
     // A protected value cannot be held against the template's list of allowed values.
@@ -92,7 +94,7 @@ export async function writeObject(ctx: WriteContext, input: ObjectInput, field: 
   for (const [i, a] of input.attributes.entries()) {
     if (a.object_relation === undefined) throw new InputError(`${field}.Attribute[${i}].object_relation is required in an object`, { field: `${field}.Attribute[${i}].object_relation` });
   }
-  const distribution = input.distribution ?? ctx.deps.config.defaultAttributeDistribution;
+  const distribution = input.distribution ?? settings.defaultAttributeDistribution;
   const object = await ctx.repos.insertObject({
     uuid: input.uuid ?? ctx.deps.ids.uuid(),
     event_id: ctx.event.id,

@@ -1,4 +1,4 @@
-import { ConflictError, ForbiddenError, InputError, NotFoundError } from '@waggle/errors';
+import { ConflictError, ForbiddenError, InputError, NotFoundError, UnavailableError } from '@waggle/errors';
 import type { Principal } from '../access/principal.js';
 import { requireModifyEvent, requirePermission } from '../access/permissions.js';
 import type { EventInput } from '../input/inputs.js';
@@ -17,7 +17,7 @@ import { createTagResolver } from './tag-resolver.js';
 import { visibleEvent } from './visible.js';
 
 /** Options of an event view request. */
-export type ViewOptions = Omit<EventViewOptions, 'correlationCap'>;
+export type ViewOptions = Omit<EventViewOptions, 'correlationCap' | 'maxCorrelations'>;
 
 async function creatorOrg(repos: Repositories, p: Principal, deps: CoreDeps, input: EventInput): Promise<OrganisationRecord> {
   const orgc = input.orgc;
@@ -32,10 +32,16 @@ async function creatorOrg(repos: Repositories, p: Principal, deps: CoreDeps, inp
 /** Event use cases: add, view, edit, delete, publish, index, search. */
 export function createEventService(deps: CoreDeps) {
   const { store, clock } = deps;
-  const cap = deps.config.correlationCap;
+
+  /** The correlation limits in force (`MISP.correlation_limit`, `MISP.max_correlations_per_event`); pass the transaction's repos inside one. */
+  async function limits(repos?: Repositories): Promise<Pick<EventViewOptions, 'correlationCap' | 'maxCorrelations'>> {
+    const settings = await deps.settings.current(repos);
+    return { correlationCap: settings.correlationCap, maxCorrelations: settings.maxCorrelationsPerEvent };
+  }
 
   async function view(p: Principal, ref: Ref, opts: ViewOptions = {}): Promise<MispJson> {
-    return store.read(async (repos) => buildEventView(repos, await visibleEvent(repos, p, ref), p.viewer, { ...opts, correlationCap: cap }));
+    const inForce = await limits();
+    return store.read(async (repos) => buildEventView(repos, await visibleEvent(repos, p, ref), p.viewer, { ...opts, ...inForce }));
   }
 
   async function fillEvent(ctx: WriteContext, input: EventInput): Promise<{ attributes: AttributeRecord[]; objects: ObjectRecord[] }> {
@@ -55,7 +61,7 @@ export function createEventService(deps: CoreDeps) {
     const event = await repos.getEvent(id);
     if (event === undefined) throw new NotFoundError('Invalid event.');
     // Write answers leave out correlations: computing them per write made ingest slow down as the store grew.
-    return buildEventView(repos, event, p.viewer, { correlationCap: cap, metadata, includeCorrelations: false, ...(written !== undefined ? { written } : {}) });
+    return buildEventView(repos, event, p.viewer, { ...(await limits(repos)), metadata, includeCorrelations: false, ...(written !== undefined ? { written } : {}) });
   }
 
   return {
@@ -79,16 +85,19 @@ export function createEventService(deps: CoreDeps) {
       if (input.info === undefined || input.info.trim() === '') throw new InputError('Event.info is required', { field: 'Event.info' });
       const stored = await store.write(async (repos) => {
         const now = clock.now();
+        // MISP's Event::_add refuses blocklisted events first, whoever adds them (a user, a push, a pull, a feed).
+        if (input.uuid !== undefined && (await repos.isEventBlocklisted(input.uuid))) throw new ForbiddenError('Event blocked by event blocklist.', { uuid: input.uuid });
         if (input.uuid !== undefined) {
           const existing = await repos.getEvent(input.uuid);
           if (existing !== undefined) throw new ConflictError('Event already exists, if you would like to edit it, use the url in the location header.', { id: existing.id, uuid: existing.uuid });
         }
-        const distribution = input.distribution ?? deps.config.defaultEventDistribution;
+        const distribution = input.distribution ?? (await deps.settings.current(repos)).defaultEventDistribution;
         if (distribution === 4 && (input.sharing_group_id ?? 0) === 0) throw new InputError('Event.sharing_group_id is required when distribution is 4', { field: 'Event.sharing_group_id' });
         if (distribution === 4 && !p.viewer.siteAdmin && !p.viewer.sharingGroupIds.includes(input.sharing_group_id ?? 0)) {
           throw new InputError(`Event.sharing_group_id: sharing group ${String(input.sharing_group_id)} does not exist or is not available to you`, { field: 'Event.sharing_group_id' });
         }
         const orgc = await creatorOrg(repos, p, deps, input);
+        if (await repos.isOrganisationBlocklisted(orgc.uuid)) throw new ForbiddenError('Event blocked by organisation blocklist.', { uuid: input.uuid, orgc: orgc.uuid });
         // An event a sync user pushes with its own timestamp is another instance's copy: locked, as MISP
         // stores it, so a later pull from that instance may update it.
         const syncedCopy = p.role.perm_sync && !p.role.perm_site_admin && input.timestamp !== undefined;
@@ -177,11 +186,12 @@ export function createEventService(deps: CoreDeps) {
 
     /** Publishes or unpublishes an event. */
     async setPublished(p: Principal, ref: Ref, published: boolean): Promise<EventRecord> {
+      // MISP's ACL refuses publishing to roles without perm_publish before it looks at the event.
+      if (published) requirePermission(p, 'perm_publish', 'publish events');
       const outgoing: Outgoing[] = [];
       const event = await store.write(async (repos) => {
         const e = await visibleEvent(repos, p, ref);
         requireModifyEvent(p, e);
-        if (published) requirePermission(p, 'perm_publish', 'publish events');
         const now = clock.now();
         const updated = await repos.updateEvent(e.id, published ? { published: true, publish_timestamp: now } : { published: false });
         await audit(repos, p, now, { action: published ? 'publish' : 'unpublish', model: 'Event', modelId: e.id, title: e.info });
@@ -189,6 +199,25 @@ export function createEventService(deps: CoreDeps) {
         return updated;
       });
       await publishAll(deps.bus, outgoing);
+      return event;
+    },
+
+    /**
+     * MISP's pushEventToZMQ: the event as the caller sees it, published again on `misp_json`, the topic
+     * MISP's ZeroMQ feed carries whole events on (PubSubTool::publishEvent). Nothing stored changes.
+     */
+    async republish(p: Principal, ref: Ref): Promise<EventRecord> {
+      requirePermission(p, 'perm_publish_zmq', 'push events to the event stream');
+      const { event, json } = await store.read(async (repos) => {
+        const e = await visibleEvent(repos, p, ref);
+        return { event: e, json: await fullJson(repos, p, e.id) };
+      });
+      try {
+        await deps.bus.publish('misp_json', { Event: json, action: 'publish' });
+      } catch (error) {
+        // Asked for explicitly, so a failure is reported rather than swallowed as after a write.
+        throw new UnavailableError('The event stream is unavailable; the event was not pushed.', error);
+      }
       return event;
     },
 
@@ -220,8 +249,9 @@ export function createEventService(deps: CoreDeps) {
     /** restSearch on events: full views of matching events, produced one at a time. */
     async *search(p: Principal, filters: SearchFilters, opts: ViewOptions = {}): AsyncIterable<MispJson> {
       const events = await store.read((repos) => repos.listEvents({ ...filters, sort: 'id', direction: 'asc' }, p.viewer));
+      const inForce = await limits();
       for (const e of events) {
-        yield await store.read((repos) => buildEventView(repos, e, p.viewer, { ...opts, correlationCap: cap }));
+        yield await store.read((repos) => buildEventView(repos, e, p.viewer, { ...opts, ...inForce }));
       }
     },
   };

@@ -1,5 +1,6 @@
 import { ForbiddenError, InputError } from '@waggle/errors';
 import type { Principal } from '../access/principal.js';
+import { ACL_DENIED } from '../access/permissions.js';
 import { canSeeSighting } from '../access/sighting-policy.js';
 import { canSeeElement, canSeeEvent } from '../access/visibility.js';
 import type { AttributeRecord, EventRecord, OrganisationRecord, SightingRecord } from '../model/records.js';
@@ -136,7 +137,7 @@ export function createSightingExchange(deps: CoreDeps) {
      * on that attribute, as MISP does. Returns how many were added.
      */
     async bulkSave(p: Principal, eventRef: Ref, sightings: readonly SyncedSightingInput[]): Promise<number> {
-      if (p.readOnly || !(p.role.perm_site_admin || p.role.perm_sync || p.role.perm_sighting)) throw new ForbiddenError('You do not have permission to add sightings.');
+      if (p.readOnly || !(p.role.perm_site_admin || p.role.perm_sync || p.role.perm_sighting)) throw new ForbiddenError(ACL_DENIED);
       for (const [i, s] of sightings.entries()) {
         if (![0, 1, 2].includes(s.type)) throw new InputError(`Sighting[${String(i)}].type must be 0, 1 or 2`, { field: `Sighting[${String(i)}].type` });
       }

@@ -37,6 +37,11 @@ export function createTagService(deps: CoreDeps) {
   }
 
   return {
+    /** Event-level tags of the events the principal may see, with how many events carry each (MISP's tagStatistics). */
+    async statistics(p: Principal): Promise<{ name: string; count: number }[]> {
+      return store.read((repos) => repos.countEventTags(p.viewer));
+    },
+
     async list(search?: string): Promise<MispJson[]> {
       return store.read(async (repos) => (await repos.listTags(search === undefined ? {} : { search })).map((t) => tagJson(t)));
     },

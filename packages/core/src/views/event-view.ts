@@ -17,6 +17,8 @@ export interface EventViewOptions {
   /** Event head, tags and orgs only (restSearch `metadata`). */
   readonly metadata?: boolean;
   readonly correlationCap: number;
+  /** MISP's `max_correlations_per_event`: at most this many `RelatedAttribute` entries in the whole event (all when left out). */
+  readonly maxCorrelations?: number;
   /** MISP 2.5's `includeAnalystData`: notes, opinions and relationships on the event and its elements. */
   readonly includeAnalystData?: boolean;
   /**
@@ -110,7 +112,8 @@ export async function buildEventView(repos: Repositories, event: EventRecord, vi
     const events = await repos.relatedEvents(event.id, viewer, opts.correlationCap);
     const relOrgs = await orgMap(repos, events.flatMap((e) => [e.org_id, e.orgc_id]));
     relatedEvents = events.map((e) => relatedEventJson(e, relOrgs));
-    for (const c of await repos.attributeCorrelations(attrIds, viewer, opts.correlationCap)) {
+    const correlations = await repos.attributeCorrelations(attrIds, viewer, opts.correlationCap);
+    for (const c of opts.maxCorrelations === undefined ? correlations : correlations.slice(0, opts.maxCorrelations)) {
       const list = related.get(c.attribute_id) ?? [];
       list.push({ id: String(c.other_attribute_id), event_id: String(c.other_event_id), org_id: String(c.other_event.org_id), info: c.other_event.info, value: c.value });
       related.set(c.attribute_id, list);

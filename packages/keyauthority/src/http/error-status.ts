@@ -9,6 +9,7 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   conflict: 409,
   too_large: 413,
   rate_limited: 429,
+  maintenance: 503,
   unavailable: 503,
   internal: 500,
 };

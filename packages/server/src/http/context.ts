@@ -1,3 +1,4 @@
+import type { SchemaStatus } from '@waggle/store';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { SearchRateLimiter } from './search-rate-limit.js';
 import { NotFoundError } from '@waggle/errors';
@@ -11,6 +12,7 @@ import type {
   EventReportService,
   AuditLogService,
   CorrelationExclusionService,
+  ServerSettingService,
   ReputationService,
   ProvenanceService,
   ObjectTemplateService,
@@ -46,6 +48,8 @@ export interface Services {
   readonly auditLog: AuditLogService;
   /** Values that never correlate (site admins). */
   readonly correlationExclusions: CorrelationExclusionService;
+  /** MISP's server settings that waggle understands (`servers/serverSettings`, site admins). */
+  readonly serverSettings: ServerSettingService;
   /** Source reputation from other organisations' feedback (ADR 0015). */
   readonly reputation: ReputationService;
   /** An event's trail in the hash-chained log: created, changed, pushed, pulled, received (ADR 0015). */
@@ -54,6 +58,8 @@ export interface Services {
   readonly objectTemplates: ObjectTemplateService;
   /** The audit log's hash chain and its signed head (ADR 0014). */
   readonly auditChain: AuditChainService;
+  /** Schema versions known to this code and applied to the database (servers/dbSchemaDiagnostic). */
+  readonly schema: () => Promise<SchemaStatus>;
   /** MISP 2.5 analyst data (notes, opinions, relationships). */
   readonly analystData: AnalystDataService;
   readonly galaxyClusters: GalaxyClusterService;

@@ -10,6 +10,8 @@ export const STATUS_BY_CODE: { readonly [C in ErrorCode]: number } = {
   conflict: 409,
   too_large: 413,
   rate_limited: 429,
+  // MISP 2.4 threw MethodNotAllowedException with the maintenance message when MISP.live was off.
+  maintenance: 405,
   unavailable: 503,
   internal: 500,
 };

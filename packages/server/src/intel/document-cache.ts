@@ -5,13 +5,30 @@ export interface CachedDocument<T> {
   readonly id: number;
   readonly name: string;
   readonly enabled: boolean;
+  /** A taxonomy's `required` flag (false for the other kinds). */
+  readonly required: boolean;
   readonly value: T;
 }
 
-interface Stamp {
+/** What identifies the loaded state of one document: its row's stamp, version and flags. */
+export interface DocumentStamp {
   readonly updated: number;
   readonly enabled: boolean;
+  readonly required: boolean;
   readonly version: string;
+}
+
+/**
+ * How many documents changed between two loads: new ones, new versions, and new content
+ * (`updated` moved while the enabled flag stayed: a toggle is not a library update).
+ */
+export function changedDocuments<K>(before: ReadonlyMap<K, DocumentStamp>, after: ReadonlyMap<K, DocumentStamp>): number {
+  let changed = 0;
+  for (const [id, now] of after) {
+    const was = before.get(id);
+    if (was === undefined || was.version !== now.version || (was.updated !== now.updated && was.enabled === now.enabled)) changed++;
+  }
+  return changed;
 }
 
 /** Parses one stored document; `undefined` plus a message when it is unusable. */
@@ -23,7 +40,7 @@ export type DocumentParser<T> = (json: unknown, row: IntelDocumentRecord) => { v
  * a reload after enabling one list costs one document, not all of them.
  */
 export function createDocumentCache<T>(documents: IntelDocuments, kind: IntelKind, parse: DocumentParser<T>) {
-  let cache = new Map<number, Stamp & { value: T }>();
+  let cache = new Map<number, DocumentStamp & { value: T }>();
   const problems = new Map<string, string>();
 
   function parseRow(row: IntelDocumentRecord): { value: T } | undefined {
@@ -48,7 +65,7 @@ export function createDocumentCache<T>(documents: IntelDocuments, kind: IntelKin
     async load(): Promise<CachedDocument<T>[]> {
       const first = cache.size === 0;
       const rows = await documents.list(kind, { withDocument: first });
-      const next = new Map<number, Stamp & { value: T }>();
+      const next = new Map<number, DocumentStamp & { value: T }>();
       const out: CachedDocument<T>[] = [];
       for (const row of rows) {
         const hit = cache.get(row.id);
@@ -59,12 +76,14 @@ export function createDocumentCache<T>(documents: IntelDocuments, kind: IntelKin
           value = full === undefined ? undefined : parseRow(full)?.value;
         }
         if (value === undefined) continue;
-        next.set(row.id, { updated: row.updated, enabled: row.enabled, version: row.version, value });
-        out.push({ id: row.id, name: row.name, enabled: row.enabled, value });
+        next.set(row.id, { updated: row.updated, enabled: row.enabled, required: row.required, version: row.version, value });
+        out.push({ id: row.id, name: row.name, enabled: row.enabled, required: row.required, value });
       }
       cache = next;
       return out;
     },
     problems: (): string[] => [...problems.values()],
+    /** The stamps of the documents of the last load (parsed ones only). */
+    stamps: (): ReadonlyMap<number, DocumentStamp> => new Map(cache),
   };
 }

@@ -1,5 +1,7 @@
-export { createIntelService, taxonomyDocument } from './intel-service.js';
-export type { IntelService, IntelServiceDeps, ToggleableKind } from './intel-service.js';
+export { createIntelService } from './intel-service.js';
+export type { IntelService, IntelServiceDeps, LibraryUpdateResult, ToggleableKind } from './intel-service.js';
+export { importDataSet, readDataFolder, taxonomyDocument } from './data-sources.js';
+export type { DataCandidate, DataFile, DataProblem, ImportSummary } from './data-sources.js';
 export { withTaxonomyRules, exclusivityConflict } from './tag-guard.js';
 export { enableTaxonomyTags, hideTaxonomyTags, taxonomyTags, tagsByName } from './taxonomy-tags.js';
 export { addEventGalaxies, decorateEventView, applyToAttributes, applyToEvent, dropListedRecords, galaxiesForTags, warningJson } from './event-intel.js';

@@ -3,7 +3,8 @@ import { loadBuiltinTaxonomies, parseTaxonomy } from '@waggle/intel';
 import { createIntelDocuments, type IntelDocuments } from '@waggle/store';
 import { startTestServer, testEngines, type TestServer } from '../test-support/test-server.js';
 import { CLUSTER_ID_STRIDE } from './galaxy-catalogue.js';
-import { createIntelService, taxonomyDocument } from './intel-service.js';
+import { createIntelService } from './intel-service.js';
+import { taxonomyDocument } from './data-sources.js';
 import { exclusivityConflict } from './tag-guard.js';
 import { storeGalaxies, storeTaxonomies, storeWarninglists } from './test-support/intel-fixtures.js';
 

@@ -1,8 +1,10 @@
 import { NotFoundError } from '@waggle/errors';
 import { loadBuiltinTaxonomies, parseWarninglist, type Taxonomy, type Warninglist } from '@waggle/intel';
 import type { Store, TagRecord } from '@waggle/core';
-import type { IntelDocumentRecord, IntelDocuments } from '@waggle/store';
-import { createDocumentCache } from './document-cache.js';
+import type { IntelDataSet, IntelDocumentRecord, IntelDocuments } from '@waggle/store';
+import { changedDocuments, createDocumentCache, type DocumentStamp } from './document-cache.js';
+import { builtinTaxonomyFiles, taxonomyDocument } from './data-sources.js';
+import { readDataSources, storeNewer } from './library-update.js';
 import { enableTaxonomyTags, hideTaxonomyTags, tagsByName } from './taxonomy-tags.js';
 import { buildGalaxyCatalogue, parseClusterDocument, parseGalaxyDocument, type GalaxyCatalogue } from './galaxy-catalogue.js';
 import { buildTaxonomyCatalogue, parseTaxonomyDocument, type TaxonomyCatalogue } from './taxonomy-catalogue.js';
@@ -23,6 +25,16 @@ export interface IntelServiceDeps {
 /** The kinds a user can enable or disable. */
 export type ToggleableKind = 'taxonomy' | 'galaxy' | 'warninglist';
 
+/** What a library update (MISP's `taxonomies|galaxies|warninglists/update`) did. */
+export interface LibraryUpdateResult {
+  /** Documents new or changed since the previous load (written by this update or by an import in another process). */
+  readonly changed: number;
+  /** Files that cannot be stored and did not fail the same way at the previous update. */
+  readonly failed: number;
+  /** Every file that cannot be stored and every recorded folder that is gone, for the log. */
+  readonly problems: readonly string[];
+}
+
 /**
  * Taxonomies, galaxies and warninglists as the HTTP layer uses them: parsed
  * once from the store and cached; rebuilt only after `reload` or a toggle.
@@ -35,6 +47,14 @@ export interface IntelService {
   setEnabled(kind: ToggleableKind, ref: string | number, enabled: boolean): Promise<IntelDocumentRecord>;
   /** Re-reads the store (after an import by another process); only changed documents are parsed again. */
   reload(): Promise<void>;
+  /**
+   * MISP's library update: reads the data set's sources again (the bundled taxonomies and every
+   * folder `waggle data import` read), stores documents that are new or of a higher version,
+   * and reloads the catalogue. Updates run one at a time.
+   */
+  update(set: IntelDataSet): Promise<LibraryUpdateResult>;
+  /** Sets a taxonomy's `required` flag (by id or namespace) and reloads the taxonomies. */
+  setRequired(ref: string | number, required: boolean): Promise<IntelDocumentRecord>;
   /** Stored documents that could not be used, and why. */
   problems(): string[];
   /** Existing tags by name, all or of one namespace. */
@@ -49,13 +69,6 @@ export interface IntelService {
   targetUuid(type: 'event' | 'attribute', ref: string): Promise<string | undefined>;
 }
 
-/** Serialises JSON the way the CLI stores documents (compact), so re-imports compare equal. */
-export function taxonomyDocument(t: Taxonomy): string {
-  const predicates = t.predicates.map(({ entries: _entries, ...p }) => p);
-  const values = t.predicates.filter((p) => p.entries.length > 0).map((p) => ({ predicate: p.value, entry: p.entries }));
-  return JSON.stringify({ ...t, predicates, ...(values.length > 0 ? { values } : {}) });
-}
-
 /** Builds the service; nothing is read until the first call. */
 export function createIntelService(deps: IntelServiceDeps): IntelService {
   const { documents } = deps;
@@ -68,6 +81,9 @@ export function createIntelService(deps: IntelServiceDeps): IntelService {
   let galaxies: Promise<GalaxyCatalogue> | undefined;
   let warninglists: Promise<WarninglistCatalogue> | undefined;
   let seeded: Promise<void> | undefined;
+  // Updates run one after the other; each remembers the problems it reported, per data set.
+  let updating: Promise<unknown> = Promise.resolve();
+  const reported = new Map<IntelDataSet, ReadonlySet<string>>();
 
   // Built-in taxonomies the store lacks (first start) are stored enabled, so tlp/PAP work out of the box.
   // A namespace already there is left alone: the user may have imported a newer version or disabled it.
@@ -113,6 +129,17 @@ export function createIntelService(deps: IntelServiceDeps): IntelService {
       warninglists = loadWarninglists();
       await Promise.all([taxonomies, galaxies, warninglists]);
     },
+    update(set) {
+      const run = updating.then(() => updateDataSet(set));
+      updating = run.catch(() => undefined);
+      return run;
+    },
+    async setRequired(ref, required) {
+      const id = await resolveId('taxonomy', ref);
+      const record = await documents.setRequired('taxonomy', id, required);
+      await (taxonomies = loadTaxonomies());
+      return record;
+    },
     existingTags: (namespace) => tagsByName(deps.store, namespace),
     createTaxonomyTags: (taxonomy) => enableTaxonomyTags(deps.store, taxonomy),
     hideTaxonomyTags: (taxonomy) => hideTaxonomyTags(deps.store, taxonomy),
@@ -125,6 +152,33 @@ export function createIntelService(deps: IntelServiceDeps): IntelService {
     targetUuid: (type, ref) => deps.store.read(async (repos) => (type === 'event' ? await repos.getEvent(ref) : await repos.getAttribute(ref))?.uuid),
     problems: () => [...taxonomyCache.problems(), ...galaxyCache.problems(), ...clusterCache.problems(), ...warninglistCache.problems()],
   };
+
+  const stampsOf = (set: IntelDataSet): ReadonlyMap<string, DocumentStamp> => {
+    const caches = set === 'taxonomies' ? { taxonomy: taxonomyCache } : set === 'galaxies' ? { galaxy: galaxyCache, clusters: clusterCache } : { warninglist: warninglistCache };
+    const out = new Map<string, DocumentStamp>();
+    for (const [prefix, cache] of Object.entries(caches)) for (const [id, stamp] of cache.stamps()) out.set(`${prefix}:${id}`, stamp);
+    return out;
+  };
+  const loadSet = (set: IntelDataSet): Promise<unknown> =>
+    set === 'taxonomies' ? (taxonomies = loadTaxonomies()) : set === 'galaxies' ? (galaxies = loadGalaxies()) : (warninglists = loadWarninglists());
+
+  async function updateDataSet(set: IntelDataSet): Promise<LibraryUpdateResult> {
+    // The catalogue as last loaded is what "changed" is counted against.
+    await (set === 'taxonomies' ? service.taxonomies() : set === 'galaxies' ? service.galaxies() : service.warninglists());
+    const before = stampsOf(set);
+    const bundled = set === 'taxonomies' ? builtinTaxonomyFiles((deps.builtinTaxonomies ?? loadBuiltinTaxonomies)()) : [];
+    const read = await readDataSources(documents, set, bundled);
+    await storeNewer(documents, read.files);
+    await loadSet(set);
+    const keys = new Set(read.problems.map((p) => `${p.file}: ${p.problem}`));
+    const previous = reported.get(set) ?? new Set<string>();
+    reported.set(set, keys);
+    return {
+      changed: changedDocuments(before, stampsOf(set)),
+      failed: [...keys].filter((k) => !previous.has(k)).length,
+      problems: [...keys, ...read.missing.map((dir) => `${dir}: imported from here, but it is no longer a folder on this machine`)],
+    };
+  }
 
   // Names as users type them (a namespace in any case, a list's display name) resolve through the loaded catalogue.
   async function resolveId(kind: ToggleableKind, ref: string | number): Promise<number> {

@@ -3,6 +3,7 @@ import { InputError } from '@waggle/errors';
 import { parseAttribute, parseAttributeEdit, type AttributeInput, type MispJson, type Principal } from '@waggle/core';
 import { answerHead, bodyOf, isTruthy, paramsOf, type RouteContext } from '../http/context.js';
 import { sendSearch } from '../search/send-search.js';
+import { registerAttributeIndexRoute } from './attribute-index.js';
 
 /** attributes/add bodies: one attribute, a list, `{"Attribute": …}`, or one attribute whose value is a list (MISP batch mode). */
 function attributeItems(body: unknown): { items: unknown[]; asList: boolean } {
@@ -27,7 +28,7 @@ function entryError(e: InputError): Record<string, string[]> {
  * in `errors` keyed `attribute_<index>` (PyMISP reads `Attribute` and copies `errors`).
  * One transaction when every entry is valid; entry by entry otherwise.
  */
-async function addList(ctx: RouteContext, p: Principal, eventId: string, items: readonly unknown[], opts: { breakOnDuplicate: boolean }): Promise<{ saved: MispJson[]; errors: Record<string, Record<string, string[]>> }> {
+export async function addList(ctx: RouteContext, p: Principal, eventId: string, items: readonly unknown[], opts: { breakOnDuplicate: boolean }): Promise<{ saved: MispJson[]; errors: Record<string, Record<string, string[]>> }> {
   const errors: Record<string, Record<string, string[]>> = {};
   const parsed: { index: number; input: AttributeInput }[] = [];
   items.forEach((item, index) => {
@@ -58,6 +59,7 @@ async function addList(ctx: RouteContext, p: Principal, eventId: string, items: 
 
 /** Attribute endpoints. */
 export function registerAttributeRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  registerAttributeIndexRoute(app, ctx);
   const { attributes } = ctx.services;
 
   app.post('/attributes/add/:eventId', async (request) => {

@@ -96,6 +96,20 @@ describe.each(testEngines())('event reports as PyMISP uses them on %s', (engine)
     expect(await reportCount()).toBe(count - 1);
   });
 
+  it("names the report as the request did (test_event_report: response['name'] == f'Event Report {uuid} soft deleted')", async () => {
+    const report = ((await s.call('POST', `/eventReports/add/${String(ev.id)}`, { name: 'By uuid' })).json as J).EventReport as J;
+    const soft = await s.call('POST', `/eventReports/delete/${String(report.uuid)}`, {});
+    expect(soft.status, soft.text).toBe(200);
+    expect(soft.json).toMatchObject({ success: true, name: `Event Report ${String(report.uuid)} soft deleted`, message: `Event Report ${String(report.uuid)} soft deleted`, id: report.id });
+    const restored = await s.call('POST', `/eventReports/restore/${String(report.uuid)}`, {});
+    expect((restored.json as J).name).toBe(`Event Report ${String(report.uuid)} restored`);
+    const hard = await s.call('POST', `/eventReports/delete/${String(report.uuid)}`, { hard: 1 });
+    expect((hard.json as J).name).toBe(`Event Report ${String(report.uuid)} hard deleted`);
+    // A reference that names nothing is still a 404, the message not echoing it.
+    const missing = await s.call('POST', `/eventReports/delete/${String(report.uuid)}`, {});
+    expect(missing.status).toBe(404);
+  });
+
   it('rejects bad input with a clear error and writes nothing', async () => {
     const count = await reportCount();
     const cases: [string, unknown, number, string][] = [

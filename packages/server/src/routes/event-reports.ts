@@ -43,13 +43,14 @@ export function registerEventReportRoutes(app: FastifyInstance, ctx: RouteContex
       const inPath = (request.params as { hard?: string }).hard;
       const hard = isTruthy(inPath ?? { ...paramsOf(request), ...bodyOf(request) }.hard);
       const report = await eventReports.delete(await principal(request), idOf(request), hard);
-      return saved(reply, request, `Event Report ${String(report.id)} ${hard ? 'hard' : 'soft'} deleted`, { id: String(report.id) });
+      // MISP names the report as the request did (PyMISP sends the UUID): "Event Report <uuid> soft deleted".
+      return saved(reply, request, `Event Report ${idOf(request)} ${hard ? 'hard' : 'soft'} deleted`, { id: String(report.id) });
     },
   });
 
   app.post('/event_reports/restore/:id', async (request, reply) => {
     const report = await eventReports.restore(await principal(request), idOf(request));
-    return saved(reply, request, `Event Report ${String(report.id)} restored`, { id: String(report.id) });
+    return saved(reply, request, `Event Report ${idOf(request)} restored`, { id: String(report.id) });
   });
 
   for (const url of ['/event_reports/index', '/event_reports/index/:eventId']) {

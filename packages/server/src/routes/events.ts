@@ -113,6 +113,13 @@ export function registerEventRoutes(app: FastifyInstance, ctx: RouteContext): vo
   app.post('/events/alert/:id', publish(true, 'Event published.'));
   app.post('/events/unpublish/:id', publish(false, 'Event unpublished.'));
 
+  // PyMISP's push_event_to_ZMQ: the event published again on the event stream (MISP's ZeroMQ `misp_json`).
+  app.post('/events/push_event_to_zmq/:id', async (request, reply) => {
+    const p = await ctx.principal(request);
+    const e = await events.republish(p, (request.params as { id: string }).id);
+    return saved(reply, request, 'Event published to ZMQ', { url: `/events/pushEventToZMQ/${String(e.id)}`, id: String(e.id) });
+  });
+
   app.route({
     method: ['GET', 'POST'],
     url: '/events/index',

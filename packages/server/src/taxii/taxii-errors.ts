@@ -18,9 +18,10 @@ export class TaxiiProtocolError extends Error {
 
 /*
  * Domain errors take their status from the server's one table (STATUS_BY_CODE),
- * with one deliberate exception: `unauthenticated` is 401 here, not MISP's 403.
+ * with two deliberate exceptions: `unauthenticated` is 401 here, not MISP's 403.
  * MISP answers 403 because PyMISP expects it; TAXII clients follow HTTP
- * (RFC 9110, TAXII 2.1 section 3.6) and expect 401 with a challenge.
+ * (RFC 9110, TAXII 2.1 section 3.6) and expect 401 with a challenge. Likewise `maintenance`
+ * (MISP.live off) is 503 here, not the 405 MISP's API answered.
  */
 const PROTOCOL_STATUS: { readonly [F in TaxiiProtocolFailure]: number } = {
   unauthenticated: 401,
@@ -36,6 +37,7 @@ const TITLES: { readonly [C in ErrorCode | TaxiiProtocolFailure]: string } = {
   conflict: 'Conflict',
   too_large: 'Request too large',
   rate_limited: 'Too many requests',
+  maintenance: 'Service in maintenance',
   unavailable: 'Service unavailable',
   internal: 'Internal error',
   not_acceptable: 'Not acceptable',
@@ -59,7 +61,7 @@ export function taxiiErrorHandler(newId: () => string) {
       return;
     }
     if (isWaggleError(error)) {
-      const status = error.code === 'unauthenticated' ? PROTOCOL_STATUS.unauthenticated : STATUS_BY_CODE[error.code];
+      const status = error.code === 'unauthenticated' ? PROTOCOL_STATUS.unauthenticated : error.code === 'maintenance' ? 503 : STATUS_BY_CODE[error.code];
       if (status >= 500) request.log.error({ err: error, errorId: id }, 'TAXII request failed');
       const field = error.details.field;
       void sendTaxiiError(reply, status, error.code, error.message, id, field !== undefined ? { field, ...(error.retryable ? { retryable: true } : {}) } : error.retryable ? { retryable: true } : undefined);

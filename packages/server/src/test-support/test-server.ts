@@ -6,7 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
 import { createMemoryBus, type Bus, type BusMessage } from '@waggle/bus';
-import { DEFAULT_CORE_CONFIG, bootstrapAdmin, ensureDefaults, type CoreDeps } from '@waggle/core';
+import { DEFAULT_CORE_CONFIG, bootstrapAdmin, createLiveSettings, ensureDefaults, type CoreDeps } from '@waggle/core';
 import { builtinTemplatesDir, loadTemplatesFromDir } from '@waggle/misp';
 import { openSqlStore } from '@waggle/store';
 
@@ -73,6 +73,7 @@ export async function startTestServer(engine: 'sqlite' | 'postgres', overrides: 
     messages.push(m);
   });
   let t = 1_700_000_000;
+  const config = { ...DEFAULT_CORE_CONFIG, ...overrides };
   const deps: CoreDeps = {
     store,
     bus,
@@ -80,7 +81,8 @@ export async function startTestServer(engine: 'sqlite' | 'postgres', overrides: 
     clock: { now: () => ++t },
     ids: { uuid: () => randomUUID() },
     templates: loadTemplatesFromDir(builtinTemplatesDir()),
-    config: { ...DEFAULT_CORE_CONFIG, ...overrides },
+    config,
+    settings: createLiveSettings(store, config),
   };
   await ensureDefaults(deps);
   const adminKey = randomBytes(30).toString('base64').replace(/[^A-Za-z0-9]/g, 'x').slice(0, 40).padEnd(40, 'a');

@@ -5,6 +5,7 @@ import type {
   FeedRecord,
   FeedValueHashRecord,
   IntelDocumentRecord,
+  IntelSourceRecord,
   OrgBlocklistRecord,
   SyncCursorRecord,
   SyncLogRecord,
@@ -34,6 +35,7 @@ import type {
   ShadowAttributeRecord,
   EventReportRecord,
   CorrelationExclusionRecord,
+  SystemSettingRecord,
   AnalystDataRecord,
 } from '@waggle/core';
 
@@ -72,12 +74,14 @@ export interface Database {
   feed_events: Table<FeedEventRecord>;
   feed_value_hashes: Table<FeedValueHashRecord>;
   intel_documents: Table<IntelDocumentRecord>;
+  intel_sources: Table<IntelSourceRecord>;
   galaxy_clusters: Table<GalaxyClusterRecord>;
   galaxy_elements: Table<GalaxyElementRecord>;
   galaxy_cluster_relations: Table<GalaxyClusterRelationRecord>;
   shadow_attributes: Table<ShadowAttributeRecord>;
   event_reports: Table<EventReportRecord>;
   correlation_exclusions: Table<CorrelationExclusionRecord>;
+  system_settings: Table<SystemSettingRecord>;
   analyst_data: Table<AnalystDataRecord>;
 }
 
@@ -115,5 +119,5 @@ export const BOOLEAN_COLUMNS: { readonly [T in keyof Database]?: readonly string
   attribute_tags: ['local'],
   ip_ranges: ['is_cidr'],
   feeds: ['enabled', 'caching_enabled', 'fixed_event', 'delta_merge', 'lookup_visible'],
-  intel_documents: ['enabled'],
+  intel_documents: ['enabled', 'required'],
 };

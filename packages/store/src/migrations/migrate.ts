@@ -14,6 +14,27 @@ import { auditChainMigration } from './011-audit-chain.js';
 import { peerChainHeadsMigration } from './012-peer-chain-heads.js';
 import { analystDataMigration } from './009-analyst-data.js';
 import { ipRangesForAllMigration } from './013-ip-ranges-for-all.js';
+import { intelSourcesMigration } from './014-intel-sources.js';
+import { systemSettingsMigration } from './015-system-settings.js';
+
+/** Every migration, in order; a name never changes once released. */
+const MIGRATIONS: ReadonlyArray<readonly [name: string, build: (engine: SqlEngine) => Migration]> = [
+  ['001-core-schema', (e) => coreSchemaMigration(e)],
+  ['002-read-time-correlation', () => readTimeCorrelationMigration()],
+  ['003-sharing', (e) => sharingMigration(e)],
+  ['004-galaxy-clusters', (e) => galaxyClustersMigration(e)],
+  ['005-attribute-data', (e) => attributeDataMigration(e)],
+  ['006-one-ip-range-index', () => oneIpRangeIndexMigration()],
+  ['007-shadow-attributes', (e) => shadowAttributesMigration(e)],
+  ['008-event-reports', (e) => eventReportsMigration(e)],
+  ['009-analyst-data', (e) => analystDataMigration(e)],
+  ['010-correlation-exclusions', (e) => correlationExclusionsMigration(e)],
+  ['011-audit-chain', () => auditChainMigration()],
+  ['012-peer-chain-heads', (e) => peerChainHeadsMigration(e)],
+  ['013-ip-ranges-for-all', () => ipRangesForAllMigration()],
+  ['014-intel-sources', (e) => intelSourcesMigration(e)],
+  ['015-system-settings', (e) => systemSettingsMigration(e)],
+];
 
 class InCodeMigrations implements MigrationProvider {
   readonly #engine: SqlEngine;
@@ -21,27 +42,38 @@ class InCodeMigrations implements MigrationProvider {
     this.#engine = engine;
   }
   getMigrations(): Promise<Record<string, Migration>> {
-    return Promise.resolve({
-      '001-core-schema': coreSchemaMigration(this.#engine),
-      '002-read-time-correlation': readTimeCorrelationMigration(),
-      '003-sharing': sharingMigration(this.#engine),
-      '004-galaxy-clusters': galaxyClustersMigration(this.#engine),
-      '005-attribute-data': attributeDataMigration(this.#engine),
-      '006-one-ip-range-index': oneIpRangeIndexMigration(),
-      '007-shadow-attributes': shadowAttributesMigration(this.#engine),
-      '008-event-reports': eventReportsMigration(this.#engine),
-      '009-analyst-data': analystDataMigration(this.#engine),
-      '010-correlation-exclusions': correlationExclusionsMigration(this.#engine),
-      '011-audit-chain': auditChainMigration(),
-      '012-peer-chain-heads': peerChainHeadsMigration(this.#engine),
-      '013-ip-ranges-for-all': ipRangesForAllMigration(),
-    });
+    return Promise.resolve(Object.fromEntries(MIGRATIONS.map(([name, build]) => [name, build(this.#engine)])));
   }
+}
+
+const MIGRATION_TABLE = 'waggle_migrations';
+const LOCK_TABLE = 'waggle_migrations_lock';
+
+/** The schema versions this code knows and those the database has applied (MISP's db schema diagnostic). */
+export interface SchemaStatus {
+  /** Migrations this code knows, in order: the last one is the version it expects. */
+  readonly known: readonly string[];
+  /** Migrations the database has applied, in order (may name migrations of newer code). */
+  readonly applied: readonly string[];
+  /** Whether a migration holds the lock now. */
+  readonly locked: boolean;
+}
+
+/** Reads which migrations the database has applied, against the ones this code knows. */
+export async function schemaStatus<DB>(db: Kysely<DB>): Promise<SchemaStatus> {
+  const raw = db as unknown as Kysely<Record<typeof MIGRATION_TABLE, { name: string }> & Record<typeof LOCK_TABLE, { is_locked: number | boolean }>>;
+  const applied = await raw.selectFrom(MIGRATION_TABLE).select('name').orderBy('name').execute();
+  const lock = await raw.selectFrom(LOCK_TABLE).select('is_locked').executeTakeFirst();
+  return {
+    known: MIGRATIONS.map(([name]) => name),
+    applied: applied.map((r) => r.name),
+    locked: lock !== undefined && Number(lock.is_locked) === 1,
+  };
 }
 
 /** Brings the schema to the newest version; safe to run on every start. */
 export async function migrateToLatest(db: Kysely<unknown>, engine: SqlEngine): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new InCodeMigrations(engine), migrationTableName: 'waggle_migrations', migrationLockTableName: 'waggle_migrations_lock' });
+  const migrator = new Migrator({ db, provider: new InCodeMigrations(engine), migrationTableName: MIGRATION_TABLE, migrationLockTableName: LOCK_TABLE });
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) throw new UnavailableError(`Database migration failed: ${String(error)}`, error);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

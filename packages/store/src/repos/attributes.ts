@@ -31,6 +31,21 @@ export function attributeRepository(ctx: RepoContext): AttributeRepository {
       .where((eb) => eb.and([attributeVisible(eb, viewer), ...attributeConditions(eb, filters, engine)]));
   }
 
+  /** A search in another order than by id: pages of the ordered rows (ties by id, the same way), memory bounded by `batchSize`. */
+  async function* orderedSearch(filters: SearchFilters, viewer: Viewer, order: NonNullable<SearchFilters['attributeOrder']>, batchSize: number): AsyncIterable<AttributeRecord[]> {
+    let remaining = filters.limit ?? Number.POSITIVE_INFINITY;
+    let offset = filters.limit !== undefined ? ((filters.page ?? 1) - 1) * filters.limit : 0;
+    while (remaining > 0) {
+      const take = Math.min(batchSize, remaining);
+      const rows = await searchQuery(filters, viewer).selectAll('attributes').orderBy(`attributes.${order.column}`, order.direction).orderBy('attributes.id', order.direction).limit(take).offset(offset).execute();
+      if (rows.length === 0) return;
+      offset += rows.length;
+      remaining -= rows.length;
+      yield fromRows<AttributeRecord>('attributes', rows);
+      if (rows.length < take) return;
+    }
+  }
+
   return {
     ...objectRepository(ctx),
     async insertAttributes(attributes: readonly New<AttributeRecord>[]) {
@@ -68,6 +83,10 @@ export function attributeRepository(ctx: RepoContext): AttributeRepository {
       return fromRows<AttributeRecord>('attributes', await q.orderBy('id').execute());
     },
     async *searchAttributes(filters, viewer, batchSize = 5000) {
+      if (filters.attributeOrder !== undefined) {
+        yield* orderedSearch(filters, viewer, filters.attributeOrder, batchSize);
+        return;
+      }
       // Keyset pagination on id: memory stays bounded whatever the result size.
       const limit = filters.limit;
       let remaining = limit ?? Number.POSITIVE_INFINITY;
@@ -90,6 +109,11 @@ export function attributeRepository(ctx: RepoContext): AttributeRepository {
     async countAttributes(filters, viewer) {
       const row = await searchQuery(filters, viewer).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
       return Number(row.n);
+    },
+    async countAttributesBy(column, viewer) {
+      const key = `attributes.${column}` as const;
+      const rows = await searchQuery({}, viewer).select([`${key} as k`, sql<number>`count(*)`.as('n')]).groupBy(key).execute();
+      return Object.fromEntries(rows.map((r) => [r.k, Number(r.n)]));
     },
   };
 }

@@ -116,5 +116,21 @@ export function eventRepository(ctx: RepoContext): EventRepository {
       await db.updateTable('events').set({ attribute_count: n }).where('id', '=', eventId).execute();
       return n;
     },
+    async countEventTags(viewer) {
+      const rows = await db
+        .selectFrom('event_tags')
+        .innerJoin('events', 'events.id', 'event_tags.event_id')
+        .innerJoin('tags', 'tags.id', 'event_tags.tag_id')
+        .where((eb) => eventVisible(eb, viewer))
+        .select(['tags.name as name', sql<number>`count(*)`.as('n')])
+        .groupBy('tags.name')
+        .execute();
+      return rows.map((r) => ({ name: r.name, count: Number(r.n) }));
+    },
+    async isEventBlocklisted(uuid) {
+      // Blocklist entries are stored lower-case (sharing/blocklists.ts).
+      const row = await db.selectFrom('event_blocklists').select('id').where('event_uuid', '=', uuid.trim().toLowerCase()).executeTakeFirst();
+      return row !== undefined;
+    },
   };
 }

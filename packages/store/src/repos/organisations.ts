@@ -70,6 +70,11 @@ export function organisationRepository(ctx: RepoContext): OrganisationRepository
         .executeTakeFirstOrThrow();
       return Number(row.users ?? 0) + Number(row.events ?? 0);
     },
+    async isOrganisationBlocklisted(uuid) {
+      // Blocklist entries are stored lower-case (sharing/blocklists.ts).
+      const row = await db.selectFrom('org_blocklists').select('id').where('org_uuid', '=', uuid.trim().toLowerCase()).executeTakeFirst();
+      return row !== undefined;
+    },
   };
 }
 

@@ -91,6 +91,18 @@ export interface IntelDocumentRecord {
   name: string;
   version: string;
   enabled: boolean;
+  /** A taxonomy's `required` flag (MISP's `taxonomies/toggleRequired`); false for the other kinds. */
+  required: boolean;
   document: string;
   updated: number;
+}
+
+/** A folder `waggle data import` read, kept so the server can read it again (MISP's library update). */
+export interface IntelSourceRecord {
+  id: number;
+  /** taxonomies | galaxies | warninglists */
+  data_set: string;
+  /** Absolute path on the machine that ran the import. */
+  path: string;
+  created: number;
 }

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { ForbiddenError, InputError, NotFoundError } from '@waggle/errors';
 import type { Principal } from '../../access/principal.js';
+import { ACL_DENIED } from '../../access/permissions.js';
 import type { RoleRecord, UserRecord } from '../../model/records.js';
 import type { Patch, Ref, Repositories } from '../../ports/store.js';
 import { orgSummaryJson, type MispJson } from '../../views/misp-json.js';
@@ -74,7 +75,7 @@ export function createUserService(deps: Pick<CoreDeps, 'store' | 'clock' | 'ids'
   return {
     /** Users the principal administers: all for site admins, their org's for org admins. */
     async list(p: Principal, opts: UserListOptions = {}): Promise<MispJson[]> {
-      if (!p.role.perm_site_admin && !p.role.perm_admin) throw new ForbiddenError('You do not have permission to list users.');
+      if (!p.role.perm_site_admin && !p.role.perm_admin) throw new ForbiddenError(ACL_DENIED);
       const orgId = p.role.perm_site_admin ? opts.orgId : p.org.id;
       return store.read(async (repos) => {
         const users = await repos.listUsers(orgId === undefined ? {} : { orgId });
@@ -120,7 +121,7 @@ export function createUserService(deps: Pick<CoreDeps, 'store' | 'clock' | 'ids'
      */
     async add(p: Principal, input: UserInput): Promise<MispJson> {
       requireWritable(p, 'add users');
-      if (!p.role.perm_site_admin && !p.role.perm_admin) throw new ForbiddenError('You do not have permission to add users.');
+      if (!p.role.perm_site_admin && !p.role.perm_admin) throw new ForbiddenError(ACL_DENIED);
       if (input.email === undefined) throw new InputError('User.email is required', { field: 'User.email' });
       const email = input.email;
       if (input.password !== undefined) checkPasswordPolicy(input.password);

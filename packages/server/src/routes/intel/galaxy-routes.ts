@@ -2,9 +2,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { InputError, NotFoundError } from '@waggle/errors';
 import { requireSiteAdmin } from '@waggle/core';
 import { bodyOf, isTruthy, paramsOf, saved, type RouteContext } from '../../http/context.js';
-import type { ClusterItem, GalaxyCatalogue, IntelService } from '../../intel/index.js';
+import type { ClusterItem, GalaxyCatalogue, GalaxyItem, IntelService } from '../../intel/index.js';
 import { clusterJson, clusterViewJson, galaxyJson } from './intel-json.js';
-import { updateNotSupported } from './taxonomy-routes.js';
+import { logUpdate } from './taxonomy-routes.js';
 
 const CONTEXTS = new Set(['all', 'default', 'custom', 'org', 'deleted']);
 
@@ -21,14 +21,48 @@ function clusterOf(galaxies: GalaxyCatalogue, ref: string): ClusterItem {
   return item;
 }
 
+const ENABLED: ReadonlyMap<unknown, boolean> = new Map<unknown, boolean>([[true, true], [false, false], [1, true], [0, false], ['1', true], ['0', false], ['true', true], ['false', false]]);
+
+/** MISP's galaxies/index filters (named parameters or body): `value` and `enabled`. */
+export interface GalaxyFilter {
+  readonly value: string;
+  readonly enabled?: boolean;
+}
+
+/** Reads the filters of galaxies/index and PyMISP's search_galaxy (`POST galaxies {"value": …}`). */
+export function galaxyFilter(request: FastifyRequest): GalaxyFilter {
+  const body = request.body;
+  if (body !== undefined && body !== null && body !== '' && (typeof body !== 'object' || Array.isArray(body))) throw new InputError('Send the search as {"value": "…"}', { field: 'value' });
+  const q: Record<string, unknown> = { ...paramsOf(request), ...bodyOf(request) };
+  const value = q.value ?? '';
+  if (typeof value !== 'string' && typeof value !== 'number') throw new InputError('value must be a string', { field: 'value' });
+  if (q.enabled === undefined || q.enabled === '') return { value: String(value) };
+  const enabled = ENABLED.get(q.enabled);
+  if (enabled === undefined) throw new InputError('enabled must be 0 or 1', { field: 'enabled' });
+  return { value: String(value), enabled };
+}
+
+/** MISP's search: a case-insensitive substring of the name, namespace, description, kill chain order or uuid. */
+export function galaxyMatches(item: GalaxyItem, filter: GalaxyFilter): boolean {
+  if (filter.enabled !== undefined && item.enabled !== filter.enabled) return false;
+  const needle = filter.value.toLowerCase();
+  if (needle === '') return true;
+  const g = item.value;
+  const fields = [g.name, g.namespace, g.description, g.kill_chain_order === undefined ? '' : JSON.stringify(g.kill_chain_order), g.uuid];
+  return fields.some((f) => f.toLowerCase().includes(needle));
+}
+
 /** galaxies/* and galaxy_clusters/*: browsing for every user; attaching a cluster with tagging rights. */
 export function registerGalaxyRoutes(app: FastifyInstance, ctx: RouteContext, intel: IntelService): void {
   const index = async (request: FastifyRequest) => {
     await ctx.principal(request);
-    return (await intel.galaxies()).galaxies.map((g) => ({ Galaxy: galaxyJson(g) }));
+    const filter = galaxyFilter(request);
+    return (await intel.galaxies()).galaxies.filter((g) => galaxyMatches(g, filter)).map((g) => ({ Galaxy: galaxyJson(g) }));
   };
   app.get('/galaxies', index);
   app.get('/galaxies/index', index);
+  app.post('/galaxies', index);
+  app.post('/galaxies/index', index);
 
   app.get('/galaxies/view/:id', async (request) => {
     await ctx.principal(request);
@@ -86,8 +120,10 @@ export function registerGalaxyRoutes(app: FastifyInstance, ctx: RouteContext, in
   app.post('/galaxies/attach_cluster/:targetId/:targetType', attach);
   app.post('/galaxies/attach_cluster/:targetId', attach);
 
-  app.post('/galaxies/update', async (request) => {
+  // MISP reads its galaxy folder again and always answers "Galaxies updated."; here: every folder `waggle data import` read.
+  app.post('/galaxies/update', async (request, reply) => {
     requireSiteAdmin(await ctx.principal(request), 'update galaxies');
-    throw updateNotSupported('galaxies');
+    logUpdate(request, 'galaxies', await intel.update('galaxies'));
+    return saved(reply, request, 'Galaxies updated.');
   });
 }

@@ -7,7 +7,7 @@ export function taxonomyJson(item: TaxonomyItem): MispJson {
   const t = item.value;
   return {
     id: String(item.id), namespace: t.namespace, description: t.description, version: String(t.version),
-    enabled: item.enabled, exclusive: t.exclusive, required: false, highlighted: false,
+    enabled: item.enabled, exclusive: t.exclusive, required: item.required, highlighted: false,
   };
 }
 

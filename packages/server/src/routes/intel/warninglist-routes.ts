@@ -4,7 +4,7 @@ import { requireSiteAdmin } from '@waggle/core';
 import { bodyOf, saved, type RouteContext } from '../../http/context.js';
 import type { IntelService, WarninglistItem } from '../../intel/index.js';
 import { warninglistJson } from './intel-json.js';
-import { updateNotSupported } from './taxonomy-routes.js';
+import { logUpdate } from './taxonomy-routes.js';
 
 const asArray = (v: unknown): unknown[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
 
@@ -22,6 +22,13 @@ export function checkValueInput(body: unknown): string[] {
     if (typeof v !== 'string' && typeof v !== 'number') throw new InputError(`value[${i}] must be a string`, { field: `value[${i}]` });
     return String(v).trim();
   });
+}
+
+/** MISP's `WarninglistsController::update` message for what an update did. */
+export function warninglistUpdateMessage(changed: number, failed: number): string {
+  if (changed === 0 && failed === 0) return 'All warninglists are up to date already.';
+  if (changed === 0) return 'Could not update any of the warning lists';
+  return `Successfully updated ${changed} warninglists.${failed > 0 ? ` However, could not update ${failed} warninglists.` : ''}`;
 }
 
 /** warninglists/*: list, view and checkValue for every user; toggling for site admins. */
@@ -83,8 +90,11 @@ export function registerWarninglistRoutes(app: FastifyInstance, ctx: RouteContex
     return out;
   });
 
-  app.post('/warninglists/update', async (request) => {
+  // MISP reads its warninglists folder again; here: every folder `waggle data import` read.
+  app.post('/warninglists/update', async (request, reply) => {
     requireSiteAdmin(await ctx.principal(request), 'update warninglists');
-    throw updateNotSupported('warninglists');
+    const result = await intel.update('warninglists');
+    logUpdate(request, 'warninglists', result);
+    return saved(reply, request, warninglistUpdateMessage(result.changed, result.failed));
   });
 }
