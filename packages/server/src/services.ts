@@ -1,6 +1,7 @@
 import {
   createAttributeService,
   createProposalService,
+  createEventDelegationService,
   createEventReportService,
   createAuditLogService,
   createCorrelationExclusionService,
@@ -23,6 +24,8 @@ import {
   createGalaxyClusterService,
   createTagService,
   createUserService,
+  createUserSettingService,
+  createUserStatisticsService,
   type CoreDeps,
 } from '@waggle/core';
 import type { Kysely } from 'kysely';
@@ -81,6 +84,7 @@ export function createServices(deps: CoreDeps, adapters: ServiceAdapters): Servi
     events: withOutboundPrivacy(events, privacy),
     rawEvents: events,
     proposals: createProposalService(deps, createAttributeService(deps)),
+    eventDelegations: createEventDelegationService(deps),
     eventReports: createEventReportService(deps),
     auditLog: createAuditLogService(deps),
     correlationExclusions: createCorrelationExclusionService(deps),
@@ -103,6 +107,8 @@ export function createServices(deps: CoreDeps, adapters: ServiceAdapters): Servi
       roles: createRoleService(deps, options),
       authKeys: createAuthKeyService(deps, options),
       sharingGroups,
+      userSettings: createUserSettingService(deps),
+      statistics: createUserStatisticsService(deps),
     },
     intel,
     privacy,

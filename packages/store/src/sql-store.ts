@@ -13,9 +13,11 @@ import { organisationRepository } from './repos/organisations.js';
 import { sharingGroupRepository } from './repos/sharing-groups.js';
 import { sightingRepository } from './repos/sightings.js';
 import { shadowAttributeRepository } from './repos/shadow-attributes.js';
+import { eventDelegationRepository } from './repos/event-delegations.js';
 import { eventReportRepository } from './repos/event-reports.js';
 import { correlationExclusionRepository } from './repos/correlation-exclusions.js';
 import { systemSettingRepository } from './repos/system-settings.js';
+import { userSettingRepository } from './repos/user-settings.js';
 import { analystDataRepository } from './repos/analyst-data.js';
 import { galaxyClusterRepository } from './repos/galaxy-clusters.js';
 import { tagRepository } from './repos/tags.js';
@@ -34,9 +36,11 @@ export function createRepositories(ctx: RepoContext): Repositories {
     ...tagRepository(ctx),
     ...sightingRepository(ctx),
     ...shadowAttributeRepository(ctx),
+    ...eventDelegationRepository(ctx),
     ...eventReportRepository(ctx),
     ...correlationExclusionRepository(ctx),
     ...systemSettingRepository(ctx),
+    ...userSettingRepository(ctx),
     ...analystDataRepository(ctx),
     ...galaxyClusterRepository(ctx),
     ...correlationRepository(ctx),

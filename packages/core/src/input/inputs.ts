@@ -6,6 +6,8 @@ export interface TagInput {
   readonly colour?: string;
   readonly local?: boolean;
   readonly exportable?: boolean;
+  /** On an attribute edit, MISP's `"deleted": true` (PyMISP's `MISPTag.delete()`): remove this tag. */
+  readonly deleted?: boolean;
 }
 
 /** An attribute as given by a client (MISP JSON, after shape checks). */

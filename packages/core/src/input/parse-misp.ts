@@ -1,8 +1,9 @@
 import { InputError } from '@waggle/errors';
 import type { Distribution } from '../model/records.js';
-import { carriesData } from './attachment-data.js';
+import { attachmentData, carriesData } from './attachment-data.js';
 import { asList, asObject, compact, optBool, optDate, optInt, optString, optTimestamp, optUuid, reqString } from './coerce.js';
 import type { AttributeInput, EventInput, EventReportInput, ObjectInput, OrgInput, ReferenceInput, TagInput } from './inputs.js';
+import { encryptMalwareSample } from './malware-sample.js';
 
 /** Unwraps `{"Event": {...}}` (or any single named wrapper) into its body. */
 export function unwrap(body: unknown, key: string): Record<string, unknown> {
@@ -36,6 +37,7 @@ export function parseTag(raw: unknown, field: string): TagInput {
     colour: optString(t.colour, `${field}.colour`, 7),
     local: optBool(t.local ?? o.local, `${field}.local`),
     exportable: optBool(t.exportable, `${field}.exportable`),
+    deleted: optBool(t.deleted ?? o.deleted, `${field}.deleted`),
   });
 }
 
@@ -53,11 +55,17 @@ export function parseAttribute(raw: unknown, field = 'Attribute'): AttributeInpu
   if (o.data !== undefined && o.data !== null && typeof o.data !== 'string' && carriesData(type)) {
     throw new InputError(`${field}.data must be a base64 string`, { field: `${field}.data` });
   }
+  // MISP's capture of a new sample sent with "encrypt": the file name becomes `<name>|<md5>`, the
+  // content the password-protected archive MISP stores (malware-sample.ts).
+  const sample = type === 'malware-sample' && optBool(o.encrypt, `${field}.encrypt`) === true && !value.includes('|')
+    ? attachmentData(type, o.data, field)
+    : undefined;
+  const encrypted = sample === undefined ? undefined : encryptMalwareSample(value, sample, new Date());
   return compact({
     uuid: optUuid(o.uuid, `${field}.uuid`),
     type,
     category: optString(o.category, `${field}.category`, 255) || undefined,
-    value,
+    value: encrypted?.value ?? value,
     to_ids: optBool(o.to_ids, `${field}.to_ids`),
     distribution: distribution(o.distribution, `${field}.distribution`, true),
     sharing_group_id: optInt(o.sharing_group_id, `${field}.sharing_group_id`, 0),
@@ -68,7 +76,7 @@ export function parseAttribute(raw: unknown, field = 'Attribute'): AttributeInpu
     first_seen: seen(o.first_seen, `${field}.first_seen`),
     last_seen: seen(o.last_seen, `${field}.last_seen`),
     object_relation: optString(o.object_relation, `${field}.object_relation`, 255) || undefined,
-    data: typeof o.data === 'string' && o.data !== '' ? o.data : undefined,
+    data: encrypted?.data ?? (typeof o.data === 'string' && o.data !== '' ? o.data : undefined),
     tags: parseTags(o.Tag, `${field}.Tag`),
   }) as AttributeInput;
 }

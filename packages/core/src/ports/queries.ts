@@ -36,6 +36,12 @@ export interface SearchFilters {
   readonly category?: ValueFilter;
   readonly org?: ValueFilter;
   readonly tags?: TagFilter;
+  /**
+   * Events only (MISP's `Attribute::set_filter_tags` in the Event scope, used by events/restSearch): a
+   * wanted tag (`and`, `or`) also matches when it is on one of the event's attributes; `not` stays on the
+   * event's own tags. Without it, event filters read the event's own tags alone (events/index).
+   */
+  readonly tagsOnAttributes?: boolean;
   readonly eventIds?: readonly number[];
   readonly excludeEventIds?: readonly number[];
   /** Events by UUID (MISP's `eventid` takes UUIDs too); with `eventIds`, an event matching either. */

@@ -282,6 +282,30 @@ export interface ShadowAttributeRepository {
   deleteShadowAttribute(id: number): Promise<void>;
 }
 
+/** MISP's event delegation: a request that another organisation take over an event (org and orgc). */
+export interface EventDelegationRecord {
+  id: number;
+  /** The organisation asked to take the event over. */
+  org_id: number;
+  requester_org_id: number;
+  event_id: number;
+  message: string;
+  /** The distribution the event gets on accept; -1: the recipient decides (the event keeps its own). */
+  distribution: number;
+  /** The sharing group the event gets on accept when `distribution` is 4; 0 otherwise. */
+  sharing_group_id: number;
+}
+
+export interface EventDelegationRepository {
+  /** Stores a request; a second pending request for the same event is a conflict. */
+  insertEventDelegation(delegation: New<EventDelegationRecord>): Promise<EventDelegationRecord>;
+  getEventDelegation(id: number): Promise<EventDelegationRecord | undefined>;
+  /** Requests in id order, to this organisation, from this organisation and/or on this event. */
+  listEventDelegations(filter: { readonly orgId?: number; readonly requesterOrgId?: number; readonly eventId?: number }): Promise<EventDelegationRecord[]>;
+  /** Removes a request; whether it was still there. */
+  deleteEventDelegation(id: number): Promise<boolean>;
+}
+
 export interface EventReportRepository {
   insertEventReport(report: New<EventReportRecord>): Promise<EventReportRecord>;
   getEventReport(ref: Ref): Promise<EventReportRecord | undefined>;
@@ -321,6 +345,24 @@ export interface SystemSettingRepository {
   listSystemSettings(): Promise<SystemSettingRecord[]>;
   /** Stores a setting's value, replacing the one it had. */
   putSystemSetting(setting: string, value: string): Promise<void>;
+}
+
+/** A user's setting (MISP's `user_settings`): `value` is the JSON text MISP stores. */
+export interface UserSettingRecord {
+  id: number;
+  user_id: number;
+  setting: string;
+  value: string;
+  timestamp: number;
+}
+
+export interface UserSettingRepository {
+  /** Settings in id order, of the given users (all when absent) and name. */
+  listUserSettings(filter?: { readonly userIds?: readonly number[]; readonly setting?: string }): Promise<UserSettingRecord[]>;
+  getUserSetting(id: number): Promise<UserSettingRecord | undefined>;
+  /** Creates the user's setting or replaces its value and timestamp. */
+  putUserSetting(userId: number, setting: string, value: string, timestamp: number): Promise<UserSettingRecord>;
+  deleteUserSetting(id: number): Promise<void>;
 }
 
 /** A text filter of the audit log: exact, or a `%` pattern (case-insensitive). */
@@ -406,9 +448,11 @@ export interface Repositories
     TagRepository,
     SightingRepository,
     ShadowAttributeRepository,
+    EventDelegationRepository,
     EventReportRepository,
     CorrelationExclusionRepository,
     SystemSettingRepository,
+    UserSettingRepository,
     AnalystDataRepository,
     GalaxyClusterRepository,
     CorrelationRepository,

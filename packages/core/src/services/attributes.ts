@@ -195,6 +195,23 @@ export function createAttributeService(deps: CoreDeps) {
       });
     },
 
+    /**
+     * What an IDS rule export needs beside each attribute (MISP's NidsExport): the names of its tags
+     * followed by its event's, and its event's threat level (the rules' priority).
+     */
+    async idsContext(batch: readonly AttributeRecord[]): Promise<Map<number, { tags: string[]; threatLevel: number }>> {
+      return store.read(async (repos) => {
+        const eventIds = [...new Set(batch.map((a) => a.event_id))];
+        const eventTags = new Map<number, string[]>();
+        for (const t of await repos.listEventTags(eventIds)) eventTags.set(t.target_id, [...(eventTags.get(t.target_id) ?? []), t.tag.name]);
+        const threat = new Map<number, number>();
+        for (const id of eventIds) threat.set(id, (await repos.getEvent(id))?.threat_level_id ?? 4);
+        const own = new Map<number, string[]>();
+        for (const t of await repos.listAttributeTags(batch.map((a) => a.id))) own.set(t.target_id, [...(own.get(t.target_id) ?? []), t.tag.name]);
+        return new Map(batch.map((a) => [a.id, { tags: [...(own.get(a.id) ?? []), ...(eventTags.get(a.event_id) ?? [])], threatLevel: threat.get(a.event_id) ?? 4 }]));
+      });
+    },
+
     async count(p: Principal, filters: SearchFilters): Promise<number> {
       return store.read((repos) => repos.countAttributes(filters, p.viewer));
     },

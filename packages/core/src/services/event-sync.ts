@@ -48,6 +48,12 @@ export async function updateAttributeFrom(ctx: WriteContext, existing: Attribute
   await ctx.repos.removeIpRanges([existing.id]);
   await ctx.repos.addIpRanges([updated]);
   for (const t of input.tags) {
+    // MISP's AttributeTag::handleAttributeTag: a tag marked deleted is removed, the others attached.
+    if (t.deleted === true) {
+      const gone = await ctx.repos.getTag(t.name.trim());
+      if (gone !== undefined) await ctx.repos.detachAttributeTag(updated.id, gone.id);
+      continue;
+    }
     const tag = await ctx.resolveTag(t);
     await ctx.repos.attachAttributeTag(updated.id, ctx.event.id, tag.id, t.local ?? false);
   }

@@ -68,6 +68,8 @@ export async function writeAttributes(
   const tagRows: { attribute_id: number; event_id: number; tag_id: number; local: boolean }[] = [];
   for (let i = 0; i < inputs.length; i++) {
     for (const t of (inputs[i] as AttributeInput).tags) {
+      // A tag marked deleted on a new attribute has nothing to remove.
+      if (t.deleted === true) continue;
       const tag = await ctx.resolveTag(t);
       tagRows.push({ attribute_id: (stored[i] as AttributeRecord).id, event_id: ctx.event.id, tag_id: tag.id, local: t.local ?? false });
     }

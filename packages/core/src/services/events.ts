@@ -6,6 +6,7 @@ import type { AttributeRecord, EventRecord, ObjectRecord, OrganisationRecord } f
 import type { EventIndexFilters, SearchFilters } from '../ports/queries.js';
 import type { Ref, Repositories } from '../ports/store.js';
 import { buildEventView, type EventViewOptions } from '../views/event-view.js';
+import { searchEventContent, type SearchContentFilter } from '../views/search-event-content.js';
 import { eventHeadJson, groupByTarget, orgSummaryJson, tagJson, type MispJson } from '../views/misp-json.js';
 import { audit } from './audit.js';
 import { publishAll, type CoreDeps, type Outgoing } from './deps.js';
@@ -248,10 +249,13 @@ export function createEventService(deps: CoreDeps) {
 
     /** restSearch on events: full views of matching events, produced one at a time. */
     async *search(p: Principal, filters: SearchFilters, opts: ViewOptions = {}): AsyncIterable<MispJson> {
-      const events = await store.read((repos) => repos.listEvents({ ...filters, sort: 'id', direction: 'asc' }, p.viewer));
+      // MISP: wanted tags match the event's own tags or its attributes'; refused ones drop the event only
+      // for its own tags, and drop the attributes carrying them from what is shown.
+      const events = await store.read((repos) => repos.listEvents({ ...filters, tagsOnAttributes: true, sort: 'id', direction: 'asc' }, p.viewer));
       const inForce = await limits();
+      const content: SearchContentFilter = { blockedTags: filters.tags?.not ?? [], toIdsOnly: filters.toIds === true, deletedOnly: filters.deleted === true };
       for (const e of events) {
-        yield await store.read((repos) => buildEventView(repos, e, p.viewer, { ...opts, ...inForce }));
+        yield searchEventContent(await store.read((repos) => buildEventView(repos, e, p.viewer, { ...opts, ...inForce })), content);
       }
     },
   };

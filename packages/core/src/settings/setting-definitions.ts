@@ -130,10 +130,30 @@ export const SETTING_DEFINITIONS: readonly SettingDefinition[] = [
     invalid: notAnOption({ ...DISTRIBUTIONS, event: 'Inherit from event' }),
   },
   {
+    name: 'MISP.background_jobs',
+    level: 1,
+    description:
+      "Enables the use of MISP's background processing. waggle has no background workers (publishing, alerts and pushes happen within the request that asks for them): the value is kept for MISP clients and changes nothing.",
+    type: 'boolean',
+    test: 'testBool',
+    null: true,
+    default: () => false,
+  },
+  {
     name: 'Security.allow_self_registration',
     level: 1,
     description:
       'Enabling this setting will allow users to have access to the pre-auth registration form. This will create an inbox entry for administrators to review. waggle has no registration form: the value is kept for MISP clients and changes nothing.',
+    type: 'boolean',
+    test: 'testBool',
+    null: true,
+    default: () => false,
+  },
+  {
+    name: 'MISP.delegation',
+    level: 1,
+    description:
+      'This feature allows users to create org only events and ask another organisation to take ownership of the event. This allows organisations to remain anonymous by asking a partner to publish an event for them. Here: while it is off, event_delegations/delegateEvent and acceptDelegation are refused; pending requests can still be listed and deleted.',
     type: 'boolean',
     test: 'testBool',
     null: true,

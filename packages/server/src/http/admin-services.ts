@@ -4,6 +4,8 @@ import type {
   RoleService,
   AuthKeyService,
   SharingGroupService,
+  UserSettingService,
+  UserStatisticsService,
 } from '@waggle/core';
 
 /** Administration use cases (organisations, users, roles, auth keys, sharing groups). */
@@ -13,4 +15,8 @@ export interface AdminServices {
   readonly roles: RoleService;
   readonly authKeys: AuthKeyService;
   readonly sharingGroups: SharingGroupService;
+  /** MISP's per-user settings (`user_settings/*`). */
+  readonly userSettings: UserSettingService;
+  /** MISP's instance statistics (`users/statistics/{context}`). */
+  readonly statistics: UserStatisticsService;
 }

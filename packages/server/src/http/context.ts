@@ -9,6 +9,7 @@ import type {
   ObjectService,
   Principal,
   ProposalService,
+  EventDelegationService,
   EventReportService,
   AuditLogService,
   CorrelationExclusionService,
@@ -42,6 +43,8 @@ export interface Services {
   readonly sightings: SightingService;
   /** Proposals (MISP shadow attributes). */
   readonly proposals: ProposalService;
+  /** MISP's event delegation: asking another organisation to take an event over. */
+  readonly eventDelegations: EventDelegationService;
   /** Event reports (Markdown texts inside events). */
   readonly eventReports: EventReportService;
   /** The audit log as MISP's logs (`admin/logs/index`, `logs/event_index`). */

@@ -1,21 +1,29 @@
-import { InputError } from '@waggle/errors';
+import { InputError, NotFoundError } from '@waggle/errors';
 import { requirePermission, visibleAttribute, visibleEvent, type Principal, type Ref, type Repositories, type Store, type TagService } from '@waggle/core';
 import type { TaxonomyIndex } from '@waggle/intel';
 import type { IntelService } from './intel-service.js';
 import { insertTaxonomyTag } from './taxonomy-tags.js';
 
-/** The names of the tags already on the event or attribute with this UUID, with the same locality as the new one. */
+/**
+ * The names of the tags already on the event or attribute with this UUID, with the same locality as the new one.
+ * None when the UUID names nothing the principal sees: core's attach then answers MISP's "Invalid Target.".
+ */
 async function tagsOnTarget(repos: Repositories, p: Principal, uuid: string, local: boolean): Promise<string[]> {
-  const event = await repos.getEvent(uuid);
-  let links;
-  if (event !== undefined) {
-    await visibleEvent(repos, p, event.id);
-    links = await repos.listEventTags([event.id]);
-  } else {
-    const { attribute } = await visibleAttribute(repos, p, uuid);
-    links = await repos.listAttributeTags([attribute.id]);
+  try {
+    const event = await repos.getEvent(uuid);
+    let links;
+    if (event !== undefined) {
+      await visibleEvent(repos, p, event.id);
+      links = await repos.listEventTags([event.id]);
+    } else {
+      const { attribute } = await visibleAttribute(repos, p, uuid);
+      links = await repos.listAttributeTags([attribute.id]);
+    }
+    return links.filter((l) => l.local === local).map((l) => l.tag.name);
+  } catch (error) {
+    if (error instanceof NotFoundError) return [];
+    throw error;
   }
-  return links.filter((l) => l.local === local).map((l) => l.tag.name);
 }
 
 /**

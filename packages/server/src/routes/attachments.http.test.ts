@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addOrgUser, startTestServer, testEngines, type TestServer } from '../test-support/test-server.js';
 import { listen } from '../test-support/listening-server.js';
@@ -51,10 +52,21 @@ describe.each(testEngines())('attachment data on %s', (engine) => {
       expect(byType(ev.Object[0].Attribute, 'filename')).not.toHaveProperty('data');
     }
     const id = (add.json as J).Event.id as string;
-    const events = (await s.call('POST', '/events/restSearch', { eventid: id })).json as J;
+    // restSearch adds the files only with withAttachments, as MISP (PyMISP always sends the flag, 0 by default).
+    const events = (await s.call('POST', '/events/restSearch', { eventid: id, withAttachments: 1 })).json as J;
     expect(byType(events.response[0].Event.Attribute, 'attachment').data).toBe(PCAP);
-    const attrs = (await s.call('POST', '/attributes/restSearch', { eventid: id, type: ['attachment', 'malware-sample'] })).json as J;
+    expect(byType(events.response[0].Event.Object[0].Attribute, 'malware-sample').data).toBe(SAMPLE);
+    const attrs = (await s.call('POST', '/attributes/restSearch', { eventid: id, type: ['attachment', 'malware-sample'], withAttachments: true })).json as J;
     expect(attrs.response.Attribute.map((a: J) => [a.type, a.data])).toEqual([['attachment', PCAP], ['malware-sample', SAMPLE]]);
+    // "search(timestamp=…, with_attachments=False): events[0].attributes[-1].malware_binary is None" (test_simple_event)
+    for (const body of [{ eventid: id, withAttachments: 0 }, { eventid: id }]) {
+      const plain = ((await s.call('POST', '/events/restSearch', body)).json as J).response[0].Event as J;
+      expect(byType(plain.Attribute, 'attachment')).not.toHaveProperty('data');
+      expect(byType(plain.Object[0].Attribute, 'malware-sample')).not.toHaveProperty('data');
+      const plainAttrs = ((await s.call('POST', '/attributes/restSearch', { ...body, type: ['attachment', 'malware-sample'] })).json as J).response.Attribute as J[];
+      expect(plainAttrs.map((a) => [a.type, 'data' in a])).toEqual([['attachment', false], ['malware-sample', false]]);
+    }
+    expect((await s.call('POST', '/events/restSearch', { eventid: id, withAttachments: 'maybe' })).status).toBe(400);
     const csv = await s.call('POST', '/attributes/restSearch', { returnFormat: 'csv', eventid: id, type: 'attachment' });
     expect(csv.text).toContain('capture.pcap');
     expect(csv.text).not.toContain(PCAP);
@@ -126,6 +138,33 @@ describe.each(testEngines())('attachment data on %s', (engine) => {
     expect((editBad.json as J).field).toBe('Attribute.data');
     expect(((await s.call('GET', `/attributes/view/${good.id}`)).json as J).Attribute.data).toBe(PCAP);
   });
+  it('zips a new sample sent with encrypt: true as MISP does: value <name>|<md5>, data the archive with password infected (test_simple_event)', async () => {
+    const raw = Buffer.from('print("hello")\n'.repeat(20));
+    const md5 = createHash('md5').update(raw).digest('hex');
+    const ev = ((await s.call('POST', '/events/add', { info: 'Encrypted sample', distribution: 0 })).json as J).Event;
+    // What PyMISP sends for add_attribute('malware-sample', value='testfile.py', data=BytesIO(…)).
+    const pymispSample = { type: 'malware-sample', category: 'Payload delivery', value: 'testfile.py', data: raw.toString('base64'), malware_filename: 'testfile.py', encrypt: true, to_ids: true };
+    const add = await s.call('POST', `/attributes/add/${String(ev.id)}`, pymispSample);
+    expect(add.status).toBe(200);
+    const stored = (add.json as J).Attribute as J;
+    expect(stored.value).toBe(`testfile.py|${md5}`);
+    const zip = Buffer.from(String(stored.data), 'base64');
+    expect(zip.readUInt32LE(0)).toBe(0x04034b50);
+    expect(zip.includes(Buffer.from(`${md5}.filename.txt`))).toBe(true);
+    expect(zip.includes(raw)).toBe(false);
+    // Through events/edit too (update_event with the new attribute), and restSearch withAttachments returns the archive.
+    const edit = await s.call('POST', `/events/edit/${String(ev.uuid)}`, { info: 'Encrypted sample', Attribute: [{ ...pymispSample, value: 'second.py' }] });
+    expect(edit.status).toBe(200);
+    const second = ((edit.json as J).Event.Attribute as J[]).find((a) => String(a.value).startsWith('second.py|')) as J;
+    expect(second.value).toBe(`second.py|${md5}`);
+    const found = ((await s.call('POST', '/events/restSearch', { returnFormat: 'json', eventid: ev.id, withAttachments: 1 })).json as J).response[0].Event.Attribute as J[];
+    expect(found.every((a) => typeof a.data === 'string' && Buffer.from(String(a.data), 'base64').readUInt32LE(0) === 0x04034b50)).toBe(true);
+    // A value already in <name>|<md5> form is kept as it is; bad base64 is refused.
+    expect((((await s.call('POST', `/attributes/add/${String(ev.id)}`, { ...pymispSample, value: `kept.py|${md5}` })).json as J).Attribute as J).value).toBe(`kept.py|${md5}`);
+    const bad = await s.call('POST', `/attributes/add/${String(ev.id)}`, { ...pymispSample, value: 'bad.py', data: 'not base64!' });
+    expect(bad.status).toBe(400);
+  });
+
   it('downloads the file of an attachment or a malware sample (attributes/downloadAttachment), as MISP does', async () => {
     const uuid = 'c0ffee00-1111-4222-8333-944455556699';
     const add = await s.call('POST', '/events/add', { ...pymispEvent(uuid), Event: { ...pymispEvent(uuid).Event, distribution: 0 } });

@@ -53,6 +53,43 @@ describe.each(testEngines())('MISP attributes/add with a list on %s', (engine) =
     expect(missing.status).toBe(404);
     expect((missing.json as J).message).toBeTypeOf('string');
   });
+  it("keys a refused single attribute's reason by field as MISP's saveFailResponse: similar_error['errors'][1]['errors']['value'][0] (test_attribute)", async () => {
+    const id = String((((await s.call('POST', '/events/add', { info: 'Single refusals' })).json as J).Event as J).id);
+    const a = { type: 'ip-dst', value: '198.51.100.90', category: 'Network activity', to_ids: true };
+    expect((await s.call('POST', `/attributes/add/${id}`, a)).status).toBe(200);
+    const similar = await s.call('POST', `/attributes/add/${id}`, a);
+    expect(similar.status).toBe(400);
+    expect((similar.json as J).errors).toEqual({ value: ['A similar attribute already exists for this event.'] });
+    expect((similar.json as J).message).toBe('A similar attribute already exists for this event.');
+    const badType = await s.call('POST', `/attributes/add/${id}`, { type: 'no-such-type', value: 'x' });
+    expect(badType.status).toBe(400);
+    expect(Object.keys((badType.json as J).errors as J)).toEqual(['type']);
+    // Nothing was written.
+    const values = (((await s.call('GET', `/events/view/${id}`)).json as J).Event.Attribute as J[]).map((x) => x.value);
+    expect(values).toEqual(['198.51.100.90']);
+  });
+
+  it("removes a tag sent with deleted: true on an attribute edit, as MISP's handleAttributeTag (test_tags: tags[0].delete(); update_attribute)", async () => {
+    const ev = ((await s.call('POST', '/events/add', { info: 'Tag removal on edit', Attribute: [{ type: 'text', value: 'tag-removal', Tag: [{ name: 'removal:one' }, { name: 'removal:two' }] }] })).json as J).Event as J;
+    const a = (ev.Attribute as J[])[0] as J;
+    const names = (x: J): string[] => ((x.Tag ?? []) as J[]).map((t) => t.name as string).sort();
+    expect(names(a)).toEqual(['removal:one', 'removal:two']);
+    const tags = (a.Tag as J[]).map((t) => (t.name === 'removal:one' ? { ...t, deleted: true } : t));
+    const edited = await s.call('POST', `/attributes/edit/${String(a.uuid)}`, { ...a, timestamp: undefined, Tag: tags });
+    expect(edited.status).toBe(200);
+    expect(names((edited.json as J).Attribute as J)).toEqual(['removal:two']);
+    expect(names(((await s.call('GET', `/attributes/view/${String(a.id)}`)).json as J).Attribute as J)).toEqual(['removal:two']);
+    // Through events/edit too; a deleted tag on a new attribute is not attached, and an unknown one is no error.
+    const viaEvent = await s.call('POST', `/events/edit/${String(ev.uuid)}`, { info: 'Tag removal on edit', Attribute: [
+      { uuid: a.uuid, type: 'text', value: 'tag-removal', Tag: [{ name: 'removal:two', deleted: true }, { name: 'removal:never-there', deleted: true }] },
+      { type: 'text', value: 'tag-removal-new', Tag: [{ name: 'removal:three', deleted: true }] },
+    ] });
+    expect(viaEvent.status).toBe(200);
+    const after = ((viaEvent.json as J).Event.Attribute as J[]);
+    expect(after.map((x) => [x.value, names(x)])).toEqual([['tag-removal', []], ['tag-removal-new', []]]);
+    expect((await s.call('POST', `/attributes/edit/${String(a.uuid)}`, { Tag: [{ name: 'removal:one', deleted: 'maybe' }] })).status).toBe(400);
+  });
+
   it('refuses a duplicate of a live attribute unless /breakOnDuplicate:0, as add_attribute(break_on_duplicate=…) expects', async () => {
     const id = String((((await s.call('POST', '/events/add', { info: 'Duplicates' })).json as J).Event as J).id);
     const a = { type: 'domain', value: 'dup.example', category: 'Network activity', to_ids: true };

@@ -62,14 +62,24 @@ export function registerAttributeRoutes(app: FastifyInstance, ctx: RouteContext)
   registerAttributeIndexRoute(app, ctx);
   const { attributes } = ctx.services;
 
-  app.post('/attributes/add/:eventId', async (request) => {
+  app.post('/attributes/add/:eventId', async (request, reply) => {
     const p = await ctx.principal(request);
     const eventId = (request.params as { eventId: string }).eventId;
     const { items, asList } = attributeItems(request.body);
     if (items.length === 0) throw new InputError('No attribute given', { field: 'Attribute' });
     // MISP refuses an attribute equal to one already in the event unless the call says `/breakOnDuplicate:0`.
     const opts = { breakOnDuplicate: !['0', 'false'].includes(String(paramsOf(request).breakOnDuplicate ?? '1').toLowerCase()) };
-    if (!asList) return { Attribute: (await attributes.add(p, eventId, [parseAttribute(items[0], 'Attribute')], opts))[0] };
+    if (!asList) {
+      try {
+        return { Attribute: (await attributes.add(p, eventId, [parseAttribute(items[0], 'Attribute')], opts))[0] };
+      } catch (e) {
+        if (!(e instanceof InputError)) throw e;
+        // MISP's saveFailResponse keys the reasons by field (`{"value": ["A similar attribute already exists
+        // for this event."]}`): PyMISP's test_attribute reads r['errors'][1]['errors']['value'][0].
+        const field = typeof e.details.field === 'string' ? e.details.field : undefined;
+        return reply.status(400).send({ name: e.message, message: e.message, url: request.url, code: e.code, ...(field !== undefined ? { field } : {}), errors: entryError(e) });
+      }
+    }
     const { saved, errors } = await addList(ctx, p, eventId, items, opts);
     const failed = Object.keys(errors);
     if (saved.length === 0) {

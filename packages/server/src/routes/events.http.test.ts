@@ -207,6 +207,52 @@ describe.each(testEngines())('MISP event API on %s', (engine) => {
     expect((await s.call('POST', '/tags/attachTagToObject', { uuid: 'not-a-uuid', tag: 'x' })).status).toBe(400);
   });
 
+  it("answers attachTagToObject and removeTagFromObject in MISP's words, naming the target as PyMISP's test_update_object checks", async () => {
+    const ev = ((await s.call('POST', '/events/add', anEvent({ Tag: [] }))).json as J).Event;
+    const a = ev.Attribute[0];
+    const msg = (r: { json: unknown }): string => (r.json as J).message as string;
+    const attached = await s.call('POST', '/tags/attachTagToObject', { uuid: ev.uuid, tag: 'generic_tag_test', local: false });
+    expect(attached.status).toBe(200);
+    expect(msg(attached)).toMatch(new RegExp(`^Global tag generic_tag_test\\(\\d+\\) successfully attached to Event\\(${String(ev.id)}\\)\\.$`));
+    expect(msg(await s.call('POST', '/tags/attachTagToObject', { uuid: ev.uuid, tag: 'generic_tag_test' }))).toBe('Event already has the requested tag attached, no changes had to be made for tag generic_tag_test.');
+    expect(msg(await s.call('POST', '/tags/attachTagToObject', { uuid: a.uuid, tag: 'generic_tag_test_local', local: true }))).toMatch(new RegExp(`^Local tag generic_tag_test_local\\(\\d+\\) successfully attached to Attribute\\(${String(a.id)}\\)\\.$`));
+    // "r['message'].endswith(f'successfully removed from Event({second.id}).')"
+    expect(msg(await s.call('POST', '/tags/removeTagFromObject', { uuid: ev.uuid, tag: 'generic_tag_test' }))).toMatch(new RegExp(`^Global tag generic_tag_test \\(\\d+\\) successfully removed from Event\\(${String(ev.id)}\\)\\.$`));
+    expect(msg(await s.call('POST', '/tags/removeTagFromObject', { uuid: a.uuid, tag: 'generic_tag_test_local' }))).toMatch(new RegExp(`successfully removed from Attribute\\(${String(a.id)}\\)\\.$`));
+    const again = await s.call('POST', '/tags/removeTagFromObject', { uuid: ev.uuid, tag: 'generic_tag_test' });
+    expect([again.status, msg(again)]).toEqual([404, 'Could not remove tag as it is not attached to the target Event']);
+  });
+
+  it("answers 'Invalid Target.' for a UUID naming nothing the caller sees, and refuses tags restricted to another organisation or user (test_tags)", async () => {
+    const owner = await addOrgUser(s, 'TagOwnerOrg', 3);
+    const colleague = await addOrgUser(s, 'TagOwnerOrg', 4);
+    const outsider = await addOrgUser(s, 'TagOutsiderOrg', 2);
+    const ev = ((await s.call('POST', '/events/add', anEvent({ distribution: '0', Tag: [] }), owner.key)).json as J).Event;
+    const a = ev.Attribute[0];
+    const orgTag = ((await s.call('POST', '/tags/add', { name: `restricted to org ${String(owner.orgId)}`, org_id: String(owner.orgId) })).json as J).Tag;
+    expect(orgTag.org_id).toBe(String(owner.orgId));
+    const userTag = ((await s.call('POST', '/tags/add', { name: `restricted to user ${String(owner.userId)}`, org_id: String(owner.orgId), user_id: String(owner.userId) })).json as J).Tag;
+    expect(userTag.user_id).toBe(String(owner.userId));
+    // The event is invisible to the other organisation: MISP's __findObjectByUuid answers "Invalid Target.".
+    const hidden = await s.call('POST', '/tags/attachTagToObject', { uuid: ev.uuid, tag: orgTag.name, local: false }, outsider.key);
+    expect([hidden.status, (hidden.json as J).message]).toEqual([404, 'Invalid Target.']);
+    expect(((await s.call('POST', '/tags/removeTagFromObject', { uuid: a.uuid, tag: orgTag.name }, outsider.key)).json as J).message).toBe('Invalid Target.');
+    expect((await s.call('POST', '/tags/attachTagToObject', { uuid: ev.uuid, tag: orgTag.name }, owner.key)).status).toBe(200);
+    // A colleague may edit the event but the tag is for one user only.
+    const refused = await s.call('POST', '/tags/attachTagToObject', { uuid: a.uuid, tag: userTag.name }, colleague.key);
+    expect(refused.status).toBe(403);
+    expect((refused.json as J).errors).toContain('Invalid Tag. This tag can only be set by a fixed user.');
+    expect((await s.call('POST', '/tags/attachTagToObject', { uuid: a.uuid, tag: userTag.name }, owner.key)).status).toBe(200);
+    const attrTags = (((await s.call('GET', `/attributes/view/${String(a.id)}`, undefined, owner.key)).json as J).Attribute.Tag as J[]).map((t) => t.name);
+    expect(attrTags).toEqual([userTag.name]);
+    // Bad restrictions are refused, and nothing is written.
+    const noOrg = await s.call('POST', '/tags/add', { name: 'restricted to nobody', org_id: '999999' });
+    expect([noOrg.status, (noOrg.json as J).field]).toEqual([400, 'Tag.org_id']);
+    expect([(await s.call('POST', '/tags/add', { name: 'restricted to nobody', user_id: 'x' })).status]).toEqual([400]);
+    expect(((await s.call('GET', '/tags/index')).json as J).Tag.map((t: J) => t.name)).not.toContain('restricted to nobody');
+    expect((await s.call('POST', `/tags/edit/${String(orgTag.id)}`, { org_id: '999999' })).status).toBe(400);
+  });
+
   it('records and lists sightings', async () => {
     const ev = ((await s.call('POST', '/events/add', anEvent({ Attribute: [{ type: 'ip-dst', value: '198.18.0.77' }] }))).json as J).Event;
     const a = ev.Attribute[0];

@@ -104,6 +104,14 @@ describe.each(testEngines())('server settings (PyMISP server_settings, get_serve
     expect((await s.call('GET', '/servers/serverSettingsEdit/MISP.live')).json).toEqual({ 'MISP.live': true });
   });
 
+  it("replays test_simple_event's get_server_setting('MISP.background_jobs')['value'] and the forced set and restore", async () => {
+    const before = await get('MISP.background_jobs');
+    expect(before).toMatchObject({ name: 'MISP.background_jobs', value: false, type: 'boolean', test: 'testBool' });
+    expect(((await set('MISP.background_jobs', false, true)).json as J).message).toBe('Field updated');
+    expect((await get('MISP.background_jobs')).value).toBe(false);
+    expect(((await set('MISP.background_jobs', before.value, true)).json as J).message).toBe('Field updated');
+  });
+
   it('takes the value inside Server, and the loose forms MISP casts ("10", "1", 0)', async () => {
     let r = await s.call('POST', '/servers/serverSettingsEdit/MISP.max_correlations_per_event', { Server: { value: '42' } });
     expect(r.status, r.text).toBe(200);

@@ -32,6 +32,9 @@ export function registerTagRoutes(app: FastifyInstance, ctx: RouteContext): void
     const hide = optBool(t.hide_tag, 'Tag.hide_tag');
     const local = optBool(t.local_only, 'Tag.local_only');
     const numerical = optInt(t.numerical_value, 'Tag.numerical_value');
+    // MISP's tag restrictions: only that organisation's users (or that user) may attach the tag; 0 is anyone.
+    const orgId = optInt(t.org_id, 'Tag.org_id', 0);
+    const userId = optInt(t.user_id, 'Tag.user_id', 0);
     return {
       Tag: await tags.add(p, {
         name,
@@ -40,6 +43,8 @@ export function registerTagRoutes(app: FastifyInstance, ctx: RouteContext): void
         ...(hide !== undefined ? { hide_tag: hide } : {}),
         ...(local !== undefined ? { local } : {}),
         ...(numerical !== undefined ? { numerical_value: numerical } : {}),
+        ...(orgId !== undefined ? { org_id: orgId } : {}),
+        ...(userId !== undefined ? { user_id: userId } : {}),
       }),
     };
   });
@@ -58,6 +63,10 @@ export function registerTagRoutes(app: FastifyInstance, ctx: RouteContext): void
       if (v !== undefined) patch[k] = v;
     }
     if ('numerical_value' in t) patch.numerical_value = optInt(t.numerical_value, 'Tag.numerical_value') ?? null;
+    for (const k of ['org_id', 'user_id'] as const) {
+      const v = optInt(t[k], `Tag.${k}`, 0);
+      if (v !== undefined) patch[k] = v;
+    }
     return { Tag: await tags.edit(p, (request.params as { id: string }).id, patch) };
   });
 
@@ -77,18 +86,23 @@ export function registerTagRoutes(app: FastifyInstance, ctx: RouteContext): void
   app.post('/tags/attach_tag_to_object', async (request, reply) => {
     const p = await ctx.principal(request);
     const t = targetOf(bodyOf(request));
-    const { added, tag } = await tags.attach(p, t.uuid, t.tag, t.local);
+    const { added, tag, target } = await tags.attach(p, t.uuid, t.tag, t.local);
     const kind = t.local ? 'Local' : 'Global';
-    return saved(reply, request, added ? `${kind} tag ${tag.name}(${tag.id}) successfully attached.` : `${kind} tag ${tag.name}(${tag.id}) was already attached.`);
+    // MISP's TagsController::attachTagToObject wording; PyMISP's tests look for "(<id>)" in it.
+    return saved(reply, request, added
+      ? `${kind} tag ${tag.name}(${tag.id}) successfully attached to ${target.model}(${target.id}).`
+      : `${target.model} already has the requested tag attached, no changes had to be made for tag ${tag.name}.`);
   });
 
   app.post('/tags/remove_tag_from_object', async (request, reply) => {
     const p = await ctx.principal(request);
     const t = targetOf(bodyOf(request));
-    const removed = await tags.detach(p, t.uuid, t.tag);
+    const { removed, tag, local, target } = await tags.detach(p, t.uuid, t.tag);
     if (!removed) {
-      return reply.status(404).send({ name: 'Could not remove tag as it is not attached to the target.', message: 'Could not remove tag as it is not attached to the target.', url: request.url, code: 'not_found' });
+      const message = `Could not remove tag as it is not attached to the target ${target.model}`;
+      return reply.status(404).send({ name: message, message, url: request.url, code: 'not_found' });
     }
-    return saved(reply, request, `Tag ${t.tag} successfully removed.`);
+    // MISP's TagsController::removeTagFromObject wording (PyMISP's tests match its end).
+    return saved(reply, request, `${local ? 'Local' : 'Global'} tag ${tag.name} (${tag.id}) successfully removed from ${target.model}(${target.id}).`);
   });
 }

@@ -72,8 +72,12 @@ export function duration(v: string, field: string): number {
   return Number(m[1]) * (UNITS[m[2] === '' ? 's' : (m[2] as string)] ?? 1);
 }
 
-/** A timestamp filter (exported for sightings/restSearch): seconds, a date, a duration ('1d' = since one day ago), or [from, to]. */
-export function timeRange(v: unknown, field: string, now: number): { from?: number; to?: number } | undefined {
+/**
+ * A timestamp filter (exported for sightings/restSearch): seconds, a date, a duration ('1d' = since one day ago), or [from, to].
+ * `unreadable: 'match-nothing'` is MISP's `AppModel::resolveTimeDelta` on the restSearch time filters: a value
+ * it cannot read ('5x', 'ad') becomes "one second from now", so the search answers nothing instead of an error.
+ */
+export function timeRange(v: unknown, field: string, now: number, unreadable: 'reject' | 'match-nothing' = 'reject'): { from?: number; to?: number } | undefined {
   if (!given(v)) return undefined;
   const one = (x: unknown): number => {
     const s = String(x).trim();
@@ -81,7 +85,10 @@ export function timeRange(v: unknown, field: string, now: number): { from?: numb
     if (EPOCH.test(s)) return Math.floor(Number(s));
     if (/^[0-9]+[smhdw]$/.test(s)) return now - duration(s, field);
     const ms = Date.parse(s);
-    if (Number.isNaN(ms)) throw new InputError(`${field} must be a timestamp, a date or a duration such as 7d`, { field });
+    if (Number.isNaN(ms)) {
+      if (unreadable === 'match-nothing') return now + 1;
+      throw new InputError(`${field} must be a timestamp, a date or a duration such as 7d`, { field });
+    }
     return Math.floor(ms / 1000);
   };
   if (Array.isArray(v)) {
@@ -223,6 +230,8 @@ export interface SearchOutputOptions {
   readonly enforceWarninglist: boolean;
   /** MISP's `includeWarninglistHits`: add `warnings` to attributes on an enabled warninglist. */
   readonly includeWarninglistHits: boolean;
+  /** MISP's `withAttachments`: the files of attachments and samples (`data`) in JSON results. */
+  readonly withAttachments: boolean;
 }
 
 /** Parses a restSearch body (MISP's parameter names) into filters and output options. */
@@ -232,28 +241,32 @@ export function parseSearch(body: Body, now: number, scope: 'events' | 'attribut
   const last = body.last !== undefined && body.last !== '' ? now - duration(String(body.last), 'last') : undefined;
   // MISP: `timestamp` is the event's last change in events/restSearch, the attribute's elsewhere;
   // `attribute_timestamp` and `event_timestamp` name one or the other explicitly.
-  const ts = scope === 'events' ? timeRange(body.attribute_timestamp, 'attribute_timestamp', now) : timeRange(body.timestamp ?? body.attribute_timestamp, 'timestamp', now);
-  const ets = scope === 'events' ? timeRange(body.event_timestamp ?? body.timestamp, 'timestamp', now) : timeRange(body.event_timestamp, 'event_timestamp', now);
-  const pts = timeRange(body.publish_timestamp, 'publish_timestamp', now);
+  // Unreadable values match nothing, as MISP's resolveTimeDelta makes them (PyMISP's test_search_publish_timestamp).
+  const ts = scope === 'events' ? timeRange(body.attribute_timestamp, 'attribute_timestamp', now, 'match-nothing') : timeRange(body.timestamp ?? body.attribute_timestamp, 'timestamp', now, 'match-nothing');
+  const ets = scope === 'events' ? timeRange(body.event_timestamp ?? body.timestamp, 'timestamp', now, 'match-nothing') : timeRange(body.event_timestamp, 'event_timestamp', now, 'match-nothing');
+  const pts = timeRange(body.publish_timestamp, 'publish_timestamp', now, 'match-nothing');
   const deletedRaw = body.deleted;
   const deleted = deletedFilter(deletedRaw);
   const limit = int(body.limit, 'limit', 1);
   const page = int(body.page, 'page', 1);
-  const value = valueFilter(body.value, 'value');
+  // MISP's Event::restSearch: with `searchall` present, a scalar `value` is the term searched everywhere
+  // (PyMISP's `search(value='%for the full text%', searchall=True)`), not a value filter.
+  const valueIsSearchAllTerm = body.searchall !== undefined && body.searchall !== null && given(body.value) && (typeof body.value === 'string' || typeof body.value === 'number');
+  const value = valueIsSearchAllTerm ? undefined : valueFilter(body.value, 'value');
   // quickFilter is MISP's other name for searchall (tag names, event info, attribute values and comments).
-  const searchAllRaw = body.searchall ?? body.quickFilter ?? body.quick_filter;
+  const searchAllRaw = valueIsSearchAllTerm ? body.value : (body.searchall ?? body.quickFilter ?? body.quick_filter);
   const searchAll = given(searchAllRaw) ? String(searchAllRaw) : undefined;
   const sharingGroups = negatableIntList(body.sharinggroup, 'sharinggroup');
   const type = valueFilter(body.type ?? body.type_attribute, 'type');
   const category = valueFilter(body.category, 'category');
   const org = valueFilter(body.org, 'org');
   const tags = tagFilter(body.tags ?? body.tag);
-  // MISP's `ignore` lifts both the to_ids and the published condition. The text export feeds IDS
-  // block lists, so MISP restricts it (unlike json, csv and stix2) to attributes marked for IDS in
-  // published events unless the request says otherwise.
+  // MISP's `ignore` lifts both the to_ids and the published condition. The text and NIDS exports feed
+  // IDS block lists and sensors, so MISP restricts them (unlike json, csv and stix2) to attributes
+  // marked for IDS in published events unless the request says otherwise.
   const ignore = bool(body.ignore, 'ignore') === true;
   const returnFormat = String(body.returnFormat ?? body.return_format ?? 'json').toLowerCase();
-  const idsList = !ignore && (returnFormat === 'text' || returnFormat === 'txt');
+  const idsList = !ignore && ['text', 'txt', 'suricata', 'snort'].includes(returnFormat);
   const toIds = ignore ? undefined : (eitherBool(body.to_ids, 'to_ids') ?? (idsList && !given(body.to_ids) ? true : undefined));
   const published = ignore ? undefined : (eitherBool(body.published, 'published') ?? (idsList && !given(body.published) ? true : undefined));
   // `date` (events): a range on the event date like `from`/`to`: `7d`, a date, or [from, to].
@@ -305,6 +318,7 @@ export function parseSearch(body: Body, now: number, scope: 'events' | 'attribut
       requestedAttributes: requested.length > 0 ? requested : undefined,
       enforceWarninglist: bool(body.enforceWarninglist ?? body.enforce_warninglist, 'enforceWarninglist') ?? false,
       includeWarninglistHits: bool(body.includeWarninglistHits ?? body.include_warninglist_hits, 'includeWarninglistHits') ?? false,
+      withAttachments: bool(body.withAttachments ?? body.with_attachments, 'withAttachments') ?? false,
     },
   };
 }

@@ -399,4 +399,87 @@ describe.each(testEngines())('restSearch on %s', (engine) => {
     expect(denied.status).toBe(403);
     expect((denied.json as J).message).toBe('API searches are not allowed for this user role.');
   });
+  it('events/restSearch tags: a wanted tag on an attribute finds its event, a refused one drops the event by its own tags and hides the attributes carrying it (test_search_tag_event, test_search_tag_advanced_event)', async () => {
+    const e1 = await s.call('POST', '/events/add', { info: 'Tags on attributes only', Attribute: [
+      { type: 'text', value: 'rs-x1', Tag: [{ name: 'rs:white' }, { name: 'rs:only' }] },
+      { type: 'text', value: 'rs-x2', Tag: [{ name: 'rs:unique' }] },
+    ] });
+    const e2 = await s.call('POST', '/events/add', { info: 'Tag on the event', Tag: [{ name: 'rs:white' }], Attribute: [
+      { type: 'text', value: 'rs-y1', Tag: [{ name: 'rs:amber' }] },
+      { type: 'text', value: 'rs-y2' },
+    ], Object: [{ name: 'file', Attribute: [{ type: 'filename', object_relation: 'filename', value: 'rs-y3.exe', Tag: [{ name: 'rs:amber' }] }] }] });
+    expect([e1.status, e2.status]).toEqual([200, 200]);
+    const search = async (tags: unknown): Promise<J[]> => (((await s.call('POST', '/events/restSearch', { returnFormat: 'json', tags })).json as J).response as J[]).map((e) => e.Event as J);
+    const values = (e: J): string[] => [...(e.Attribute as J[]), ...(e.Object as J[]).flatMap((o) => o.Attribute as J[])].map((a) => a.value as string).sort();
+    // "search(tags='tlp:white___test')": 3 events, one of them tagged only on an attribute.
+    expect((await search('rs:white')).map((e) => e.info).sort()).toEqual(['Tag on the event', 'Tags on attributes only']);
+    expect((await search({ AND: ['rs:only', 'rs:unique'] })).map((e) => e.info)).toEqual(['Tags on attributes only']);
+    // OR white, NOT amber: both events, without the attributes tagged amber (object attributes too).
+    const notAmber = await search({ OR: ['rs:white'], NOT: ['rs:amber'] });
+    expect(notAmber.map((e) => e.info).sort()).toEqual(['Tag on the event', 'Tags on attributes only']);
+    expect(values(notAmber.find((e) => e.info === 'Tag on the event') as J)).toEqual(['rs-y2']);
+    expect(values(notAmber.find((e) => e.info === 'Tags on attributes only') as J)).toEqual(['rs-x1', 'rs-x2']);
+    // OR unique, NOT white: the event tagged white is left out, the other shown without its white attribute.
+    const notWhite = await search({ OR: ['rs:unique', 'rs:amber'], NOT: ['rs:white'] });
+    expect(notWhite.map((e) => e.info)).toEqual(['Tags on attributes only']);
+    expect(values(notWhite[0] as J)).toEqual(['rs-x2']);
+    // events/index keeps reading the event's own tags.
+    const index = (await s.call('POST', '/events/index', { tags: 'rs:white' })).json as J[];
+    expect(index.map((e) => e.info)).toEqual(['Tag on the event']);
+  });
+
+  it('reads a time filter it cannot parse as MISP resolveTimeDelta does: nothing matches, no error (test_search_publish_timestamp)', async () => {
+    for (const bad of ['5x', 'ad', 'aaad']) {
+      const events = await s.call('POST', '/events/restSearch', { returnFormat: 'json', publish_timestamp: bad });
+      expect(events.status).toBe(200);
+      expect((events.json as J).response).toEqual([]);
+      const attributes = await s.call('POST', '/attributes/restSearch', { returnFormat: 'json', timestamp: bad });
+      expect(attributes.status).toBe(200);
+      expect((attributes.json as J).response.Attribute).toEqual([]);
+    }
+    // A readable value still finds what it should.
+    expect(((await s.call('POST', '/events/restSearch', { returnFormat: 'json', timestamp: '3650d', limit: 1 })).json as J).response).toHaveLength(1);
+  });
+  it('events/restSearch keeps inside each event what to_ids: 1 and deleted: 1 select, as MISP fetchEvent does (test_simple_event)', async () => {
+    const add = await s.call('POST', '/events/add', { info: 'Content filters', Attribute: [
+      { type: 'ip-src', value: '198.51.100.201', to_ids: true },
+      { type: 'text', value: 'content-filters-text', to_ids: false },
+      { type: 'ip-src', value: '198.51.100.202', to_ids: true },
+    ], Object: [{ name: 'file', Attribute: [{ type: 'filename', object_relation: 'filename', value: 'content-filters.exe', to_ids: false }] }] });
+    const ev = (add.json as J).Event as J;
+    const gone = (ev.Attribute as J[]).find((a) => a.value === '198.51.100.202') as J;
+    expect((await s.call('POST', `/attributes/delete/${String(gone.id)}`, {})).status).toBe(200);
+    const one = async (body: J): Promise<J> => ((((await s.call('POST', '/events/restSearch', { returnFormat: 'json', eventid: ev.id, ...body })).json as J).response as J[])[0] as J).Event as J;
+    const values = (e: J): string[] => [...(e.Attribute as J[]), ...(e.Object as J[]).flatMap((o) => o.Attribute as J[])].map((a) => a.value as string).sort();
+    // "search(timestamp=timeframe, to_ids='1')": the event, with its one IDS attribute only.
+    expect(values(await one({ to_ids: '1' }))).toEqual(['198.51.100.201']);
+    expect(values(await one({ to_ids: '0' }))).toEqual(['198.51.100.201', 'content-filters-text', 'content-filters.exe']);
+    // "search(eventid=second.id, deleted=True)": the soft-deleted attribute alone; [0, 1] both.
+    expect(values(await one({ deleted: true }))).toEqual(['198.51.100.202']);
+    expect(values(await one({ deleted: 1 }))).toEqual(['198.51.100.202']);
+    expect(values(await one({ deleted: [0, 1] }))).toEqual(['198.51.100.201', '198.51.100.202', 'content-filters-text', 'content-filters.exe']);
+    expect(values(await one({}))).toEqual(['198.51.100.201', 'content-filters-text', 'content-filters.exe']);
+  });
+
+  it('with searchall present, a value is the term searched everywhere, as MISP restSearch reads it (search(value=..., searchall=True))', async () => {
+    const add = await s.call('POST', '/events/add', { info: 'Full text', Attribute: [{ type: 'text', value: 'This is a test for the full text search', comment: 'Test stuff comment' }] });
+    expect(add.status).toBe(200);
+    const infos = async (body: J): Promise<string[]> => (((await s.call('POST', '/events/restSearch', { returnFormat: 'json', ...body })).json as J).response as J[]).map((e) => e.Event.info as string);
+    expect(await infos({ value: '%for the full text%', searchall: true })).toEqual(['Full text']);
+    expect(await infos({ value: '%stuff comment%', searchall: 1 })).toEqual(['Full text']);
+    // Without searchall the value stays a value filter.
+    expect(await infos({ value: '%stuff comment%' })).toEqual([]);
+  });
+  it('eventinfo reads backslashes as MySQL LIKE does in MISP, and the text as written (test_simple_event, MISP issue 6616)', async () => {
+    const info = 'C:\\Windows\\System32\\notepad.exe';
+    expect((await s.call('POST', '/events/add', { info, Attribute: [{ type: 'text', value: 'eventinfo-backslash' }] })).status).toBe(200);
+    const index = async (eventinfo: string): Promise<string[]> => ((await s.call('POST', '/events/index', { eventinfo })).json as J[]).map((e) => e.info as string);
+    // "search_index(eventinfo=r'C:\\Windows\\System32\\notepad.exe')": the doubled backslashes stand for one.
+    expect(await index('C:\\\\Windows\\\\System32\\\\notepad.exe')).toEqual([info]);
+    expect(await index(info)).toEqual([info]);
+    expect(await index('%System32\\\\notepad%')).toEqual([info]);
+    expect(await index('C:\\\\Windows\\\\System64')).toEqual([]);
+    const rest = ((await s.call('POST', '/events/restSearch', { returnFormat: 'json', eventinfo: 'C:\\\\Windows\\\\System32\\\\notepad.exe' })).json as J).response as J[];
+    expect(rest.map((e) => e.Event.info)).toEqual([info]);
+  });
 });

@@ -16,6 +16,29 @@ function hasWildcard(value: string): boolean {
   return value.includes('%');
 }
 
+/**
+ * A LIKE pattern (escape character `\`) read as MySQL reads one: a backslash makes the next character
+ * literal (`\\` a backslash, `\%` a percent sign), an unescaped `%` is the wildcard; `_` stays literal,
+ * as everywhere in waggle. `wildcard` says whether the pattern has an unescaped `%`.
+ */
+function backslashEscapedPattern(value: string): { pattern: string; wildcard: boolean } {
+  let pattern = '';
+  let wildcard = false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charAt(i);
+    if (c === '\\' && i + 1 < value.length) {
+      const next = value.charAt(++i);
+      pattern += next === '\\' || next === '%' || next === '_' ? `\\${next}` : next;
+    } else if (c === '%') {
+      pattern += '%';
+      wildcard = true;
+    } else {
+      pattern += c === '\\' || c === '_' ? `\\${c}` : c;
+    }
+  }
+  return { pattern, wildcard };
+}
+
 /** MISP's text match on one column: exact, or a `%` pattern compared case-insensitively (ILIKE on PostgreSQL, LIKE on SQLite). */
 export function textMatch(column: string, value: string, engine: SqlEngine): Expression<SqlBool> {
   const ref = sql.ref(column);
@@ -74,14 +97,25 @@ function attributeHasTag(name: string, engine: SqlEngine): Expression<SqlBool> {
   return sql<SqlBool>`exists (select 1 from attribute_tags at2 join tags t on t.id = at2.tag_id where at2.attribute_id = attributes.id and ${tagNameMatch(name, engine)})`;
 }
 
-/** Tag filter for attribute searches: a tag counts when on the attribute or on its event (as in MISP). */
-function tagFilter(eb: AEB, tags: TagFilter | undefined, engine: SqlEngine, scope: 'attribute' | 'event'): Expression<SqlBool>[] {
+/** Whether one of the event's attributes carries the tag (MISP's AttributeTag subquery on `event_id`). */
+function eventAttributeHasTag(name: string, engine: SqlEngine): Expression<SqlBool> {
+  return sql<SqlBool>`exists (select 1 from attribute_tags at3 join tags t on t.id = at3.tag_id where at3.event_id = events.id and ${tagNameMatch(name, engine)})`;
+}
+
+/**
+ * Tag filter. `attribute`: a tag counts when on the attribute or on its event (as in MISP).
+ * `event`: the event's own tags. `event-or-attributes` (events/restSearch, MISP's Attribute::set_filter_tags
+ * in the Event scope): a wanted tag on the event or on any of its attributes, a refused one on the event.
+ */
+function tagFilter(eb: AEB, tags: TagFilter | undefined, engine: SqlEngine, scope: 'attribute' | 'event' | 'event-or-attributes'): Expression<SqlBool>[] {
   if (tags === undefined) return [];
   const has = (name: string): Expression<SqlBool> =>
-    scope === 'event' ? eventHasTag(name, engine) : eb.or([eventHasTag(name, engine), attributeHasTag(name, engine)]);
+    scope === 'event' ? eventHasTag(name, engine)
+      : scope === 'event-or-attributes' ? eb.or([eventHasTag(name, engine), eventAttributeHasTag(name, engine)])
+        : eb.or([eventHasTag(name, engine), attributeHasTag(name, engine)]);
   const out: Expression<SqlBool>[] = tags.and.map(has);
   if (tags.or.length > 0) out.push(eb.or(tags.or.map(has)));
-  for (const name of tags.not) out.push(eb.not(has(name)));
+  for (const name of tags.not) out.push(eb.not(scope === 'event-or-attributes' ? eventHasTag(name, engine) : has(name)));
   return out;
 }
 
@@ -121,7 +155,14 @@ function eventLevel(eb: AEB, f: SearchFilters, engine: SqlEngine): Expression<Sq
   if (f.eventInfo !== undefined) {
     const op = engine === 'postgres' ? sql.raw('ilike') : sql.raw('like');
     const p = hasWildcard(f.eventInfo) ? f.eventInfo : `%${f.eventInfo}%`;
-    out.push(sql<SqlBool>`events.info ${op} ${likePattern(p)} escape '\\'`);
+    // MISP compares with MySQL's LIKE, where a backslash escapes the next character, so PyMISP's
+    // test_simple_event finds `C:\Windows\…` by `C:\\Windows\\…` (MISP issue 6616); the text as written matches too.
+    const mysql = backslashEscapedPattern(f.eventInfo);
+    const q = mysql.wildcard ? mysql.pattern : `%${mysql.pattern}%`;
+    out.push(eb.or([
+      sql<SqlBool>`events.info ${op} ${likePattern(p)} escape '\\'`,
+      sql<SqlBool>`events.info ${op} ${q} escape '\\'`,
+    ]));
   }
   out.push(...range(eb, 'events.date', f.dateFrom, f.dateTo));
   out.push(...range(eb, 'events.timestamp', f.eventTimestampFrom, f.eventTimestampTo));
@@ -175,7 +216,7 @@ export function eventConditions(events: EEB, f: SearchFilters, engine: SqlEngine
   // Only event columns are referenced below; the wider builder type lets the helpers be shared.
   const eb = events as unknown as AEB;
   const out = eventLevel(eb, f, engine);
-  out.push(...tagFilter(eb, f.tags, engine, 'event'));
+  out.push(...tagFilter(eb, f.tags, engine, f.tagsOnAttributes === true ? 'event-or-attributes' : 'event'));
   // MISP: a UUID names the event or one of its attributes.
   if (f.uuids !== undefined && f.uuids.length > 0) {
     out.push(sql<SqlBool>`(events.uuid in (${sql.join(f.uuids)}) or events.id in (select u.event_id from attributes u where u.uuid in (${sql.join(f.uuids)})))`);

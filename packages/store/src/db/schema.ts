@@ -33,9 +33,11 @@ import type {
   GalaxyElementRecord,
   GalaxyClusterRelationRecord,
   ShadowAttributeRecord,
+  EventDelegationRecord,
   EventReportRecord,
   CorrelationExclusionRecord,
   SystemSettingRecord,
+  UserSettingRecord,
   AnalystDataRecord,
 } from '@waggle/core';
 
@@ -79,9 +81,11 @@ export interface Database {
   galaxy_elements: Table<GalaxyElementRecord>;
   galaxy_cluster_relations: Table<GalaxyClusterRelationRecord>;
   shadow_attributes: Table<ShadowAttributeRecord>;
+  event_delegations: Table<EventDelegationRecord>;
   event_reports: Table<EventReportRecord>;
   correlation_exclusions: Table<CorrelationExclusionRecord>;
   system_settings: Table<SystemSettingRecord>;
+  user_settings: Table<UserSettingRecord>;
   analyst_data: Table<AnalystDataRecord>;
 }
 

@@ -16,6 +16,8 @@ import { analystDataMigration } from './009-analyst-data.js';
 import { ipRangesForAllMigration } from './013-ip-ranges-for-all.js';
 import { intelSourcesMigration } from './014-intel-sources.js';
 import { systemSettingsMigration } from './015-system-settings.js';
+import { userSettingsMigration } from './016-user-settings.js';
+import { eventDelegationsMigration } from './017-event-delegations.js';
 
 /** Every migration, in order; a name never changes once released. */
 const MIGRATIONS: ReadonlyArray<readonly [name: string, build: (engine: SqlEngine) => Migration]> = [
@@ -34,6 +36,8 @@ const MIGRATIONS: ReadonlyArray<readonly [name: string, build: (engine: SqlEngin
   ['013-ip-ranges-for-all', () => ipRangesForAllMigration()],
   ['014-intel-sources', (e) => intelSourcesMigration(e)],
   ['015-system-settings', (e) => systemSettingsMigration(e)],
+  ['016-user-settings', (e) => userSettingsMigration(e)],
+  ['017-event-delegations', (e) => eventDelegationsMigration(e)],
 ];
 
 class InCodeMigrations implements MigrationProvider {

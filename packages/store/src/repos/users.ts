@@ -85,6 +85,7 @@ export function userRepository(ctx: RepoContext): UserRepository {
     async deleteUser(id) {
       // Keys first: if the second statement fails outside a transaction, no key outlives its user.
       await db.deleteFrom('auth_keys').where('user_id', '=', id).execute();
+      await db.deleteFrom('user_settings').where('user_id', '=', id).execute();
       await db.deleteFrom('users').where('id', '=', id).execute();
     },
 

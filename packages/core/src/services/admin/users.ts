@@ -13,6 +13,7 @@ import { notifyChange, type AdminServiceOptions } from './admin-options.js';
 import { checkPasswordPolicy, hashPassword } from './password.js';
 import { roleJson } from './role-json.js';
 import { userJson } from './user-json.js';
+import { userSettingValues } from './user-settings.js';
 import type { UserInput } from './user-input.js';
 
 /** Filters of the user list (`admin/users/index/value:…/searchorg:…`). */
@@ -100,7 +101,7 @@ export function createUserService(deps: Pick<CoreDeps, 'store' | 'clock' | 'ids'
         return {
           User: userJson(user),
           Role: role === undefined ? {} : roleJson(role),
-          UserSetting: [],
+          UserSetting: await userSettingValues(repos, p, user.id),
           Organisation: orgSummaryJson(org, user.org_id),
         };
       });
