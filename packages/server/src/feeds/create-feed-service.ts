@@ -1,3 +1,4 @@
+import { DEFAULT_FEEDS } from './default-feeds.js';
 import { ConflictError, InputError, NotFoundError, UnavailableError } from '@waggle/errors';
 import { compact, requireSiteAdmin, type AuthService, type Clock, type EventService, type MispJson, type Principal, type Store } from '@waggle/core';
 import type { FeedRecord, FeedStore } from '@waggle/store';
@@ -142,6 +143,24 @@ export function createFeedService(deps: FeedServiceDeps) {
       const fields = await parseFeedInput(body);
       await checkReferences(fields);
       return json(p, await feedStore.insertFeed({ ...fields, last_fetched: 0, last_error: '', created: clock.now() }));
+    },
+
+    /**
+     * feeds/loadDefaultFeeds: adds the shipped default feeds (disabled) whose URL no feed has yet.
+     * Returns how many were added; a second call adds none.
+     */
+    async loadDefaults(p: Principal): Promise<number> {
+      requireSiteAdmin(p, 'load default feeds');
+      const known = new Set((await feedStore.listFeeds()).map((f) => f.url));
+      let added = 0;
+      for (const body of DEFAULT_FEEDS) {
+        if (known.has(String(body.url))) continue;
+        const fields = await parseFeedInput({ Feed: body });
+        await feedStore.insertFeed({ ...fields, last_fetched: 0, last_error: '', created: clock.now() });
+        known.add(fields.url);
+        added++;
+      }
+      return added;
     },
 
     /** feeds/edit/:id (also enable/disable, caching on/off); turning caching off drops the feed's cache. */

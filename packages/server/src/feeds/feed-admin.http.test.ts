@@ -1,3 +1,4 @@
+import { DEFAULT_FEEDS } from './default-feeds.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addOrgUser, startTestServer, testEngines, type TestServer } from '../test-support/test-server.js';
 
@@ -100,11 +101,22 @@ describe.each(testEngines())('feed administration (%s)', (engine) => {
     expect((await s.call('GET', '/feeds/index', undefined, userKey)).status).toBe(200);
   });
 
-  it('answers load_default_feeds clearly: waggle ships none', async () => {
+  it('loads the default feeds once, disabled, as PyMISP load_default_feeds expects (test_feeds)', async () => {
     const before = await count();
     const res = await s.call('POST', '/feeds/loadDefaultFeeds');
-    expect(res.status).toBe(200);
-    expect(String((res.json as Json).message)).toContain('ships no default feeds');
-    expect(await count()).toBe(before);
+    expect(res.status, res.text).toBe(200);
+    const added = (res.json as Json).added as number;
+    expect(added).toBeGreaterThanOrEqual(2);
+    expect(await count()).toBe(before + added);
+    const feeds = ((await s.call('GET', '/feeds/index')).json as { Feed: Json }[]).map((f) => f.Feed);
+    const botvrij = feeds.find((f) => f.name === 'The Botvrij.eu Data');
+    expect(botvrij).toMatchObject({ url: 'https://www.botvrij.eu/data/feed-osint', source_format: 'misp', enabled: false });
+    // Added disabled: nothing is fetched from the internet until an operator enables a feed.
+    const defaults = feeds.filter((f) => DEFAULT_FEEDS.some((d) => d.url === f.url));
+    expect(defaults).toHaveLength(added);
+    for (const f of defaults) expect(f.enabled, String(f.name)).toBe(false);
+    const again = await s.call('POST', '/feeds/loadDefaultFeeds');
+    expect((again.json as Json).added).toBe(0);
+    expect(await count()).toBe(before + added);
   });
 });

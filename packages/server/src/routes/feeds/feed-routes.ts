@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { requireSiteAdmin } from '@waggle/core';
 import type { FeedFetchReport, FeedService } from '../../feeds/index.js';
 import { saved, type RouteContext } from '../../http/context.js';
 
@@ -77,9 +76,9 @@ export function registerFeedRoutes(app: FastifyInstance, ctx: RouteContext): voi
     method: ['GET', 'POST'],
     url: '/feeds/load_default_feeds',
     handler: async (request, reply) => {
-      requireSiteAdmin(await ctx.principal(request), 'load default feeds');
-      // MISP ships a list of public OSINT feeds; waggle ships none, so nothing is added.
-      return saved(reply, request, 'waggle ships no default feeds; nothing was added. Add feeds with feeds/add.', { added: 0 });
+      const added = await feedsOf(ctx).loadDefaults(await ctx.principal(request));
+      // The shipped selection of MISP's public OSINT feeds, added disabled (feeds/default-feeds.ts).
+      return saved(reply, request, `Default feed metadata loaded: ${String(added)} feed(s) added, disabled.`, { added });
     },
   });
 }
