@@ -7,9 +7,10 @@ export function percentOf(n: number, total: number): string {
   return `${String(total === 0 ? 0 : Math.round((100_000 * n) / total) / 1000)}%`;
 }
 
-/** Counts as MISP sends them (strings), or shares of the total with `percentage`. */
-function shares(counts: Readonly<Record<string, number>>, percentage: boolean): Record<string, string> {
-  const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
+const sum = (counts: Readonly<Record<string, number>>): number => Object.values(counts).reduce((s, n) => s + n, 0);
+
+/** Counts as MISP sends them (strings), or shares of `total` (by default their own sum) with `percentage`. */
+function shares(counts: Readonly<Record<string, number>>, percentage: boolean, total = sum(counts)): Record<string, string> {
   return Object.fromEntries(Object.entries(counts).map(([k, n]) => [k, percentage ? percentOf(n, total) : String(n)]));
 }
 
@@ -44,11 +45,11 @@ export function registerStatisticsRoutes(app: FastifyInstance, ctx: RouteContext
       const namespace = item.value.namespace.toLowerCase();
       taxonomies[item.value.namespace] = Object.entries(counts).reduce((sum, [name, n]) => (name.toLowerCase().startsWith(namespace) ? sum + n : sum), 0);
     }
-    const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
-    const asText = (o: Record<string, number>): Record<string, string> =>
-      Object.fromEntries(Object.entries(o).map(([k, n]) => [k, isTruthy(percentage) ? percentOf(n, total) : String(n)]));
+    // Taxonomy shares are of all event tags, as MISP computes them.
+    const total = sum(counts);
+    const pct = isTruthy(percentage);
     const sorted = isTruthy(nameSort);
-    return { tags: asText(byKey(counts, sorted)), taxonomies: Object.keys(taxonomies).length === 0 ? [] : asText(byKey(taxonomies, sorted)) };
+    return { tags: shares(byKey(counts, sorted), pct, total), taxonomies: Object.keys(taxonomies).length === 0 ? [] : shares(byKey(taxonomies, sorted), pct, total) };
   };
   app.get('/tags/tag_statistics', async (request) => tagStatistics(request, await ctx.principal(request)));
   app.get('/tags/tag_statistics/:percentage', async (request) => tagStatistics(request, await ctx.principal(request)));
