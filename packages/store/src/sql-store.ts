@@ -109,8 +109,8 @@ export async function openSqlStore(options: ConnectOptions): Promise<Store & { r
     },
     async write(fn) {
       try {
-        const native = connection.native;
-        const result = await db.transaction().execute((trx) => fn(createRepositories(native === undefined ? { db: trx, engine } : { db: trx, engine, native })));
+        const { native, uuidGuard } = connection;
+        const result = await db.transaction().execute((trx) => fn(createRepositories(native === undefined || uuidGuard === undefined ? { db: trx, engine } : { db: trx, engine, native, uuidGuard })));
         await maybeRefresh();
         return result;
       } catch (error) {

@@ -9,6 +9,8 @@ import { nativeInserter, type NativeInserter } from './native-insert.js';
 import { cachingDatabase } from './statement-cache.js';
 import { ImmediateSqliteDialect } from './immediate-sqlite-dialect.js';
 import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
+import { registerKeyFunctions } from './attribute-keys.js';
+import { createUuidGuard, type UuidGuard } from './uuid-guard.js';
 
 /** An open database: the Kysely handle, the engine behind it and how to close it. */
 export interface SqlConnection {
@@ -16,6 +18,8 @@ export interface SqlConnection {
   readonly engine: SqlEngine;
   /** SQLite only: direct bulk inserts for use inside write transactions. */
   readonly native?: NativeInserter;
+  /** SQLite only: keeps attribute UUIDs unique (there is no unique index; see uuid-guard.ts). */
+  readonly uuidGuard?: UuidGuard;
   close(): Promise<void>;
 }
 
@@ -42,6 +46,8 @@ function openSqlite(file: string, cacheMiB: number): SqlConnection {
   native.pragma('temp_store = MEMORY');
   // ANALYZE samples at most this many index rows, so refreshing statistics stays cheap on large stores.
   native.pragma('analysis_limit = 2000');
+  // The triggers of attribute_keys call this function: without it no attribute can be written.
+  registerKeyFunctions(native);
   let checkpointer: WalCheckpointer | undefined;
   if (file !== ':memory:' && file !== '') {
     // Checkpoints run on another thread (see wal-checkpointer.ts). The writer's own automatic
@@ -57,6 +63,7 @@ function openSqlite(file: string, cacheMiB: number): SqlConnection {
     db,
     engine: 'sqlite',
     native: nativeInserter(native),
+    uuidGuard: createUuidGuard(native),
     async close() {
       await checkpointer?.stop();
       await db.destroy();

@@ -3,6 +3,7 @@ import type { EventIndexFilters, SearchFilters, TagFilter, ValueFilter } from '@
 import { ipRange } from '@waggle/misp';
 import type { SqlEngine } from './engine.js';
 import type { Database } from './schema.js';
+import { attributeKeyFilter } from './attribute-keys.js';
 
 type AEB = ExpressionBuilder<Database, 'events' | 'attributes'>;
 type EEB = ExpressionBuilder<Database, 'events'>;
@@ -42,7 +43,11 @@ function backslashEscapedPattern(value: string): { pattern: string; wildcard: bo
 /** MISP's text match on one column: exact, or a `%` pattern compared case-insensitively (ILIKE on PostgreSQL, LIKE on SQLite). */
 export function textMatch(column: string, value: string, engine: SqlEngine): Expression<SqlBool> {
   const ref = sql.ref(column);
-  if (!hasWildcard(value)) return sql<SqlBool>`${ref} = ${value}`;
+  if (!hasWildcard(value)) {
+    // On SQLite, attribute values are found through the key table (attribute-keys.ts), not an index on the column.
+    const keyed = column === 'attributes.value1' ? attributeKeyFilter(engine, 'attributes.id', 'value', [value]) : undefined;
+    return keyed === undefined ? sql<SqlBool>`${ref} = ${value}` : sql<SqlBool>`(${keyed} and ${ref} = ${value})`;
+  }
   const pattern = likePattern(value);
   return engine === 'postgres'
     ? sql<SqlBool>`${ref} ilike ${pattern} escape '\\'`
@@ -187,6 +192,13 @@ function searchAllMatch(eb: AEB, term: string, engine: SqlEngine): Expression<Sq
   ]);
 }
 
+/** `<table>.uuid in (…)`, found through the key table on SQLite (attribute-keys.ts). */
+function attributeUuidIn(table: string, uuids: readonly string[], engine: SqlEngine): Expression<SqlBool> {
+  const plain = sql<SqlBool>`${sql.ref(`${table}.uuid`)} in (${sql.join(uuids)})`;
+  const keyed = attributeKeyFilter(engine, `${table}.id`, 'uuid', uuids);
+  return keyed === undefined ? plain : sql<SqlBool>`(${keyed} and ${plain})`;
+}
+
 /** WHERE conditions for an attribute search joined with its event. */
 export function attributeConditions(eb: AEB, f: SearchFilters, engine: SqlEngine): Expression<SqlBool>[] {
   const out = eventLevel(eb, f, engine);
@@ -200,7 +212,7 @@ export function attributeConditions(eb: AEB, f: SearchFilters, engine: SqlEngine
   out.push(...valueFilter(eb, ['attributes.category'], f.category, engine));
   out.push(...tagFilter(eb, f.tags, engine, 'attribute'));
   // MISP: a UUID names the attribute or its event.
-  if (f.uuids !== undefined && f.uuids.length > 0) out.push(sql<SqlBool>`(attributes.uuid in (${sql.join(f.uuids)}) or events.uuid in (${sql.join(f.uuids)}))`);
+  if (f.uuids !== undefined && f.uuids.length > 0) out.push(sql<SqlBool>`(${attributeUuidIn('attributes', f.uuids, engine)} or events.uuid in (${sql.join(f.uuids)}))`);
   if (f.objectNames !== undefined && f.objectNames.length > 0) {
     out.push(sql<SqlBool>`exists (select 1 from objects ob where ob.id = attributes.object_id and ob.name in (${sql.join(f.objectNames)}))`);
   }
@@ -219,7 +231,7 @@ export function eventConditions(events: EEB, f: SearchFilters, engine: SqlEngine
   out.push(...tagFilter(eb, f.tags, engine, f.tagsOnAttributes === true ? 'event-or-attributes' : 'event'));
   // MISP: a UUID names the event or one of its attributes.
   if (f.uuids !== undefined && f.uuids.length > 0) {
-    out.push(sql<SqlBool>`(events.uuid in (${sql.join(f.uuids)}) or events.id in (select u.event_id from attributes u where u.uuid in (${sql.join(f.uuids)})))`);
+    out.push(sql<SqlBool>`(events.uuid in (${sql.join(f.uuids)}) or events.id in (select u.event_id from attributes u where ${attributeUuidIn('u', f.uuids, engine)}))`);
   }
   return out;
 }

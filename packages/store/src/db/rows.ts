@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { NotFoundError } from '@waggle/errors';
 import type { SqlEngine } from './engine.js';
 import type { NativeInserter } from './native-insert.js';
+import type { UuidGuard } from './uuid-guard.js';
 import { BOOLEAN_COLUMNS, type Database } from './schema.js';
 
 /** What every repository works on: a handle (maybe a transaction) and the engine. */
@@ -10,6 +11,8 @@ export interface RepoContext {
   readonly engine: SqlEngine;
   /** SQLite inside a write transaction: bulk inserts bypass the query builder (see native-insert.ts). */
   readonly native?: NativeInserter;
+  /** SQLite inside a write transaction: the check that attribute UUIDs are new (see uuid-guard.ts). */
+  readonly uuidGuard?: UuidGuard;
 }
 
 /** Converts a raw row (0/1 booleans) into a record (true/false). */

@@ -18,6 +18,7 @@ import { intelSourcesMigration } from './014-intel-sources.js';
 import { systemSettingsMigration } from './015-system-settings.js';
 import { userSettingsMigration } from './016-user-settings.js';
 import { eventDelegationsMigration } from './017-event-delegations.js';
+import { attributeKeysMigration } from './018-attribute-keys.js';
 
 /** Every migration, in order; a name never changes once released. */
 const MIGRATIONS: ReadonlyArray<readonly [name: string, build: (engine: SqlEngine) => Migration]> = [
@@ -38,6 +39,7 @@ const MIGRATIONS: ReadonlyArray<readonly [name: string, build: (engine: SqlEngin
   ['015-system-settings', (e) => systemSettingsMigration(e)],
   ['016-user-settings', (e) => userSettingsMigration(e)],
   ['017-event-delegations', (e) => eventDelegationsMigration(e)],
+  ['018-attribute-keys', (e) => attributeKeysMigration(e)],
 ];
 
 class InCodeMigrations implements MigrationProvider {

@@ -1,8 +1,10 @@
 import { sql } from 'kysely';
+import { ConflictError } from '@waggle/errors';
 import type { AttributeRecord, AttributeRepository, New, SearchFilters, Viewer } from '@waggle/core';
 import { asId, chunks, fromRow, fromRows, isUuid, mustExist, type RepoContext } from '../db/rows.js';
 import { attributeConditions } from '../db/filters.js';
 import { attributeVisible } from '../db/visibility.js';
+import { attributeKeyFilter, attributeKeyRows } from '../db/attribute-keys.js';
 import { objectRepository } from './objects.js';
 
 const toAttribute = (row: unknown): AttributeRecord => fromRow<AttributeRecord>('attributes', row);
@@ -18,10 +20,30 @@ export function attributeRepository(ctx: RepoContext): AttributeRepository {
     const id = asId(ref);
     let q = db.selectFrom('attributes').selectAll();
     if (id !== undefined) q = q.where('id', '=', id);
-    else if (typeof ref === 'string' && isUuid(ref)) q = q.where('uuid', '=', ref.toLowerCase());
-    else return undefined;
+    else if (typeof ref === 'string' && isUuid(ref)) {
+      const uuid = ref.toLowerCase();
+      const keyed = attributeKeyFilter(engine, 'attributes.id', 'uuid', [uuid]);
+      q = q.where('uuid', '=', uuid);
+      if (keyed !== undefined) q = q.where(keyed);
+    } else return undefined;
     const row = await q.executeTakeFirst();
     return row === undefined ? undefined : toAttribute(row);
+  }
+
+  /**
+   * SQLite outside a write transaction (no UUID guard): the exact check the unique index
+   * made before attribute UUIDs moved to the key table (attribute-keys.ts).
+   */
+  async function assertUuidsFree(uuids: readonly string[]): Promise<void> {
+    const seen = new Set<string>();
+    const repeated = uuids.find((u) => seen.size === seen.add(u).size);
+    if (repeated !== undefined) throw new ConflictError(`Duplicate: an attribute with UUID ${repeated} already exists`, { uuid: repeated });
+    for (const part of chunks(uuids, INSERT_CHUNK)) {
+      const keyed = attributeKeyFilter(engine, 'attributes.id', 'uuid', part);
+      if (keyed === undefined) continue;
+      const taken = await db.selectFrom('attributes').select('uuid').where(keyed).where('uuid', 'in', part).executeTakeFirst();
+      if (taken !== undefined) throw new ConflictError(`Duplicate: an attribute with UUID ${taken.uuid} already exists`, { uuid: taken.uuid });
+    }
   }
 
   function searchQuery(filters: SearchFilters, viewer: Viewer) {
@@ -53,18 +75,32 @@ export function attributeRepository(ctx: RepoContext): AttributeRepository {
       if (ctx.native !== undefined && attributes.length > 0) {
         const columns = new Set<string>();
         for (const a of attributes) for (const k of Object.keys(a)) columns.add(k);
+        const uuids = attributes.map((a) => a.uuid);
+        ctx.uuidGuard?.assertNew(uuids);
         const ids = ctx.native.insert('attributes', [...columns], attributes as readonly Record<string, unknown>[]);
-        return attributes.map((a, i) => ({ ...a, id: ids[i] as number }));
+        const stored = attributes.map((a, i) => ({ ...a, id: ids[i] as number }));
+        ctx.native.insert('attribute_keys', ['rowid', 'k'], attributeKeyRows(stored));
+        ctx.uuidGuard?.added(uuids);
+        return stored;
       }
+      if (engine === 'sqlite') await assertUuidsFree(attributes.map((a) => a.uuid));
       for (const part of chunks(attributes, INSERT_CHUNK)) {
         const rows = await db.insertInto('attributes').values(part).returning(['id']).execute();
         // Both engines return ids of a multi-row insert in VALUES order.
         rows.forEach((r, i) => out.push({ ...(part[i] as New<AttributeRecord>), id: Number(r.id) }));
       }
+      if (engine === 'sqlite') {
+        // Only outside a write transaction (no native handle); the keys still go with the rows.
+        for (const part of chunks(attributeKeyRows(out), INSERT_CHUNK)) await sql`insert into attribute_keys (rowid, k) values ${sql.join(part.map((r) => sql`(${r.rowid}, ${r.k})`))}`.execute(db);
+      }
       return out;
     },
     getAttribute,
     async updateAttribute(id, patch) {
+      if (patch.uuid !== undefined && ctx.uuidGuard !== undefined && (await getAttribute(id))?.uuid !== patch.uuid) {
+        ctx.uuidGuard.assertNew([patch.uuid]);
+        ctx.uuidGuard.added([patch.uuid]);
+      }
       if (Object.keys(patch).length > 0) await db.updateTable('attributes').set(patch).where('id', '=', id).execute();
       return mustExist(await getAttribute(id), 'Attribute', id);
     },

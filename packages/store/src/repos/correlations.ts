@@ -3,6 +3,7 @@ import { correlationValues, ipCorrelationValue, ipRange } from '@waggle/misp';
 import type { AttributeCorrelation, AttributeRecord, IpRangeRecord, CorrelationRepository, EventRecord, Viewer } from '@waggle/core';
 import { chunks, fromRow, type RepoContext } from '../db/rows.js';
 import { attributeVisible } from '../db/visibility.js';
+import { attributeKeyFilter, valueKey } from '../db/attribute-keys.js';
 
 
 /** The `ip_ranges` rows of attributes: one for each that holds an IP address or block. */
@@ -103,10 +104,13 @@ export function correlationRepository(ctx: RepoContext): CorrelationRepository {
     const over = new Set<string>();
     const limit = cap + 1;
     for (const part of chunks(values, VALUE_CHUNK)) {
-      const list = sql.join(part.map((v) => sql`(${v})`));
+      // On SQLite the key table finds the attributes of a value (attribute-keys.ts); each count stops at `limit` all the same.
+      const keyed = ctx.engine === 'sqlite';
+      const list = sql.join(part.map((v) => (keyed ? sql`(${v}, ${valueKey(v)})` : sql`(${v}, '')`)));
+      const narrow = keyed ? sql`x.id in (select rowid from attribute_keys where attribute_keys match v.k) and ` : sql``;
       const rows = await sql<{ value: string; n: number | string }>`
-        with v(value) as (values ${list})
-        select v.value as value, (select count(*) from (select 1 from attributes x where x.value1 = v.value limit ${limit}) c1) as n
+        with v(value, k) as (values ${list})
+        select v.value as value, (select count(*) from (select 1 from attributes x where ${narrow}x.value1 = v.value limit ${limit}) c1) as n
         from v`.execute(db);
       const counts = new Map(rows.rows.map((r) => [r.value, Number(r.n)] as const));
       // value2 is empty except in composite types. Compared with a correlated parameter, PostgreSQL's
@@ -162,10 +166,10 @@ export function correlationRepository(ctx: RepoContext): CorrelationRepository {
     for (const part of chunks(values, VALUE_CHUNK)) {
       const wanted = new Set(part);
       for (const column of ['attributes.value1', 'attributes.value2'] as const) {
-        const rows = await correlating()
-          .where(column, 'in', part)
-          .where((eb) => attributeVisible(eb, viewer))
-          .execute();
+        let q = correlating().where(column, 'in', part).where((eb) => attributeVisible(eb, viewer));
+        const keyed = column === 'attributes.value1' ? attributeKeyFilter(ctx.engine, 'attributes.id', 'value', part) : undefined;
+        if (keyed !== undefined) q = q.where(keyed);
+        const rows = await q.execute();
         for (const r of rows) {
           const dst = Number(r.id);
           const dstEvent = Number(r.event_id);

@@ -2,6 +2,7 @@ import { sql, type SqlBool } from 'kysely';
 import type { ReputationRepository } from '@waggle/core';
 import type { RepoContext } from '../db/rows.js';
 import { attributeVisible, eventVisible } from '../db/visibility.js';
+import { attributeUuidJoinFilter } from '../db/attribute-keys.js';
 
 /** The evidence source reputation is computed from, over SQL. */
 export function reputationRepository(ctx: RepoContext): ReputationRepository {
@@ -36,7 +37,11 @@ export function reputationRepository(ctx: RepoContext): ReputationRepository {
     async opinionSources(viewer, source) {
       let onAttributes = db
         .selectFrom('analyst_data')
-        .innerJoin('attributes', 'attributes.uuid', 'analyst_data.object_uuid')
+        .innerJoin('attributes', (join) => {
+          const on = join.onRef('attributes.uuid', '=', 'analyst_data.object_uuid');
+          const keyed = attributeUuidJoinFilter(ctx.engine, 'attributes.id', 'analyst_data.object_uuid');
+          return keyed === undefined ? on : on.on(keyed);
+        })
         .innerJoin('events', 'events.id', 'attributes.event_id')
         .where('analyst_data.kind', '=', 'Opinion')
         .where('analyst_data.object_type', '=', 'Attribute')

@@ -1,0 +1,184 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CompiledQuery, sql, type Expression, type Kysely, type SqlBool } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AttributeRecord, New, Repositories, Store, Viewer } from '@waggle/core';
+import { ConflictError } from '@waggle/errors';
+import { createRepositories, openSqlStore } from '../sql-store.js';
+import type { SqlConnection } from '../db/connect.js';
+import { forEachEngine } from '../test-support/engines.js';
+import { attributeKeysMigration } from '../migrations/018-attribute-keys.js';
+import { attributeKeyFilter } from '../db/attribute-keys.js';
+import { attributeConditions } from '../db/filters.js';
+
+const ADMIN: Viewer = { userId: 1, orgId: 1, siteAdmin: true, sharingGroupIds: [] };
+
+async function anEvent(repos: Repositories): Promise<number> {
+  const event = await repos.insertEvent({
+    uuid: randomUUID(), org_id: 1, orgc_id: 1, user_id: 1, info: 'keys', date: '2026-12-03', threat_level_id: 4, analysis: 0,
+    distribution: 0, sharing_group_id: 0, published: false, publish_timestamp: 0, timestamp: 1, attribute_count: 0, locked: false,
+    proposal_email_lock: false, disable_correlation: false, extends_uuid: '', event_creator_email: 'a@example.org', sighting_timestamp: 0, protected: false,
+  });
+  return event.id;
+}
+
+function attribute(eventId: number, value1: string, uuid: string = randomUUID(), type = 'domain'): New<AttributeRecord> {
+  return {
+    uuid, event_id: eventId, object_id: 0, object_relation: null, category: 'Network activity', type, value1, value2: '',
+    to_ids: false, distribution: 5, sharing_group_id: 0, comment: '', timestamp: 1, deleted: false, disable_correlation: false, first_seen: null, last_seen: null,
+  };
+}
+
+async function valuesMatching(repos: Repositories, value: string): Promise<string[]> {
+  const out: string[] = [];
+  for await (const batch of repos.searchAttributes({ value: { include: [value], exclude: [] }, deleted: 'both' }, ADMIN)) out.push(...batch.map((a) => a.value1));
+  return out;
+}
+
+async function uuidsMatching(repos: Repositories, uuids: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for await (const batch of repos.searchAttributes({ uuids, deleted: 'both' }, ADMIN)) out.push(...batch.map((a) => a.uuid));
+  return out.sort();
+}
+
+// Both engines: lookups by UUID and value follow inserts, edits and deletes (on SQLite
+// through the key table, on PostgreSQL through its indexes), and UUIDs stay unique.
+forEachEngine('attribute lookups by UUID and value', (getCtx) => {
+  const repos = () => createRepositories(getCtx());
+
+  it('finds attributes by UUID and exact value, and follows value edits and hard deletes', async () => {
+    const eventId = await anEvent(repos());
+    const [a, b, c] = await repos().insertAttributes([attribute(eventId, 'one.example'), attribute(eventId, 'two.example'), attribute(eventId, 'one.example')]) as [AttributeRecord, AttributeRecord, AttributeRecord];
+    expect((await repos().getAttribute(a.uuid))?.id).toBe(a.id);
+    expect((await repos().getAttribute(b.uuid.toUpperCase()))?.id).toBe(b.id);
+    expect(await valuesMatching(repos(), 'one.example')).toEqual(['one.example', 'one.example']);
+    expect(await uuidsMatching(repos(), [a.uuid, c.uuid, randomUUID()])).toEqual([a.uuid, c.uuid].sort());
+
+    await repos().updateAttribute(a.id, { value1: 'three.example' });
+    expect(await valuesMatching(repos(), 'one.example')).toEqual(['one.example']);
+    expect(await valuesMatching(repos(), 'three.example')).toEqual(['three.example']);
+    expect((await repos().getAttribute(a.uuid))?.value1).toBe('three.example');
+
+    await repos().deleteAttribute(c.id);
+    expect(await valuesMatching(repos(), 'one.example')).toEqual([]);
+    expect(await repos().getAttribute(c.uuid)).toBeUndefined();
+
+    await repos().deleteEvent(eventId);
+    expect(await repos().getAttribute(a.uuid)).toBeUndefined();
+    expect(await repos().getAttribute(b.uuid)).toBeUndefined();
+    expect(await valuesMatching(repos(), 'two.example')).toEqual([]);
+  });
+
+  it('matches values exactly: case, LIKE metacharacters and wildcards', async () => {
+    const eventId = await anEvent(repos());
+    await repos().insertAttributes([attribute(eventId, 'Mixed.Example'), attribute(eventId, 'a_b%c.example'), attribute(eventId, 'axb.example')]);
+    expect(await valuesMatching(repos(), 'mixed.example')).toEqual([]);
+    expect(await valuesMatching(repos(), 'Mixed.Example')).toEqual(['Mixed.Example']);
+    expect(await valuesMatching(repos(), 'a_b%c.example')).toEqual(['a_b%c.example']);
+    expect((await valuesMatching(repos(), '%b.example')).sort()).toEqual(['axb.example']);
+  });
+
+  it('refuses an attribute UUID that is taken or repeated, and stores none of the batch', async () => {
+    const eventId = await anEvent(repos());
+    const [a] = await repos().insertAttributes([attribute(eventId, 'x.example')]) as [AttributeRecord];
+    const fresh = randomUUID();
+    await expect(repos().insertAttributes([attribute(eventId, 'y.example', fresh), attribute(eventId, 'z.example', a.uuid)])).rejects.toThrow();
+    const twice = randomUUID();
+    await expect(repos().insertAttributes([attribute(eventId, 'y.example', twice), attribute(eventId, 'z.example', twice)])).rejects.toThrow();
+    expect(await repos().getAttribute(twice)).toBeUndefined();
+    expect(await valuesMatching(repos(), 'x.example')).toEqual(['x.example']);
+  });
+});
+
+// SQLite through the store: the UUID guard inside write transactions, another connection
+// writing the same file, the query plans, and keys for attributes stored before migration 018.
+describe('SQLite attribute keys through the store', () => {
+  let dir: string;
+  let file: string;
+  const open: (Store & { readonly connection: SqlConnection })[] = [];
+  const store = async () => {
+    const s = await openSqlStore({ url: file });
+    open.push(s);
+    return s;
+  };
+  const insert = (s: Store, rows: (eventId: number) => New<AttributeRecord>[]) =>
+    s.write(async (repos) => repos.insertAttributes(rows(await anEvent(repos))));
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'waggle-keys-'));
+    file = join(dir, 'store.sqlite');
+  });
+  afterEach(async () => {
+    for (const s of open.splice(0)) await s.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses taken and repeated UUIDs inside write transactions, leaving the store unchanged', async () => {
+    const s = await store();
+    const [first] = await insert(s, (e) => [attribute(e, 'first.example')]) as [AttributeRecord];
+    const count = async () => s.read(async (repos) => repos.countAttributes({ deleted: 'both' }, ADMIN));
+    const before = await count();
+    const error = await insert(s, (e) => [attribute(e, 'a.example'), attribute(e, 'b.example', first.uuid)]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConflictError);
+    expect((error as Error).message).toContain(first.uuid);
+    const twice = randomUUID();
+    await expect(insert(s, (e) => [attribute(e, 'a.example', twice), attribute(e, 'b.example', twice)])).rejects.toBeInstanceOf(ConflictError);
+    expect(await count()).toBe(before);
+    // Many new UUIDs at once (the Bloom filter answers for nearly all of them), then one taken among them.
+    const many = await insert(s, (e) => Array.from({ length: 3000 }, (_, i) => attribute(e, `n${i}.example`)));
+    expect(many).toHaveLength(3000);
+    const taken = (many[1234] as AttributeRecord).uuid;
+    await expect(insert(s, (e) => [...Array.from({ length: 2000 }, (_, i) => attribute(e, `m${i}.example`)), attribute(e, 'last.example', taken)])).rejects.toBeInstanceOf(ConflictError);
+    expect(await count()).toBe(before + 3000);
+  });
+
+  it('sees UUIDs that another connection stored, and those stored before it opened', async () => {
+    const first = await store();
+    const [early] = await insert(first, (e) => [attribute(e, 'early.example')]) as [AttributeRecord];
+    const second = await store();
+    await expect(insert(second, (e) => [attribute(e, 'again.example', early.uuid)])).rejects.toBeInstanceOf(ConflictError);
+    // The first store has checked (and cached) its UUIDs; the second now adds one behind its back.
+    await insert(first, (e) => [attribute(e, 'warm.example')]);
+    const [late] = await insert(second, (e) => [attribute(e, 'late.example')]) as [AttributeRecord];
+    await expect(insert(first, (e) => [attribute(e, 'copy.example', late.uuid)])).rejects.toBeInstanceOf(ConflictError);
+    expect((await first.read((repos) => repos.getAttribute(late.uuid)))?.value1).toBe('late.example');
+  });
+
+  it('answers UUID and value lookups from the key table, never by scanning attributes', async () => {
+    const s = await store();
+    const [a] = await insert(s, (e) => [attribute(e, 'plan.example')]) as [AttributeRecord];
+    const db = s.connection.db;
+    const planOf = async (query: { compile(): CompiledQuery }): Promise<string> => {
+      const q = query.compile();
+      const { rows } = await db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${q.sql}`, [...q.parameters]));
+      return rows.map((r) => r.detail).join(' | ');
+    };
+    const byUuid = db.selectFrom('attributes').selectAll().where('uuid', '=', a.uuid).where(attributeKeyFilter('sqlite', 'attributes.id', 'uuid', [a.uuid]) as Expression<SqlBool>);
+    const byValue = db.selectFrom('attributes').innerJoin('events', 'events.id', 'attributes.event_id').selectAll('attributes')
+      .where((eb) => eb.and(attributeConditions(eb, { value: { include: ['plan.example'], exclude: [] } }, 'sqlite')));
+    for (const query of [byUuid, byValue]) {
+      const plan = await planOf(query);
+      expect(plan).toMatch(/attribute_keys/);
+      expect(plan).not.toMatch(/SCAN attributes/);
+    }
+  });
+
+  it('keys the attributes of a store created before migration 018', async () => {
+    const s = await store();
+    const db = s.connection.db as unknown as Kysely<unknown>;
+    // Back to the schema before 018 (B-tree indexes, no key table), with rows stored then.
+    const migration = attributeKeysMigration('sqlite');
+    await migration.down?.(db);
+    const uuid = randomUUID();
+    const eventId = await s.write((repos) => anEvent(repos));
+    await sql`insert into attributes (uuid, event_id, category, type, value1, value2) values (${uuid}, ${eventId}, 'Network activity', 'domain', 'old.example', '')`.execute(db);
+    await migration.up(db);
+    expect((await s.read((repos) => repos.getAttribute(uuid)))?.value1).toBe('old.example');
+    expect(await s.read((repos) => valuesMatching(repos, 'old.example'))).toEqual(['old.example']);
+    const { rows } = await sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name = 'attributes'`.execute(db);
+    expect(rows.map((r) => r.name)).not.toContain('attributes_uuid_idx');
+    expect(rows.map((r) => r.name)).not.toContain('attributes_value1_idx');
+  });
+});
