@@ -1,4 +1,4 @@
-import { sql, type Expression, type SqlBool } from 'kysely';
+import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { SqlEngine } from './engine.js';
 
@@ -78,9 +78,15 @@ export function registerKeyFunctions(native: BetterSqlite3.Database): void {
   native.function(VALUE_KEY_FUNCTION, { deterministic: true }, (v: unknown) => valueKey(v === null || v === undefined ? '' : String(v)));
 }
 
-/** An FTS5 query matching any of the tokens (they are plain alphanumeric words). */
-function anyOf(tokens: readonly string[]): string {
-  return [...new Set(tokens)].join(' OR ');
+/**
+ * Rowids of `attribute_keys` holding any of the tokens. One token is one MATCH; several are
+ * matched one by one from a JSON list: FTS5 evaluates `a OR b OR …` by stepping every term
+ * for every row, and 500 terms took 200 ms where one MATCH per term took 29 ms (measured).
+ */
+export function keyRowids(tokens: readonly string[]): RawBuilder<unknown> {
+  const unique = [...new Set(tokens)];
+  if (unique.length === 1) return sql`select rowid from attribute_keys where attribute_keys match ${unique[0]}`;
+  return sql`select f.rowid from json_each(${JSON.stringify(unique)}) t join attribute_keys f on f.attribute_keys match t.value`;
 }
 
 /**
@@ -91,7 +97,7 @@ function anyOf(tokens: readonly string[]): string {
 export function attributeKeyFilter(engine: SqlEngine, idColumn: string, kind: 'uuid' | 'value', keys: readonly string[]): Expression<SqlBool> | undefined {
   if (engine !== 'sqlite' || keys.length === 0) return undefined;
   const tokens = keys.map((k) => (kind === 'uuid' ? uuidKey(k) : valueKey(k)));
-  return sql<SqlBool>`${sql.ref(idColumn)} in (select rowid from attribute_keys where attribute_keys match ${anyOf(tokens)})`;
+  return sql<SqlBool>`${sql.ref(idColumn)} in (${keyRowids(tokens)})`;
 }
 
 /**

@@ -11,6 +11,7 @@ import { ImmediateSqliteDialect } from './immediate-sqlite-dialect.js';
 import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
 import { registerKeyFunctions } from './attribute-keys.js';
 import { createUuidGuard, type UuidGuard } from './uuid-guard.js';
+import { startKeyCompaction, type KeyCompactor } from './key-compactor.js';
 
 /** An open database: the Kysely handle, the engine behind it and how to close it. */
 export interface SqlConnection {
@@ -49,6 +50,7 @@ function openSqlite(file: string, cacheMiB: number): SqlConnection {
   // The triggers of attribute_keys call this function: without it no attribute can be written.
   registerKeyFunctions(native);
   let checkpointer: WalCheckpointer | undefined;
+  let compactor: KeyCompactor | undefined;
   if (file !== ':memory:' && file !== '') {
     // Checkpoints run on another thread (see wal-checkpointer.ts). The writer's own automatic
     // checkpoint at 16k pages (64 MiB) finds most frames already copied, so it is cheap, and lets
@@ -57,6 +59,7 @@ function openSqlite(file: string, cacheMiB: number): SqlConnection {
     // When the log starts over, its file is cut back to this size (it otherwise keeps its peak size).
     native.pragma('journal_size_limit = 67108864');
     checkpointer = startWalCheckpointer(file, { onError: (m) => process.emitWarning(`SQLite background checkpoint: ${m}`) });
+    compactor = startKeyCompaction(native, { onError: (m) => process.emitWarning(`SQLite attribute key compaction: ${m}`) });
   }
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: cachingDatabase(native) }), plugins: [new BooleanPlugin()] });
   return {
@@ -65,6 +68,7 @@ function openSqlite(file: string, cacheMiB: number): SqlConnection {
     native: nativeInserter(native),
     uuidGuard: createUuidGuard(native),
     async close() {
+      compactor?.stop();
       await checkpointer?.stop();
       await db.destroy();
     },

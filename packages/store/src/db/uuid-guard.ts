@@ -125,10 +125,11 @@ export function createUuidGuard(native: BetterSqlite3.Database): UuidGuard {
         if (list.some((f) => f.mightHave(uuid))) maybe.push(uuid);
       }
       if (maybe.length === 0) return;
-      const exact = native.prepare('select uuid from attributes where id in (select rowid from attribute_keys where attribute_keys match ?) and uuid in (select value from json_each(?)) limit 1').pluck();
+      // One MATCH per key (see keyRowids in attribute-keys.ts for why not `a OR b OR …`).
+      const exact = native.prepare('select uuid from attributes where id in (select f.rowid from json_each(?) t join attribute_keys f on f.attribute_keys match t.value) and uuid in (select value from json_each(?)) limit 1').pluck();
       for (let start = 0; start < maybe.length; start += EXACT_CHUNK) {
         const part = maybe.slice(start, start + EXACT_CHUNK);
-        const taken = exact.get(part.map(uuidKey).join(' OR '), JSON.stringify(part));
+        const taken = exact.get(JSON.stringify(part.map(uuidKey)), JSON.stringify(part));
         if (taken !== undefined) throw duplicate(String(taken));
       }
     },

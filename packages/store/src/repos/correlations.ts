@@ -1,9 +1,9 @@
-import { sql } from 'kysely';
+import { sql, type SqlBool } from 'kysely';
 import { correlationValues, ipCorrelationValue, ipRange } from '@waggle/misp';
 import type { AttributeCorrelation, AttributeRecord, IpRangeRecord, CorrelationRepository, EventRecord, Viewer } from '@waggle/core';
 import { chunks, fromRow, type RepoContext } from '../db/rows.js';
 import { attributeVisible } from '../db/visibility.js';
-import { attributeKeyFilter, valueKey } from '../db/attribute-keys.js';
+import { valueKey } from '../db/attribute-keys.js';
 
 
 /** The `ip_ranges` rows of attributes: one for each that holds an IP address or block. */
@@ -96,35 +96,59 @@ export function correlationRepository(ctx: RepoContext): CorrelationRepository {
   }
 
   /**
+   * How many attributes hold each value in value2, counting at most `limit` per value.
+   * value2 is empty except in composite types. Compared with a correlated parameter, PostgreSQL's
+   * statistics for such a column ("one distinct value") make a LIMITed sequential scan look cheap,
+   * and an event view took 7 s on 100,000 attributes (docs/benchmarks.md, source reputation). So the
+   * few values that occur in value2 at all are found first with constants, then counted.
+   */
+  async function value2Counts(part: readonly string[], limit: number): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    const inValue2 = await db.selectFrom('attributes').select('value2').distinct().where('value2', 'in', [...part]).execute();
+    for (const { value2 } of inValue2) {
+      const r = await sql<{ n: number | string }>`select count(*) as n from (select 1 from attributes y where y.value2 = ${value2} limit ${limit}) c2`.execute(db);
+      counts.set(value2, Number(r.rows[0]?.n ?? 0));
+    }
+    return counts;
+  }
+
+  /**
    * Values held by more than `cap` attributes (MISP's over-correlation limit).
    * Each count stops at cap + 1 index entries, so a value held by a million
    * attributes costs no more than one held by cap + 1.
    */
-  async function overCorrelating(values: readonly string[], cap: number): Promise<Set<string>> {
-    const over = new Set<string>();
+  async function overCorrelating(part: readonly string[], cap: number): Promise<Set<string>> {
     const limit = cap + 1;
-    for (const part of chunks(values, VALUE_CHUNK)) {
-      // On SQLite the key table finds the attributes of a value (attribute-keys.ts); each count stops at `limit` all the same.
-      const keyed = ctx.engine === 'sqlite';
-      const list = sql.join(part.map((v) => (keyed ? sql`(${v}, ${valueKey(v)})` : sql`(${v}, '')`)));
-      const narrow = keyed ? sql`x.id in (select rowid from attribute_keys where attribute_keys match v.k) and ` : sql``;
-      const rows = await sql<{ value: string; n: number | string }>`
-        with v(value, k) as (values ${list})
-        select v.value as value, (select count(*) from (select 1 from attributes x where ${narrow}x.value1 = v.value limit ${limit}) c1) as n
-        from v`.execute(db);
-      const counts = new Map(rows.rows.map((r) => [r.value, Number(r.n)] as const));
-      // value2 is empty except in composite types. Compared with a correlated parameter, PostgreSQL's
-      // statistics for such a column ("one distinct value") make a LIMITed sequential scan look cheap,
-      // and an event view took 7 s on 100,000 attributes (docs/benchmarks.md, source reputation). So the
-      // few values that occur in value2 at all are found first with constants, then counted.
-      const inValue2 = await db.selectFrom('attributes').select('value2').distinct().where('value2', 'in', part).execute();
-      for (const { value2 } of inValue2) {
-        const r = await sql<{ n: number | string }>`select count(*) as n from (select 1 from attributes y where y.value2 = ${value2} limit ${limit}) c2`.execute(db);
-        counts.set(value2, (counts.get(value2) ?? 0) + Number(r.rows[0]?.n ?? 0));
-      }
-      for (const [value, n] of counts) if (n > cap) over.add(value);
-    }
-    return over;
+    const list = sql.join(part.map((v) => sql`(${v})`));
+    const rows = await sql<{ value: string; n: number | string }>`
+      with v(value) as (values ${list})
+      select v.value as value, (select count(*) from (select 1 from attributes x where x.value1 = v.value limit ${limit}) c1) as n
+      from v`.execute(db);
+    const counts = new Map(rows.rows.map((r) => [r.value, Number(r.n)] as const));
+    for (const [value, n] of await value2Counts(part, limit)) counts.set(value, (counts.get(value) ?? 0) + n);
+    return new Set([...counts].filter(([, n]) => n > cap).map(([value]) => value));
+  }
+
+  /**
+   * SQLite: the holders of each value in value1, at most `limit` per value, with whether each
+   * correlates and is visible. One key-table lookup per value (attribute-keys.ts) serves both the
+   * over-correlation count and the pairs, where two would cost twice as much: a lookup in the FTS5
+   * table costs tens of microseconds, a B-tree lookup a few. The lookup drives the join and stops
+   * after `limit` rows, so a value held by a million attributes costs no more than one held by cap + 1.
+   */
+  async function value1Holders(part: readonly string[], limit: number, viewer: Viewer) {
+    const list = JSON.stringify(part.map((v) => [v, valueKey(v)]));
+    return db
+      .selectFrom(sql<{ value: string }>`json_each(${list})`.as('v'))
+      .innerJoin('attributes', (join) => join.on(sql<SqlBool>`attributes.id in (select f.rowid from attribute_keys f join attributes y on y.id = f.rowid
+        where f.attribute_keys match json_extract(v.value, '$[1]') and y.value1 = json_extract(v.value, '$[0]') limit ${limit})`))
+      .innerJoin('events', 'events.id', 'attributes.event_id')
+      .select(['attributes.id', 'attributes.event_id', 'attributes.type', 'attributes.value1', 'attributes.value2'])
+      .select(sql<string>`json_extract(v.value, '$[0]')`.as('matched'))
+      .select((eb) => eb.case().when(eb.and([
+        eb('attributes.deleted', '=', false), eb('attributes.disable_correlation', '=', false), eb('events.disable_correlation', '=', false), attributeVisible(eb, viewer),
+      ])).then(1).else(0).end().as('ok'))
+      .execute();
   }
 
   /** The current exclusions (a small table), read once per correlation request and handed down. */
@@ -159,31 +183,36 @@ export function correlationRepository(ctx: RepoContext): CorrelationRepository {
       }
     }
     if (byValue.size === 0) return [];
-    const over = await overCorrelating([...byValue.keys()], cap);
-    const values = [...byValue.keys()].filter((v) => !over.has(v));
     const pairs: ValuePair[] = [];
     const seen = new Set<string>();
-    for (const part of chunks(values, VALUE_CHUNK)) {
-      const wanted = new Set(part);
-      for (const column of ['attributes.value1', 'attributes.value2'] as const) {
-        let q = correlating().where(column, 'in', part).where((eb) => attributeVisible(eb, viewer));
-        const keyed = column === 'attributes.value1' ? attributeKeyFilter(ctx.engine, 'attributes.id', 'value', part) : undefined;
-        if (keyed !== undefined) q = q.where(keyed);
-        const rows = await q.execute();
-        for (const r of rows) {
-          const dst = Number(r.id);
-          const dstEvent = Number(r.event_id);
-          for (const v of correlationValues(r.type, r.value1, r.value2)) {
-            if (!wanted.has(v)) continue;
-            for (const s of byValue.get(v) ?? []) {
-              const key = `${String(s.id)}:${String(dst)}`;
-              if (s.event_id === dstEvent || seen.has(key)) continue;
-              seen.add(key);
-              pairs.push({ src: s.id, dst, dstEvent, value: v });
-            }
-          }
+    const addPairs = (r: { id: unknown; event_id: unknown; type: string; value1: string; value2: string }, wanted: ReadonlySet<string>): void => {
+      const dst = Number(r.id);
+      const dstEvent = Number(r.event_id);
+      for (const v of correlationValues(r.type, r.value1, r.value2)) {
+        if (!wanted.has(v)) continue;
+        for (const s of byValue.get(v) ?? []) {
+          const key = `${String(s.id)}:${String(dst)}`;
+          if (s.event_id === dstEvent || seen.has(key)) continue;
+          seen.add(key);
+          pairs.push({ src: s.id, dst, dstEvent, value: v });
         }
       }
+    };
+    for (const part of chunks([...byValue.keys()], VALUE_CHUNK)) {
+      let wanted: Set<string>;
+      if (ctx.engine === 'sqlite') {
+        const holders = await value1Holders(part, cap + 1, viewer);
+        const counts = await value2Counts(part, cap + 1);
+        for (const h of holders) counts.set(h.matched, (counts.get(h.matched) ?? 0) + 1);
+        wanted = new Set(part.filter((v) => (counts.get(v) ?? 0) <= cap));
+        for (const h of holders) if (Number(h.ok) === 1 && wanted.has(h.matched)) addPairs(h, wanted);
+      } else {
+        const over = await overCorrelating(part, cap);
+        wanted = new Set(part.filter((v) => !over.has(v)));
+        if (wanted.size > 0) for (const r of await correlating().where('attributes.value1', 'in', [...wanted]).where((eb) => attributeVisible(eb, viewer)).execute()) addPairs(r, wanted);
+      }
+      if (wanted.size === 0) continue;
+      for (const r of await correlating().where('attributes.value2', 'in', [...wanted]).where((eb) => attributeVisible(eb, viewer)).execute()) addPairs(r, wanted);
     }
     return pairs;
   }
