@@ -72,7 +72,8 @@ describe.skipIf(!BUILT)('waggle servers (two instances, real processes)', () => 
       a.proc.kill('SIGTERM');
       await new Promise((r) => a.proc.once('exit', r));
     }
-  });
+    // Ten waggle processes one after the other: 20 s on a quiet machine, over 30 s under the full suite.
+  }, 90_000);
 
   it('fails clearly for an unknown server and an unreachable one', () => {
     expect(waggle(homeB, 'servers', 'pull', 'nope').err).toMatch(/No server "nope"/);
