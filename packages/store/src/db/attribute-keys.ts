@@ -25,13 +25,15 @@ import type { SqlEngine } from './engine.js';
  * page cost of this kind at this scale), and every helper here answers
  * `undefined` for it.
  */
-export const ATTRIBUTE_KEYS_TABLE = 'attribute_keys';
 
 /** The SQL function (registered per connection) giving the key token of a value (`v…`, as {@link valueKey}). */
 export const VALUE_KEY_FUNCTION = 'waggle_value_key';
 
-/** Two independent 32-bit FNV-1a style hashes of a string's UTF-16 code units, mixed (murmur3 finaliser). */
-function hash64(value: string): [number, number] {
+/**
+ * Two independent 32-bit FNV-1a style hashes of a string's UTF-16 code units, mixed (murmur3
+ * finaliser): the value keys, and the UUID Bloom filter for UUIDs not in canonical form.
+ */
+export function stringHashes(value: string): [number, number] {
   let a = 0x811c9dc5;
   let b = 0x01000193 ^ value.length;
   for (let i = 0; i < value.length; i++) {
@@ -43,7 +45,8 @@ function hash64(value: string): [number, number] {
   return [fmix(a), fmix(b ^ a)];
 }
 
-function fmix(h: number): number {
+/** murmur3's 32-bit finaliser: spreads every input bit over the result. */
+export function fmix(h: number): number {
   let x = h ^ (h >>> 16);
   x = Math.imul(x, 0x85ebca6b);
   x ^= x >>> 13;
@@ -52,14 +55,9 @@ function fmix(h: number): number {
   return x >>> 0;
 }
 
-/** Two 32-bit hashes of a string, for the UUID Bloom filter. */
-export function stringHashes(value: string): [number, number] {
-  return hash64(value);
-}
-
 /** The key token of an attribute value (`v` + 16 hex digits). */
 export function valueKey(value: string): string {
-  const [a, b] = hash64(value);
+  const [a, b] = stringHashes(value);
   return `v${a.toString(16).padStart(8, '0')}${b.toString(16).padStart(8, '0')}`;
 }
 
@@ -83,7 +81,7 @@ export function registerKeyFunctions(native: BetterSqlite3.Database): void {
  * matched one by one from a JSON list: FTS5 evaluates `a OR b OR …` by stepping every term
  * for every row, and 500 terms took 200 ms where one MATCH per term took 29 ms (measured).
  */
-export function keyRowids(tokens: readonly string[]): RawBuilder<unknown> {
+function keyRowids(tokens: readonly string[]): RawBuilder<unknown> {
   const unique = [...new Set(tokens)];
   if (unique.length === 1) return sql`select rowid from attribute_keys where attribute_keys match ${unique[0]}`;
   return sql`select f.rowid from json_each(${JSON.stringify(unique)}) t join attribute_keys f on f.attribute_keys match t.value`;

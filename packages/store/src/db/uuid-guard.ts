@@ -1,16 +1,8 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { ConflictError } from '@waggle/errors';
-import { stringHashes, uuidKey } from './attribute-keys.js';
+import { fmix, stringHashes, uuidKey } from './attribute-keys.js';
 
 const CANONICAL = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-function mix(h: number): number {
-  let x = h ^ (h >>> 16);
-  x = Math.imul(x, 0x85ebca6b);
-  x ^= x >>> 13;
-  x = Math.imul(x, 0xc2b2ae35);
-  return (x ^ (x >>> 16)) >>> 0;
-}
 
 /**
  * Two 32-bit hashes of a UUID. A canonical UUID is read as its four 32-bit words
@@ -23,7 +15,7 @@ function uuidHashes(uuid: string): [number, number] {
   const w1 = Number.parseInt(uuid.slice(9, 13) + uuid.slice(14, 18), 16);
   const w2 = Number.parseInt(uuid.slice(19, 23) + uuid.slice(24, 28), 16);
   const w3 = Number.parseInt(uuid.slice(28, 36), 16);
-  return [mix(w0 ^ Math.imul(w2, 0x9e3779b1)), mix(w3 ^ Math.imul(w1, 0x85ebca77))];
+  return [fmix(w0 ^ Math.imul(w2, 0x9e3779b1)), fmix(w3 ^ Math.imul(w1, 0x85ebca77))];
 }
 
 /**
@@ -88,7 +80,8 @@ class BloomFilter {
   }
 }
 
-function duplicate(uuid: string): ConflictError {
+/** The error for an attribute UUID that is taken (or repeated in one insert), as the unique index gave. */
+export function duplicateUuid(uuid: string): ConflictError {
   return new ConflictError(`Duplicate: an attribute with UUID ${uuid} already exists`, { uuid });
 }
 
@@ -120,7 +113,7 @@ export function createUuidGuard(native: BetterSqlite3.Database): UuidGuard {
       const seen = new Set<string>();
       const maybe: string[] = [];
       for (const uuid of uuids) {
-        if (seen.has(uuid)) throw duplicate(uuid);
+        if (seen.has(uuid)) throw duplicateUuid(uuid);
         seen.add(uuid);
         if (list.some((f) => f.mightHave(uuid))) maybe.push(uuid);
       }
@@ -130,7 +123,7 @@ export function createUuidGuard(native: BetterSqlite3.Database): UuidGuard {
       for (let start = 0; start < maybe.length; start += EXACT_CHUNK) {
         const part = maybe.slice(start, start + EXACT_CHUNK);
         const taken = exact.get(JSON.stringify(part.map(uuidKey)), JSON.stringify(part));
-        if (taken !== undefined) throw duplicate(String(taken));
+        if (taken !== undefined) throw duplicateUuid(String(taken));
       }
     },
     added(uuids) {

@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
-import { ConflictError } from '@waggle/errors';
 import type { AttributeRecord, AttributeRepository, New, SearchFilters, Viewer } from '@waggle/core';
 import { asId, chunks, fromRow, fromRows, isUuid, mustExist, type RepoContext } from '../db/rows.js';
 import { attributeConditions } from '../db/filters.js';
 import { attributeVisible } from '../db/visibility.js';
 import { attributeKeyFilter, attributeKeyRows } from '../db/attribute-keys.js';
+import { duplicateUuid } from '../db/uuid-guard.js';
 import { objectRepository } from './objects.js';
 
 const toAttribute = (row: unknown): AttributeRecord => fromRow<AttributeRecord>('attributes', row);
@@ -37,12 +37,12 @@ export function attributeRepository(ctx: RepoContext): AttributeRepository {
   async function assertUuidsFree(uuids: readonly string[]): Promise<void> {
     const seen = new Set<string>();
     const repeated = uuids.find((u) => seen.size === seen.add(u).size);
-    if (repeated !== undefined) throw new ConflictError(`Duplicate: an attribute with UUID ${repeated} already exists`, { uuid: repeated });
+    if (repeated !== undefined) throw duplicateUuid(repeated);
     for (const part of chunks(uuids, INSERT_CHUNK)) {
       const keyed = attributeKeyFilter(engine, 'attributes.id', 'uuid', part);
       if (keyed === undefined) continue;
       const taken = await db.selectFrom('attributes').select('uuid').where(keyed).where('uuid', 'in', part).executeTakeFirst();
-      if (taken !== undefined) throw new ConflictError(`Duplicate: an attribute with UUID ${taken.uuid} already exists`, { uuid: taken.uuid });
+      if (taken !== undefined) throw duplicateUuid(taken.uuid);
     }
   }
 
