@@ -202,7 +202,7 @@ export async function runCoreBench(argv: readonly string[]): Promise<number> {
   let problems = 0;
   for (const size of options.sizes) {
     const t0 = performance.now();
-    const workload = createWorkload({ attributes: size, seed: options.seed });
+    const workload = createWorkload({ attributes: size, seed: options.seed, ...(options.events !== undefined ? { events: options.events } : {}) });
     const summary = summarize(workload, options.lookups);
     log(`workload: ${thousands(summary.attributes)} attributes in ${thousands(summary.events)} events, ${thousands(summary.sharedAttributes)} from the shared pool (generated in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
     for (const engine of options.engines) {

@@ -12,6 +12,13 @@ export interface WorkloadOptions {
   readonly sharedFraction?: number;
   readonly minEventSize?: number;
   readonly maxEventSize?: number;
+  /**
+   * Number of events (default: one per 100 attributes, the issue's 1M attributes across
+   * 10,000 events). Sizes then follow a bounded power law with that mean: most events are
+   * small, a few are large, as in real feeds. `'log-uniform'` gives runs 1–10's shape instead
+   * (log-uniform sizes, 645 events at 1M).
+   */
+  readonly events?: number | 'log-uniform';
 }
 
 /** One generated attribute, in the fields a MISP client sends. */
@@ -78,6 +85,57 @@ export function eventSizes(total: number, min: number, max: number, r: Prng): nu
   return sizes;
 }
 
+/** Mean of a power law with exponent `alpha` bounded to [lo, hi]. */
+function boundedParetoMean(alpha: number, lo: number, hi: number): number {
+  const la = lo ** alpha;
+  const norm = la / (1 - (lo / hi) ** alpha);
+  if (Math.abs(alpha - 1) < 1e-9) return norm * Math.log(hi / lo);
+  return norm * (alpha / (alpha - 1)) * (lo ** (1 - alpha) - hi ** (1 - alpha));
+}
+
+/**
+ * `count` event sizes between min and max that sum to exactly `total`, drawn from a
+ * bounded power law whose mean is total / count (exponent found by bisection), then
+ * scaled and nudged by one attribute at a time to hit the total.
+ */
+export function powerLawEventSizes(total: number, count: number, min: number, max: number, r: Prng): number[] {
+  if (!Number.isSafeInteger(count) || count < 1) throw new Error(`events must be a positive integer, got ${String(count)}`);
+  if (total < count * min || total > count * max) throw new Error(`${String(total)} attributes do not fit in ${String(count)} events of ${String(min)}–${String(max)}`);
+  const mean = total / count;
+  let lo = 0.01;
+  let hi = 10;
+  for (let i = 0; i < 100; i++) {
+    const mid = (lo + hi) / 2;
+    // The mean falls as the exponent grows.
+    if (boundedParetoMean(mid, min, max) > mean) lo = mid;
+    else hi = mid;
+  }
+  const alpha = (lo + hi) / 2;
+  const la = min ** alpha;
+  const ha = max ** alpha;
+  const raw = Array.from({ length: count }, () => {
+    const u = r.next();
+    return (-(u * ha - u * la - ha) / (ha * la)) ** (-1 / alpha);
+  });
+  const scale = total / raw.reduce((a, b) => a + b, 0);
+  const sizes = raw.map((x) => Math.min(max, Math.max(min, Math.round(x * scale))));
+  let left = total - sizes.reduce((a, b) => a + b, 0);
+  while (left !== 0) {
+    const i = r.int(0, count - 1);
+    const s = sizes[i] as number;
+    if (left > 0 && s < max) {
+      const add = Math.min(left, max - s, Math.max(1, Math.round(s * 0.1)));
+      sizes[i] = s + add;
+      left -= add;
+    } else if (left < 0 && s > min) {
+      const take = Math.min(-left, s - min, Math.max(1, Math.round(s * 0.1)));
+      sizes[i] = s - take;
+      left += take;
+    }
+  }
+  return sizes;
+}
+
 function buildPool(attributes: number, seed: number): Map<string, string[]> {
   const r = createPrng(deriveSeed(seed, 0x7fff_fff0));
   const pool = new Map<string, string[]>();
@@ -125,9 +183,13 @@ function attribute(r: Prng, spec: TypeSpec, value: string, shared: boolean): Gen
 
 /** Creates the workload for the given options. */
 export function createWorkload(options: WorkloadOptions): Workload {
-  const opts: Required<WorkloadOptions> = { sharedFraction: 0.1, minEventSize: 10, maxEventSize: 10_000, ...options };
+  const opts: Required<WorkloadOptions> = { sharedFraction: 0.1, minEventSize: 10, maxEventSize: 10_000, events: Math.max(1, Math.round(options.attributes / 100)), ...options };
   if (!Number.isSafeInteger(opts.attributes) || opts.attributes < 1) throw new Error(`attributes must be a positive integer, got ${String(opts.attributes)}`);
-  const sizes = eventSizes(opts.attributes, opts.minEventSize, opts.maxEventSize, createPrng(deriveSeed(opts.seed, 0)));
+  const sizeRandom = createPrng(deriveSeed(opts.seed, 0));
+  const sizes =
+    opts.events === 'log-uniform'
+      ? eventSizes(opts.attributes, opts.minEventSize, opts.maxEventSize, sizeRandom)
+      : powerLawEventSizes(opts.attributes, opts.events, Math.min(opts.minEventSize, Math.floor(opts.attributes / opts.events)), opts.maxEventSize, sizeRandom);
   const pool = buildPool(opts.attributes, opts.seed);
 
   function event(index: number): GeneratedEvent {

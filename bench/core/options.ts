@@ -19,6 +19,11 @@ export interface CoreOptions {
   readonly inProcess: boolean;
   /** Only the ingest with correlation (no queries, no ingest without correlation): the quick way to compare write-path changes. */
   readonly ingestOnly: boolean;
+  /**
+   * The number of events the attributes are spread over, or
+   * `'log-uniform'` for runs 1–10's shape; undefined: one event per 100 attributes (the issue's workload).
+   */
+  readonly events?: number | 'log-uniform';
   readonly help: boolean;
 }
 
@@ -41,12 +46,16 @@ export const CORE_USAGE = `usage: npm run bench -- core [options]
   --in-process          run waggle in the benchmark's own process (server and HTTP
                         clients on one thread, as runs 1-6 did); by default it runs
                         in a child process, as waggle serve would
+  --events N            events the attributes are spread over (default: one per
+                        100 attributes, i.e. 10,000 at 1M as the issue specifies;
+                        sizes 10-10,000 on a bounded power law with that mean);
+                        "log-uniform" gives runs 1-10's shape (645 events at 1M)
   --ingest-only         only the ingest with correlation (rate, rate per tenth,
                         storage); skips the queries and the ingest without
                         correlation`;
 
 const FLAGS = new Set(['scaling', 'analyze', 'in-process', 'ingest-only', 'help']);
-const KNOWN = new Set(['attributes', 'engine', 'scaling', 'concurrency', 'seed', 'lookups', 'postgres-url', 'out', 'max-ingest-minutes', 'analyze', 'in-process', 'ingest-only', 'help']);
+const KNOWN = new Set(['attributes', 'engine', 'scaling', 'concurrency', 'seed', 'lookups', 'postgres-url', 'out', 'max-ingest-minutes', 'analyze', 'in-process', 'ingest-only', 'events', 'help']);
 
 /** Parses and checks the options; every problem is reported at once. */
 export function parseCoreOptions(argv: readonly string[], env: NodeJS.ProcessEnv): CoreOptions {
@@ -83,6 +92,11 @@ export function parseCoreOptions(argv: readonly string[], env: NodeJS.ProcessEnv
   const maxMinutes = named.has('max-ingest-minutes') ? count('max-ingest-minutes', 0) : undefined;
   const attributes = count('attributes', 1_000_000);
   const lookups = count('lookups', 500);
+  const eventsText = text('events');
+  let events: number | 'log-uniform' | undefined;
+  if (eventsText === 'log-uniform') events = 'log-uniform';
+  else if (eventsText !== undefined) events = count('events', 1);
+  if (scaling && typeof events === 'number') problems.push('--scaling runs 100k and 1M; a fixed --events fits only one of them');
   if (problems.length > 0) throw new Error(`${problems.join('\n')}\n\n${CORE_USAGE}`);
   return {
     sizes: scaling ? [100_000, 1_000_000] : [attributes],
@@ -96,6 +110,7 @@ export function parseCoreOptions(argv: readonly string[], env: NodeJS.ProcessEnv
     analyze: named.get('analyze') === true,
     inProcess: named.get('in-process') === true,
     ingestOnly: named.get('ingest-only') === true,
+    ...(events !== undefined ? { events } : {}),
     help: named.get('help') === true,
   };
 }

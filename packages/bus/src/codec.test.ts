@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '@waggle/errors';
-import { decodePayload, encodePayload } from './codec.js';
+import { decodePayload, encodePayload, encodePayloadText } from './codec.js';
 
 describe('payload codec', () => {
   it('round-trips JSON values including unicode', () => {
     for (const value of [null, 0, 'ß🐝', [1, { a: ['b'] }], { '键': '值' }]) {
       expect(decodePayload(encodePayload(value))).toEqual(value);
+      expect(decodePayload(encodePayloadText(value))).toEqual(value);
     }
   });
 
@@ -15,6 +16,7 @@ describe('payload codec', () => {
 
   it.each([undefined, () => 1, Symbol('s'), 1n])('rejects %s with InputError', (value) => {
     expect(() => encodePayload(value)).toThrow(InputError);
+    expect(() => encodePayloadText(value)).toThrow(InputError);
   });
 
   it('rejects cyclic values with InputError', () => {

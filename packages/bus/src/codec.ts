@@ -5,8 +5,8 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 // JSON.stringify is typed as always returning a string, but gives undefined for undefined, functions and symbols.
 const stringify: (value: unknown) => string | undefined = JSON.stringify;
 
-/** Serialises a payload to UTF-8 JSON; throws `InputError` for values JSON cannot hold. */
-export function encodePayload(payload: unknown): Uint8Array {
+/** Serialises a payload to JSON text; throws `InputError` for values JSON cannot hold. */
+export function encodePayloadText(payload: unknown): string {
   let text: string | undefined;
   try {
     text = stringify(payload);
@@ -17,10 +17,15 @@ export function encodePayload(payload: unknown): Uint8Array {
   if (text === undefined) {
     throw new InputError('Bus payload must be a JSON value (got undefined, a function or a symbol).', { field: 'payload' });
   }
-  return encoder.encode(text);
+  return text;
 }
 
-/** Parses a payload written by `encodePayload`; throws on invalid UTF-8 or JSON. */
-export function decodePayload(bytes: Uint8Array): unknown {
-  return JSON.parse(decoder.decode(bytes)) as unknown;
+/** Serialises a payload to UTF-8 JSON; throws `InputError` for values JSON cannot hold. */
+export function encodePayload(payload: unknown): Uint8Array {
+  return encoder.encode(encodePayloadText(payload));
+}
+
+/** Parses a payload written by `encodePayload` (bytes) or `encodePayloadText`; throws on invalid UTF-8 or JSON. */
+export function decodePayload(encoded: Uint8Array | string): unknown {
+  return JSON.parse(typeof encoded === 'string' ? encoded : decoder.decode(encoded)) as unknown;
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { EVENT_SORT_COLUMNS, compact, optTimestamp, parseEvent, type EventIndexFilters, type EventSortColumn, type MispJson, type Principal } from '@waggle/core';
 import { downgradeOnReceive, type MispEventJson } from '@waggle/sync';
 import { bodyOf, isPolicyRecipient, isTruthy, paramsOf, saved, type RouteContext } from '../http/context.js';
+import { sendJson } from '../http/json-reply.js';
 import { negatableIntList, negatableParts, nonEmpty, parseSearch } from '../search/parse-filters.js';
 import { sendSearch } from '../search/send-search.js';
 import { reputationQuery } from './reputation-provenance.js';
@@ -37,7 +38,7 @@ function minimalRow(row: MispJson): MispJson {
 export function registerEventRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { events } = ctx.services;
 
-  app.post('/events/add', async (request) => {
+  app.post('/events/add', async (request, reply) => {
     const p = await ctx.principal(request);
     const params = paramsOf(request);
     const r = await received(ctx, p, request.body);
@@ -45,13 +46,13 @@ export function registerEventRoutes(app: FastifyInstance, ctx: RouteContext): vo
     // Sightings pushed by another instance ride inside the attributes.
     if (r.synced !== undefined) await ctx.services.sync.captureSightings(r.principal, r.synced);
     if (r.synced !== undefined) await ctx.services.sync.recordReceived(p, request.body, String(added.uuid), 'created');
-    return { Event: added };
+    return sendJson(reply, { Event: added });
   });
 
   app.route({
     method: ['GET', 'POST'],
     url: '/events/view/:id',
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const p = await ctx.principal(request);
       const o = { ...paramsOf(request), ...bodyOf(request) };
       // MISP's `includeEventCorrelations: 0` (a sync's view) leaves RelatedEvent/RelatedAttribute out.
@@ -69,7 +70,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: RouteContext): vo
       const answer = { Event: event };
       // Another instance pulling (a sync user): the provenance log records what it was given (ADR 0015).
       if (p.role.perm_sync && !p.role.perm_site_admin) await ctx.services.sync.recordServed(p, answer, String(event.uuid));
-      return answer;
+      return sendJson(reply, answer);
     },
   });
 
@@ -82,7 +83,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: RouteContext): vo
   app.route({
     method: ['POST', 'PUT'],
     url: '/events/edit/:id',
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const p = await ctx.principal(request);
       const params = paramsOf(request);
       const r = await received(ctx, p, request.body);
@@ -90,7 +91,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: RouteContext): vo
       if (r.synced !== undefined) await ctx.services.sync.captureSightings(r.principal, r.synced);
       const edited = await events.edit(r.principal, String(params.id), r.input, { metadata: isTruthy(params.metadata) });
       if (r.synced !== undefined) await ctx.services.sync.recordReceived(p, request.body, String(edited.uuid), 'updated');
-      return { Event: edited };
+      return sendJson(reply, { Event: edited });
     },
   });
 
