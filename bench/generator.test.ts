@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isCategoryAllowed, validateAttributeValue } from '@waggle/misp';
-import { createWorkload, eventSizes, toMispEvent } from './core/generator.js';
+import { createWorkload, eventSizes, powerLawEventSizes, toMispEvent } from './core/generator.js';
 import { createPrng } from './core/prng.js';
 import { chooseTagTypeQuery, summarize } from './core/summary.js';
 import { TYPE_MIX } from './core/type-mix.js';
@@ -30,6 +30,26 @@ describe('benchmark workload generator', () => {
     const small = sizes.filter((n) => n < 100).length / sizes.length;
     expect(small).toBeGreaterThan(0.25);
     expect(small).toBeLessThan(0.42);
+  });
+
+  it('spreads 1M attributes over 10,000 events of 10-10,000 by default, most of them small (the issue workload)', () => {
+    const w = createWorkload({ attributes: 1_000_000, seed: 1 });
+    const sizes = w.eventSizes;
+    expect(sizes).toHaveLength(10_000);
+    expect(sizes.reduce((s, n) => s + n, 0)).toBe(1_000_000);
+    expect(Math.min(...sizes)).toBeGreaterThanOrEqual(10);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(10_000);
+    const sorted = [...sizes].sort((a, b) => a - b);
+    // A power law: the median event is small, yet large events hold a good share of the attributes.
+    expect(sorted[5_000]).toBeLessThan(50);
+    expect(sorted.filter((n) => n >= 1_000).reduce((s, n) => s + n, 0)).toBeGreaterThan(200_000);
+    expect(createWorkload({ attributes: 1_000_000, seed: 1, events: 'log-uniform' }).eventSizes).toHaveLength(645);
+  });
+
+  it('refuses event counts the attributes cannot fill', () => {
+    expect(() => powerLawEventSizes(100, 20, 10, 10_000, createPrng(1))).toThrow(/do not fit/);
+    expect(() => powerLawEventSizes(100, 0, 10, 10_000, createPrng(1))).toThrow(/positive integer/);
+    expect(powerLawEventSizes(100, 10, 10, 10_000, createPrng(1))).toEqual(Array.from({ length: 10 }, () => 10));
   });
 
   it('generates only values valid for their type, already in normalised form', () => {
