@@ -2,7 +2,9 @@ import { sql, type Kysely } from 'kysely';
 import { ConflictError, UnavailableError, isWaggleError } from '@waggle/errors';
 import type { Repositories, Store } from '@waggle/core';
 import { connect, type ConnectOptions, type SqlConnection } from './db/connect.js';
+import { createGroupCommitter } from './db/group-commit.js';
 import type { RepoContext } from './db/rows.js';
+import type { Database } from './db/schema.js';
 import { migrateToLatest } from './migrations/migrate.js';
 import { attributeRepository } from './repos/attributes.js';
 import { attributeDataRepository } from './repos/attribute-data.js';
@@ -87,6 +89,19 @@ export async function openSqlStore(options: ConnectOptions): Promise<Store & { r
   const { db, engine } = connection;
   await refreshStatistics(connection);
   const pooled = createRepositories({ db, engine });
+  // SQLite: one writer, so writes that arrive together share a COMMIT (db/group-commit.ts, ADR 0018).
+  const { native, uuidGuard } = connection;
+  const committer = engine === 'sqlite' ? createGroupCommitter(db) : undefined;
+  // The writes of one batch share one transaction, and so one set of repositories.
+  const batchRepos = new WeakMap<object, Repositories>();
+  const batchRepositories = (trx: Kysely<Database>): Repositories => {
+    let repos = batchRepos.get(trx);
+    if (repos === undefined) {
+      repos = createRepositories(native === undefined || uuidGuard === undefined ? { db: trx, engine } : { db: trx, engine, native, uuidGuard });
+      batchRepos.set(trx, repos);
+    }
+    return repos;
+  };
   // Statistics go stale as the store grows; refresh them after a batch of writes or a minute of writing.
   let writesSinceRefresh = 0;
   let lastRefresh = Date.now();
@@ -109,8 +124,7 @@ export async function openSqlStore(options: ConnectOptions): Promise<Store & { r
     },
     async write(fn) {
       try {
-        const { native, uuidGuard } = connection;
-        const result = await db.transaction().execute((trx) => fn(createRepositories(native === undefined || uuidGuard === undefined ? { db: trx, engine } : { db: trx, engine, native, uuidGuard })));
+        const result = await (committer === undefined ? db.transaction().execute((trx) => fn(createRepositories({ db: trx, engine }))) : committer.write((trx) => fn(batchRepositories(trx))));
         await maybeRefresh();
         return result;
       } catch (error) {
