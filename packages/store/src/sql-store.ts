@@ -93,11 +93,12 @@ export async function openSqlStore(options: ConnectOptions): Promise<Store & { r
   const { native, uuidGuard } = connection;
   const committer = engine === 'sqlite' ? createGroupCommitter(db) : undefined;
   // The writes of one batch share one transaction, and so one set of repositories.
+  const transactionRepositories = (trx: Kysely<Database>): Repositories => createRepositories(native === undefined || uuidGuard === undefined ? { db: trx, engine } : { db: trx, engine, native, uuidGuard });
   const batchRepos = new WeakMap<object, Repositories>();
   const batchRepositories = (trx: Kysely<Database>): Repositories => {
     let repos = batchRepos.get(trx);
     if (repos === undefined) {
-      repos = createRepositories(native === undefined || uuidGuard === undefined ? { db: trx, engine } : { db: trx, engine, native, uuidGuard });
+      repos = transactionRepositories(trx);
       batchRepos.set(trx, repos);
     }
     return repos;
@@ -124,7 +125,7 @@ export async function openSqlStore(options: ConnectOptions): Promise<Store & { r
     },
     async write(fn) {
       try {
-        const result = await (committer === undefined ? db.transaction().execute((trx) => fn(createRepositories({ db: trx, engine }))) : committer.write((trx) => fn(batchRepositories(trx))));
+        const result = await (committer === undefined ? db.transaction().execute((trx) => fn(transactionRepositories(trx))) : committer.write((trx) => fn(batchRepositories(trx))));
         await maybeRefresh();
         return result;
       } catch (error) {
