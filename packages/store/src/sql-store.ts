@@ -91,18 +91,9 @@ export async function openSqlStore(options: ConnectOptions): Promise<Store & { r
   const pooled = createRepositories({ db, engine });
   // SQLite: one writer, so writes that arrive together share a COMMIT (db/group-commit.ts, ADR 0018).
   const { native, uuidGuard } = connection;
-  const committer = engine === 'sqlite' ? createGroupCommitter(db) : undefined;
-  // The writes of one batch share one transaction, and so one set of repositories.
   const transactionRepositories = (trx: Kysely<Database>): Repositories => createRepositories(native === undefined || uuidGuard === undefined ? { db: trx, engine } : { db: trx, engine, native, uuidGuard });
-  const batchRepos = new WeakMap<object, Repositories>();
-  const batchRepositories = (trx: Kysely<Database>): Repositories => {
-    let repos = batchRepos.get(trx);
-    if (repos === undefined) {
-      repos = transactionRepositories(trx);
-      batchRepos.set(trx, repos);
-    }
-    return repos;
-  };
+  // The writes of one batch share one transaction, and so one set of repositories.
+  const committer = engine === 'sqlite' ? createGroupCommitter(db, transactionRepositories) : undefined;
   // Statistics go stale as the store grows; refresh them after a batch of writes or a minute of writing.
   let writesSinceRefresh = 0;
   let lastRefresh = Date.now();
@@ -125,7 +116,7 @@ export async function openSqlStore(options: ConnectOptions): Promise<Store & { r
     },
     async write(fn) {
       try {
-        const result = await (committer === undefined ? db.transaction().execute((trx) => fn(transactionRepositories(trx))) : committer.write((trx) => fn(batchRepositories(trx))));
+        const result = await (committer === undefined ? db.transaction().execute((trx) => fn(transactionRepositories(trx))) : committer.write(fn));
         await maybeRefresh();
         return result;
       } catch (error) {

@@ -13,7 +13,7 @@ let file: string;
 let native: BetterSqlite3.Database;
 let db: Kysely<Database>;
 let commits: number;
-let committer: GroupCommitter;
+let committer: GroupCommitter<Transaction<Database>>;
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'waggle-group-commit-'));
@@ -37,7 +37,7 @@ beforeEach(() => {
     },
   });
   db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: counting }) });
-  committer = createGroupCommitter(db);
+  committer = createGroupCommitter(db, (trx) => trx);
 });
 afterEach(async () => {
   await db.destroy();
@@ -111,10 +111,21 @@ it('fails every write of a batch whose transaction breaks, stores none of them, 
 });
 
 it('stops a batch at its size limit and commits the rest in the next one', async () => {
-  const small = createGroupCommitter(db, { maxWrites: 2 });
+  const small = createGroupCommitter(db, (trx) => trx, { maxWrites: 2 });
   await Promise.all(['1', '2', '3', '4', '5'].map((t) => small.write(add(t))));
   expect(committedNotes()).toEqual(['1', '2', '3', '4', '5']);
   expect(commits).toBe(3);
+});
+
+it('opens what the writes work with once per batch', async () => {
+  let opened = 0;
+  const counted = createGroupCommitter(db, (trx) => {
+    opened++;
+    return trx;
+  });
+  await Promise.all(['x', 'y', 'z'].map((t) => counted.write(add(t))));
+  expect(opened).toBe(commits);
+  expect(opened).toBe(1);
 });
 
 it('a write on its own commits at once', async () => {

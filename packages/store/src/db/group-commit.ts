@@ -9,13 +9,13 @@ export interface GroupCommitOptions {
   readonly maxMilliseconds?: number;
 }
 
-/** Runs write transactions, several to a COMMIT when they arrive together. */
-export interface GroupCommitter {
-  write<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+/** Runs write transactions, several to a COMMIT when they arrive together; each write gets the batch's `R`. */
+export interface GroupCommitter<R> {
+  write<T>(work: (handle: R) => Promise<T>): Promise<T>;
 }
 
-interface Job {
-  readonly work: (trx: Transaction<Database>) => Promise<unknown>;
+interface Job<R> {
+  readonly work: (handle: R) => Promise<unknown>;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -43,19 +43,22 @@ const oneTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resol
  * hears of its write before the COMMIT that makes it durable; if that COMMIT (or
  * a rollback to a savepoint) fails, every write of the batch fails with it and
  * none was acknowledged. Ordering is first come, first served, as before.
+ * `open` turns the batch's transaction into what each write works with (the
+ * store's repositories), once per batch.
  */
-export function createGroupCommitter(db: Kysely<Database>, options: GroupCommitOptions = {}): GroupCommitter {
+export function createGroupCommitter<R>(db: Kysely<Database>, open: (trx: Transaction<Database>) => R, options: GroupCommitOptions = {}): GroupCommitter<R> {
   const maxWrites = options.maxWrites ?? 32;
   const maxMilliseconds = options.maxMilliseconds ?? 50;
-  const queue: Job[] = [];
+  const queue: Job<R>[] = [];
   let draining = false;
 
   async function runBatch(): Promise<void> {
-    const taken: { job: Job; outcome: Outcome }[] = [];
-    let current: Job | undefined;
+    const taken: { job: Job<R>; outcome: Outcome }[] = [];
+    let current: Job<R> | undefined;
     try {
       await db.transaction().execute(async (trx) => {
         const started = performance.now();
+        const handle = open(trx);
         for (;;) {
           const job = queue.shift();
           if (job === undefined) return;
@@ -63,7 +66,7 @@ export function createGroupCommitter(db: Kysely<Database>, options: GroupCommitO
           await sql`savepoint ${SAVEPOINT}`.execute(trx);
           let outcome: Outcome;
           try {
-            outcome = { ok: true, value: await job.work(trx) };
+            outcome = { ok: true, value: await job.work(handle) };
           } catch (error) {
             outcome = { ok: false, error };
             await sql`rollback to ${SAVEPOINT}`.execute(trx);
@@ -101,7 +104,7 @@ export function createGroupCommitter(db: Kysely<Database>, options: GroupCommitO
   }
 
   return {
-    write<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    write<T>(work: (handle: R) => Promise<T>): Promise<T> {
       return new Promise<T>((resolve, reject) => {
         queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
         if (!draining) void drain();
