@@ -139,7 +139,7 @@ async function runEngine(engine: Engine, workload: Workload, summary: WorkloadSu
     off.ingest = await phase(`${engine}: ingest without correlation`, async () => {
       const r = await ingest(server.client, workload, { concurrency: options.concurrency, disableCorrelation: true, requestTimeoutMs: 15 * MINUTE, tags, onProgress: progress(engine, 'nocorr') });
       await verifyCounts(server, summary);
-      // ip_ranges indexes every IP attribute for CIDR search (migration 013), correlating or not.
+      // ip_ranges holds the IP ranges of every IP attribute (SQLite: blocks only, migration 019), correlating or not.
       const rows = await server.count('ip_ranges');
       if (on.ipRangesRows !== undefined && rows !== on.ipRangesRows) throw new Error(`disable_correlation events wrote ${rows} ip_ranges rows, correlating ones ${on.ipRangesRows}`);
       return r;

@@ -3,7 +3,7 @@ import type { EventIndexFilters, SearchFilters, TagFilter, ValueFilter } from '@
 import { ipRange } from '@waggle/misp';
 import type { SqlEngine } from './engine.js';
 import type { Database } from './schema.js';
-import { attributeKeyFilter } from './attribute-keys.js';
+import { attributeKeyFilter, ipBlockFilter } from './attribute-keys.js';
 
 type AEB = ExpressionBuilder<Database, 'events' | 'attributes'>;
 type EEB = ExpressionBuilder<Database, 'events'>;
@@ -45,7 +45,7 @@ export function textMatch(column: string, value: string, engine: SqlEngine): Exp
   const ref = sql.ref(column);
   if (!hasWildcard(value)) {
     // On SQLite, attribute values are found through the key table (attribute-keys.ts), not an index on the column.
-    const keyed = column === 'attributes.value1' ? attributeKeyFilter(engine, 'attributes.id', 'value', [value]) : undefined;
+    const keyed = column === 'attributes.value1' || column === 'attributes.value2' ? attributeKeyFilter(engine, 'attributes.id', 'value', [value]) : undefined;
     return keyed === undefined ? sql<SqlBool>`${ref} = ${value}` : sql<SqlBool>`(${keyed} and ${ref} = ${value})`;
   }
   const pattern = likePattern(value);
@@ -68,20 +68,31 @@ function valueFilter(eb: AEB, columns: readonly string[], filter: ValueFilter | 
 
 /**
  * restSearch `value` with CIDR notation (`198.51.100.0/24`, `2001:db8::/32`): IP attributes inside
- * the block, and blocks inside it, from the `ip_ranges` index (every IP attribute; MISP
- * searches IP values by CIDR too). The literal text is matched as well.
+ * the block, and blocks inside it (MISP searches IP values by CIDR too). Blocks come from the
+ * `ip_ranges` index; single addresses from it too on PostgreSQL, and from the key table on SQLite
+ * (attribute-keys.ts). The literal text is matched as well.
  */
 function cidrMatch(value: string, engine: SqlEngine): Expression<SqlBool> | undefined {
   if (!value.includes('/')) return undefined;
   const range = ipRange(value);
   if (range === undefined) return undefined;
-  return sql<SqlBool>`(attributes.id in (select r.attribute_id from ip_ranges r where r.family = ${range.family} and r.ip_start >= ${range.start} and r.ip_start <= ${range.end} and r.ip_end <= ${range.end}) or ${textMatch('attributes.value1', value, engine)})`;
+  const ranges = sql<SqlBool>`attributes.id in (select r.attribute_id from ip_ranges r where r.family = ${range.family} and r.ip_start >= ${range.start} and r.ip_start <= ${range.end} and r.ip_end <= ${range.end})`;
+  const keyed = ipBlockFilter(engine, 'attributes.id', range);
+  const literal = textMatch('attributes.value1', value, engine);
+  return keyed === undefined ? sql<SqlBool>`(${ranges} or ${literal})` : sql<SqlBool>`(${ranges} or ${keyed} or ${literal})`;
+}
+
+/** An exact value in value1 or value2: on SQLite one key lookup serves both halves (they share the key table's tokens). */
+function eitherValue(eb: AEB, v: string, engine: SqlEngine): Expression<SqlBool> {
+  const keyed = hasWildcard(v) ? undefined : attributeKeyFilter(engine, 'attributes.id', 'value', [v]);
+  if (keyed === undefined) return eb.or([textMatch('attributes.value1', v, engine), textMatch('attributes.value2', v, engine)]);
+  return sql<SqlBool>`(${keyed} and (attributes.value1 = ${v} or attributes.value2 = ${v}))`;
 }
 
 /** The `value` filter over value1 and value2, with CIDR blocks matching the IPs they contain. */
 function attributeValueFilter(eb: AEB, filter: ValueFilter | undefined, engine: SqlEngine): Expression<SqlBool>[] {
   if (filter === undefined) return [];
-  const one = (v: string): Expression<SqlBool> => cidrMatch(v, engine) ?? eb.or([textMatch('attributes.value1', v, engine), textMatch('attributes.value2', v, engine)]);
+  const one = (v: string): Expression<SqlBool> => cidrMatch(v, engine) ?? eitherValue(eb, v, engine);
   const out: Expression<SqlBool>[] = [];
   if (filter.include.length > 0) out.push(eb.or(filter.include.map(one)));
   for (const v of filter.exclude) out.push(eb.not(one(v)));

@@ -19,6 +19,7 @@ import { systemSettingsMigration } from './015-system-settings.js';
 import { userSettingsMigration } from './016-user-settings.js';
 import { eventDelegationsMigration } from './017-event-delegations.js';
 import { attributeKeysMigration } from './018-attribute-keys.js';
+import { moreAttributeKeysMigration } from './019-more-attribute-keys.js';
 
 /** Every migration, in order; a name never changes once released. */
 const MIGRATIONS: ReadonlyArray<readonly [name: string, build: (engine: SqlEngine) => Migration]> = [
@@ -40,6 +41,7 @@ const MIGRATIONS: ReadonlyArray<readonly [name: string, build: (engine: SqlEngin
   ['016-user-settings', (e) => userSettingsMigration(e)],
   ['017-event-delegations', (e) => eventDelegationsMigration(e)],
   ['018-attribute-keys', (e) => attributeKeysMigration(e)],
+  ['019-more-attribute-keys', (e) => moreAttributeKeysMigration(e)],
 ];
 
 class InCodeMigrations implements MigrationProvider {

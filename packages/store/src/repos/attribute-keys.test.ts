@@ -10,7 +10,9 @@ import { createRepositories, openSqlStore } from '../sql-store.js';
 import type { SqlConnection } from '../db/connect.js';
 import { forEachEngine } from '../test-support/engines.js';
 import { attributeKeysMigration } from '../migrations/018-attribute-keys.js';
-import { attributeKeyFilter } from '../db/attribute-keys.js';
+import { attributeKeyFilter, ipBlockQueries } from '../db/attribute-keys.js';
+import { moreAttributeKeysMigration } from '../migrations/019-more-attribute-keys.js';
+import { ipRange } from '@waggle/misp';
 import { attributeConditions } from '../db/filters.js';
 
 const ADMIN: Viewer = { userId: 1, orgId: 1, siteAdmin: true, sharingGroupIds: [] };
@@ -24,9 +26,9 @@ async function anEvent(repos: Repositories): Promise<number> {
   return event.id;
 }
 
-function attribute(eventId: number, value1: string, uuid: string = randomUUID(), type = 'domain'): New<AttributeRecord> {
+function attribute(eventId: number, value1: string, uuid: string = randomUUID(), type = 'domain', value2 = ''): New<AttributeRecord> {
   return {
-    uuid, event_id: eventId, object_id: 0, object_relation: null, category: 'Network activity', type, value1, value2: '',
+    uuid, event_id: eventId, object_id: 0, object_relation: null, category: 'Network activity', type, value1, value2,
     to_ids: false, distribution: 5, sharing_group_id: 0, comment: '', timestamp: 1, deleted: false, disable_correlation: false, first_seen: null, last_seen: null,
   };
 }
@@ -35,6 +37,12 @@ async function valuesMatching(repos: Repositories, value: string): Promise<strin
   const out: string[] = [];
   for await (const batch of repos.searchAttributes({ value: { include: [value], exclude: [] }, deleted: 'both' }, ADMIN)) out.push(...batch.map((a) => a.value1));
   return out;
+}
+
+async function matching(repos: Repositories, filters: Parameters<Repositories['searchAttributes']>[0]): Promise<string[]> {
+  const out: string[] = [];
+  for await (const batch of repos.searchAttributes(filters, ADMIN)) out.push(...batch.map((a) => (a.value2 === '' ? a.value1 : `${a.value1}|${a.value2}`)));
+  return out.sort();
 }
 
 async function uuidsMatching(repos: Repositories, uuids: readonly string[]): Promise<string[]> {
@@ -80,6 +88,56 @@ forEachEngine('attribute lookups by UUID and value', (getCtx) => {
     expect((await valuesMatching(repos(), '%b.example')).sort()).toEqual(['axb.example']);
   });
 
+  it('finds values in value2, and follows edits of value2 and type', async () => {
+    const eventId = await anEvent(repos());
+    const [a] = await repos().insertAttributes([
+      attribute(eventId, 'evil.example', randomUUID(), 'domain|ip', '198.51.100.7'),
+      attribute(eventId, 'x.exe', randomUUID(), 'filename|sha256', 'a'.repeat(64)),
+      attribute(eventId, '198.51.100.7', randomUUID(), 'ip-dst'),
+    ]) as [AttributeRecord];
+    const values = (value: string) => matching(repos(), { value: { include: [value], exclude: [] }, deleted: 'both' });
+    expect(await values('198.51.100.7')).toEqual(['198.51.100.7', 'evil.example|198.51.100.7']);
+    expect(await values('a'.repeat(64))).toEqual([`x.exe|${'a'.repeat(64)}`]);
+    expect(await matching(repos(), { value2: { include: ['198.51.100.7'], exclude: [] }, deleted: 'both' })).toEqual(['evil.example|198.51.100.7']);
+    // As the services edit: the row, then its IP range.
+    const edit = async (id: number, patch: Partial<AttributeRecord>) => {
+      const updated = await repos().updateAttribute(id, patch);
+      await repos().removeIpRanges([id]);
+      await repos().addIpRanges([updated]);
+    };
+    await edit(a.id, { value2: '203.0.113.9' });
+    expect(await values('198.51.100.7')).toEqual(['198.51.100.7']);
+    expect(await values('203.0.113.9')).toEqual(['evil.example|203.0.113.9']);
+    expect(await values('203.0.113.0/24')).toEqual(['evil.example|203.0.113.9']);
+    // A domain that becomes an IP attribute is found by CIDR from then on (the key follows the type).
+    const [d] = await repos().insertAttributes([attribute(eventId, '192.0.2.200')]) as [AttributeRecord];
+    expect(await values('192.0.2.0/24')).toEqual([]);
+    await edit(d.id, { type: 'ip-src' });
+    expect(await values('192.0.2.0/24')).toEqual(['192.0.2.200']);
+  });
+
+  it('finds the addresses and blocks inside a CIDR block, at every prefix length', async () => {
+    const eventId = await anEvent(repos());
+    const ips = ['10.0.0.1', '10.0.1.255', '10.0.2.0', '10.0.3.4', '10.1.0.1', '10.127.255.255', '10.128.0.0', '11.0.0.1', '2001:db8::1', '2001:db8:0:1::1', '2001:db9::1'];
+    const stored = await repos().insertAttributes([
+      ...ips.map((ip, i) => attribute(eventId, ip, randomUUID(), i % 2 === 0 ? 'ip-dst' : 'ip-src')),
+      attribute(eventId, '10.0.0.0/25', randomUUID(), 'ip-dst'),
+      attribute(eventId, '10.0.0.9', randomUUID(), 'ip-dst|port', '8080'),
+    ]);
+    await repos().addIpRanges(stored);
+    const cidr = (value: string) => matching(repos(), { value: { include: [value], exclude: [] }, deleted: 'both' });
+    expect(await cidr('10.0.0.0/32')).toEqual([]);
+    expect(await cidr('10.0.0.1/32')).toEqual(['10.0.0.1']);
+    expect(await cidr('10.0.0.0/25')).toEqual(['10.0.0.0/25', '10.0.0.1', '10.0.0.9|8080']);
+    expect(await cidr('10.0.0.0/23')).toEqual(['10.0.0.0/25', '10.0.0.1', '10.0.0.9|8080', '10.0.1.255']);
+    expect(await cidr('10.0.0.0/22')).toEqual(['10.0.0.0/25', '10.0.0.1', '10.0.0.9|8080', '10.0.1.255', '10.0.2.0', '10.0.3.4']);
+    expect(await cidr('10.0.0.0/9')).toEqual(['10.0.0.0/25', '10.0.0.1', '10.0.0.9|8080', '10.0.1.255', '10.0.2.0', '10.0.3.4', '10.1.0.1', '10.127.255.255']);
+    expect(await cidr('10.0.0.0/8')).toHaveLength(9);
+    expect(await cidr('0.0.0.0/0')).toHaveLength(10);
+    expect(await cidr('2001:db8::/32')).toEqual(['2001:db8:0:1::1', '2001:db8::1']);
+    expect(await cidr('2001:db8::/64')).toEqual(['2001:db8::1']);
+  });
+
   it('refuses an attribute UUID that is taken or repeated, and stores none of the batch', async () => {
     const eventId = await anEvent(repos());
     const [a] = await repos().insertAttributes([attribute(eventId, 'x.example')]) as [AttributeRecord];
@@ -89,6 +147,20 @@ forEachEngine('attribute lookups by UUID and value', (getCtx) => {
     await expect(repos().insertAttributes([attribute(eventId, 'y.example', twice), attribute(eventId, 'z.example', twice)])).rejects.toThrow();
     expect(await repos().getAttribute(twice)).toBeUndefined();
     expect(await valuesMatching(repos(), 'x.example')).toEqual(['x.example']);
+  });
+});
+
+describe('prefix queries for the addresses inside an IP block', () => {
+  const queries = (cidr: string) => ipBlockQueries(ipRange(cidr) as NonNullable<ReturnType<typeof ipRange>>);
+  it('gives one exact token for an address, one prefix per aligned nibble, and the digits a partial nibble spans', () => {
+    expect(queries('192.0.2.1')).toEqual(['i4c0000201']);
+    expect(queries('192.0.2.1/32')).toEqual(['i4c0000201']);
+    expect(queries('192.0.2.0/24')).toEqual(['i4c00002*']);
+    expect(queries('192.0.2.0/28')).toEqual(['i4c000020*']);
+    expect(queries('192.0.2.0/23')).toEqual(['i4c00002*', 'i4c00003*']);
+    expect(queries('192.0.2.128/25')).toEqual(['i4c000028*', 'i4c000029*', 'i4c00002a*', 'i4c00002b*', 'i4c00002c*', 'i4c00002d*', 'i4c00002e*', 'i4c00002f*']);
+    expect(queries('0.0.0.0/0')).toEqual(['i4*']);
+    expect(queries('2001:db8::/32')).toEqual(['i620010db8*']);
   });
 });
 
@@ -163,6 +235,30 @@ describe('SQLite attribute keys through the store', () => {
       expect(plan).toMatch(/attribute_keys/);
       expect(plan).not.toMatch(/SCAN attributes/);
     }
+  });
+
+  it('moves value2 and single addresses into the key table (migration 019), and back', async () => {
+    const s = await store();
+    const db = s.connection.db as unknown as Kysely<unknown>;
+    const migration = moreAttributeKeysMigration('sqlite');
+    const indexes = async () => (await sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name = 'attributes'`.execute(db)).rows.map((r) => r.name);
+    const singles = async () => Number((await sql<{ n: number }>`select count(*) as n from ip_ranges where is_cidr = 0`.execute(db)).rows[0]?.n);
+    const uuid = randomUUID();
+    await s.write(async (repos) => repos.addIpRanges(await repos.insertAttributes([
+      attribute(await anEvent(repos), 'old.example', uuid, 'domain|ip', '198.51.100.20'), attribute(await anEvent(repos), '198.51.100.0/24', randomUUID(), 'ip-src'),
+    ])));
+    // Back to the schema before 019: old key rows (UUID and value1 only), every IP in ip_ranges.
+    await migration.down?.(db);
+    expect(await indexes()).toContain('attributes_value2_idx');
+    expect(await singles()).toBe(1);
+    await migration.up(db);
+    expect(await indexes()).not.toContain('attributes_value2_idx');
+    expect(await singles()).toBe(0);
+    const found = (value: string) => s.read((repos) => matching(repos, { value: { include: [value], exclude: [] }, deleted: 'both' }));
+    expect(await found('198.51.100.20')).toEqual(['old.example|198.51.100.20']);
+    expect(await found('198.51.100.16/28')).toEqual(['old.example|198.51.100.20']);
+    expect(await found('198.51.100.0/16')).toEqual(['198.51.100.0/24', 'old.example|198.51.100.20']);
+    expect((await s.read((repos) => repos.getAttribute(uuid)))?.value1).toBe('old.example');
   });
 
   it('keys the attributes of a store created before migration 018', async () => {

@@ -1,18 +1,22 @@
 import { sql, type SqlBool } from 'kysely';
-import { correlationValues, ipCorrelationValue, ipRange } from '@waggle/misp';
+import { IP_TYPES, correlationValues, ipCorrelationValue, ipRange } from '@waggle/misp';
 import type { AttributeCorrelation, AttributeRecord, IpRangeRecord, CorrelationRepository, EventRecord, Viewer } from '@waggle/core';
 import { chunks, fromRow, type RepoContext } from '../db/rows.js';
 import { attributeVisible } from '../db/visibility.js';
-import { valueKey } from '../db/attribute-keys.js';
+import { ipBlockFilter, valueKey } from '../db/attribute-keys.js';
 
 
-/** The `ip_ranges` rows of attributes: one for each that holds an IP address or block. */
-export function ipRangeRows(attributes: readonly Pick<AttributeRecord, 'id' | 'event_id' | 'type' | 'value1' | 'value2'>[]): RangeRow[] {
+/**
+ * The IP ranges of attributes: one for each that holds an IP address or block. `blocksOnly`:
+ * blocks (CIDR) only, as SQLite stores them in `ip_ranges` (single addresses are keys there,
+ * db/attribute-keys.ts).
+ */
+export function ipRangeRows(attributes: readonly Pick<AttributeRecord, 'id' | 'event_id' | 'type' | 'value1' | 'value2'>[], options: { readonly blocksOnly?: boolean } = {}): RangeRow[] {
   const rows: RangeRow[] = [];
   for (const a of attributes) {
     const ip = ipCorrelationValue(a.type, a.value1, a.value2);
     const range = ip === undefined ? undefined : ipRange(ip);
-    if (range !== undefined) {
+    if (range !== undefined && (options.blocksOnly !== true || range.start !== range.end)) {
       rows.push({ attribute_id: a.id, event_id: a.event_id, family: range.family, ip_start: range.start, ip_end: range.end, is_cidr: range.start !== range.end });
     }
   }
@@ -71,9 +75,10 @@ export function exclusionMatcher(exclusions: readonly string[]): (value: string)
  * values: the value1/value2 indexes that search needs anyway find the
  * attributes sharing a value at read time, and MISP's correlation rules
  * (types, halves of composite types, disabled or deleted attributes and
- * events) are applied then. Only IP ranges are stored (`ip_ranges`, for every IP
- * attribute, so CIDR search finds them all) for CIDR containment, whose rules are
- * applied at read time too. Storage stays linear and ingest pays nearly nothing.
+ * events) are applied then. Only IP ranges are stored for CIDR containment (on
+ * PostgreSQL `ip_ranges` holds every IP attribute, so CIDR search finds them all; on
+ * SQLite it holds the blocks, and single addresses are keys of `attribute_keys`),
+ * whose rules are applied at read time too. Storage stays linear and ingest pays nearly nothing.
  */
 export function correlationRepository(ctx: RepoContext): CorrelationRepository {
   const { db } = ctx;
@@ -130,18 +135,19 @@ export function correlationRepository(ctx: RepoContext): CorrelationRepository {
   }
 
   /**
-   * SQLite: the holders of each value in value1, at most `limit` per value, with whether each
-   * correlates and is visible. One key-table lookup per value (attribute-keys.ts) serves both the
-   * over-correlation count and the pairs, where two would cost twice as much: a lookup in the FTS5
-   * table costs tens of microseconds, a B-tree lookup a few. The lookup drives the join and stops
-   * after `limit` rows, so a value held by a million attributes costs no more than one held by cap + 1.
+   * SQLite: the holders of each value (in value1 or value2), at most `limit` per value, with whether
+   * each correlates and is visible. One key-table lookup per value (attribute-keys.ts: both halves
+   * share one token space) serves both the over-correlation count and the pairs, where two would
+   * cost twice as much: a lookup in the FTS5 table costs tens of microseconds, a B-tree lookup a few.
+   * The lookup drives the join and stops after `limit` rows, so a value held by a million attributes
+   * costs no more than one held by cap + 1.
    */
-  async function value1Holders(part: readonly string[], limit: number, viewer: Viewer) {
+  async function valueHolders(part: readonly string[], limit: number, viewer: Viewer) {
     const list = JSON.stringify(part.map((v) => [v, valueKey(v)]));
     return db
       .selectFrom(sql<{ value: string }>`json_each(${list})`.as('v'))
       .innerJoin('attributes', (join) => join.on(sql<SqlBool>`attributes.id in (select f.rowid from attribute_keys f join attributes y on y.id = f.rowid
-        where f.attribute_keys match json_extract(v.value, '$[1]') and y.value1 = json_extract(v.value, '$[0]') limit ${limit})`))
+        where f.attribute_keys match json_extract(v.value, '$[1]') and (y.value1 = json_extract(v.value, '$[0]') or y.value2 = json_extract(v.value, '$[0]')) limit ${limit})`))
       .innerJoin('events', 'events.id', 'attributes.event_id')
       .select(['attributes.id', 'attributes.event_id', 'attributes.type', 'attributes.value1', 'attributes.value2'])
       .select(sql<string>`json_extract(v.value, '$[0]')`.as('matched'))
@@ -199,19 +205,18 @@ export function correlationRepository(ctx: RepoContext): CorrelationRepository {
       }
     };
     for (const part of chunks([...byValue.keys()], VALUE_CHUNK)) {
-      let wanted: Set<string>;
       if (ctx.engine === 'sqlite') {
-        const holders = await value1Holders(part, cap + 1, viewer);
-        const counts = await value2Counts(part, cap + 1);
+        const holders = await valueHolders(part, cap + 1, viewer);
+        const counts = new Map<string, number>();
         for (const h of holders) counts.set(h.matched, (counts.get(h.matched) ?? 0) + 1);
-        wanted = new Set(part.filter((v) => (counts.get(v) ?? 0) <= cap));
+        const wanted = new Set(part.filter((v) => (counts.get(v) ?? 0) <= cap));
         for (const h of holders) if (Number(h.ok) === 1 && wanted.has(h.matched)) addPairs(h, wanted);
-      } else {
-        const over = await overCorrelating(part, cap);
-        wanted = new Set(part.filter((v) => !over.has(v)));
-        if (wanted.size > 0) for (const r of await correlating().where('attributes.value1', 'in', [...wanted]).where((eb) => attributeVisible(eb, viewer)).execute()) addPairs(r, wanted);
+        continue;
       }
+      const over = await overCorrelating(part, cap);
+      const wanted = new Set(part.filter((v) => !over.has(v)));
       if (wanted.size === 0) continue;
+      for (const r of await correlating().where('attributes.value1', 'in', [...wanted]).where((eb) => attributeVisible(eb, viewer)).execute()) addPairs(r, wanted);
       for (const r of await correlating().where('attributes.value2', 'in', [...wanted]).where((eb) => attributeVisible(eb, viewer)).execute()) addPairs(r, wanted);
     }
     return pairs;
@@ -230,7 +235,7 @@ export function correlationRepository(ctx: RepoContext): CorrelationRepository {
 
   return {
     async addIpRanges(attributes) {
-      const ranges = ipRangeRows(attributes);
+      const ranges = ipRangeRows(attributes, { blocksOnly: ctx.engine === 'sqlite' });
       if (ctx.native !== undefined) {
         if (ranges.length > 0) ctx.native.insert('ip_ranges', RANGE_COLUMNS, ranges);
         return;
@@ -243,7 +248,7 @@ export function correlationRepository(ctx: RepoContext): CorrelationRepository {
     async relatedEvents(eventId, viewer, cap) {
       const excluded = await exclusions();
       const ids = new Set((await valuePairs(await sources({ eventId }), viewer, cap, excluded)).map((p) => p.dstEvent));
-      for (const r of await withoutExcluded(await cidrPairs(ctx, 'a.event_id', [eventId], viewer), excluded)) ids.add(r.other_event_id);
+      for (const r of await withoutExcluded(await cidrPairs(ctx, 'event', [eventId], viewer), excluded)) ids.add(r.other_event_id);
       if (ids.size === 0) return [];
       const rows = await db.selectFrom('events').selectAll().where('id', 'in', [...ids]).orderBy('date', 'desc').orderBy('id', 'desc').execute();
       return rows.map((r) => fromRow<EventRecord>('events', r));
@@ -259,7 +264,7 @@ export function correlationRepository(ctx: RepoContext): CorrelationRepository {
           const ev = events.get(p.dstEvent);
           if (ev !== undefined) out.push({ attribute_id: p.src, other_attribute_id: p.dst, other_event_id: ev.id, other_event: ev, value: p.value });
         }
-        out.push(...(await withoutExcluded(await cidrPairs(ctx, 'a.attribute_id', part, viewer), excluded)));
+        out.push(...(await withoutExcluded(await cidrPairs(ctx, 'attribute', part, viewer), excluded)));
       }
       return out;
     },
@@ -279,32 +284,44 @@ const asRange = (r: Record<string, unknown>): RangeRow => ({
   is_cidr: r.is_cidr === 1 || r.is_cidr === true || r.is_cidr === '1',
 });
 
+/** Single addresses of other events inside block `a` (at most 10,000): from `ip_ranges` on PostgreSQL, from the keys on SQLite. */
+async function addressesInside(ctx: RepoContext, a: RangeRow): Promise<RangeRow[]> {
+  const { db } = ctx;
+  const keyed = ipBlockFilter(ctx.engine, 'attributes.id', { family: a.family as 4 | 6, start: a.ip_start, end: a.ip_end });
+  if (keyed === undefined) {
+    const rows = await db.selectFrom('ip_ranges').selectAll().where('family', '=', a.family).where('ip_start', '>=', a.ip_start).where('ip_start', '<=', a.ip_end).where('is_cidr', '=', false).where('event_id', '!=', a.event_id).limit(10_000).execute();
+    return rows.map((r) => asRange(r as Record<string, unknown>));
+  }
+  const rows = await db.selectFrom('attributes').select(['id', 'event_id', 'type', 'value1', 'value2']).where(keyed).where('event_id', '!=', a.event_id).limit(10_000).execute();
+  // The keys hold single addresses only; the ranges are checked again, as a B-tree range scan would.
+  return ipRangeRows(rows.map((r) => ({ id: Number(r.id), event_id: Number(r.event_id), type: r.type, value1: r.value1, value2: r.value2 })))
+    .filter((r) => !r.is_cidr && r.family === a.family && r.ip_start >= a.ip_start && r.ip_start <= a.ip_end);
+}
+
 /**
  * CIDR containment pairs: a CIDR block and an address inside it, in different
  * events. Written as index range scans driven from the (few) CIDR rows, so the
  * plan does not depend on the engine's statistics; nested blocks do not pair.
  */
-async function cidrPairs(ctx: RepoContext, column: 'a.event_id' | 'a.attribute_id', ids: readonly number[], viewer: Viewer): Promise<AttributeCorrelation[]> {
+async function cidrPairs(ctx: RepoContext, column: 'event' | 'attribute', ids: readonly number[], viewer: Viewer): Promise<AttributeCorrelation[]> {
   const { db } = ctx;
   // Only live attributes that correlate, in events that correlate, pair (MISP's rules).
-  const own = (
-    await db
-      .selectFrom('ip_ranges as a')
-      .innerJoin('attributes as x', 'x.id', 'a.attribute_id')
-      .innerJoin('events as e', 'e.id', 'a.event_id')
-      .selectAll('a')
-      .where(column, 'in', [...ids])
-      .where('x.deleted', '=', false)
-      .where('x.disable_correlation', '=', false)
-      .where('e.disable_correlation', '=', false)
-      .execute()
-  ).map((r) => asRange(r as Record<string, unknown>));
+  const rows = await db
+    .selectFrom('attributes as x')
+    .innerJoin('events as e', 'e.id', 'x.event_id')
+    .select(['x.id', 'x.event_id', 'x.type', 'x.value1', 'x.value2'])
+    .where(column === 'event' ? 'x.event_id' : 'x.id', 'in', [...ids])
+    .where('x.type', 'in', [...IP_TYPES])
+    .where('x.deleted', '=', false)
+    .where('x.disable_correlation', '=', false)
+    .where('e.disable_correlation', '=', false)
+    .execute();
+  const own = ipRangeRows(rows.map((r) => ({ id: Number(r.id), event_id: Number(r.event_id), type: r.type, value1: r.value1, value2: r.value2 })));
   if (own.length === 0) return [];
   const pairs: { src: RangeRow; dst: RangeRow }[] = [];
   // Addresses inside one of our CIDR blocks.
   for (const a of own.filter((r) => r.is_cidr)) {
-    const rows = await db.selectFrom('ip_ranges').selectAll().where('family', '=', a.family).where('ip_start', '>=', a.ip_start).where('ip_start', '<=', a.ip_end).where('is_cidr', '=', false).where('event_id', '!=', a.event_id).limit(10_000).execute();
-    for (const r of rows) pairs.push({ src: a, dst: asRange(r as Record<string, unknown>) });
+    for (const r of await addressesInside(ctx, a)) pairs.push({ src: a, dst: r });
   }
   // CIDR blocks (of other events) around our addresses.
   const addresses = own.filter((r) => !r.is_cidr);
