@@ -90,6 +90,23 @@ it('undoes a failing write alone: the others of its batch are committed', async 
   expect(commits).toBe(1);
 });
 
+it('undoes a failing first write alone (it runs without a savepoint): the writes behind it are committed', async () => {
+  native.exec("insert into notes (text) values ('taken')");
+  const results = await Promise.allSettled([
+    committer.write(async (trx) => {
+      await sql`insert into notes (text) values ('half written')`.execute(trx);
+      await sql`insert into notes (text) values ('taken')`.execute(trx);
+      return 'never';
+    }),
+    committer.write(add('second')),
+    committer.write(add('third')),
+  ]);
+  expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled', 'fulfilled']);
+  // The write's own error, not a wrapper.
+  expect(String((results[0] as PromiseRejectedResult).reason)).toMatch(/UNIQUE/);
+  expect(committedNotes()).toEqual(['taken', 'second', 'third']);
+});
+
 it('fails every write of a batch whose transaction breaks, stores none of them, and goes on with later writes', async () => {
   const results = await Promise.allSettled([
     committer.write(add('kept until the end')),

@@ -25,6 +25,13 @@ type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: f
 
 const SAVEPOINT = sql.raw('waggle_write');
 
+/** The first write of a batch failed: the transaction (holding only that write) is rolled back, and the write fails with `cause`. */
+class FirstWriteFailed extends Error {
+  constructor(override readonly cause: unknown) {
+    super('the first write of the batch failed');
+  }
+}
+
 /** Lets the event loop run once, so requests already received reach their write and join the batch. */
 const oneTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -36,9 +43,11 @@ const oneTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resol
  * million attributes, COMMITs were a seventh of the ingest time.
  *
  * Writes that arrive while one runs queue here. The running transaction takes
- * them one after another, each inside its own SAVEPOINT: a write that fails is
- * rolled back to its savepoint alone, and the others are unaffected, exactly as
- * with a transaction each. Before committing, the batch lets the event loop turn
+ * them one after another, each after the first inside its own SAVEPOINT: a write
+ * that fails is rolled back to its savepoint alone, and the others are unaffected,
+ * exactly as with a transaction each. The first needs no savepoint: if it fails,
+ * nothing else has run, and the whole transaction is rolled back (savepoints cost
+ * two statements each, and FTS5 writes its pending keys out at every one). Before committing, the batch lets the event loop turn
  * once, so requests whose bodies have already arrived can join it. No caller
  * hears of its write before the COMMIT that makes it durable; if that COMMIT (or
  * a rollback to a savepoint) fails, every write of the batch fails with it and
@@ -63,22 +72,36 @@ export function createGroupCommitter<R>(db: Kysely<Database>, open: (trx: Transa
           const job = queue.shift();
           if (job === undefined) return;
           current = job;
-          await sql`savepoint ${SAVEPOINT}`.execute(trx);
-          let outcome: Outcome;
-          try {
-            outcome = { ok: true, value: await job.work(handle) };
-          } catch (error) {
-            outcome = { ok: false, error };
-            await sql`rollback to ${SAVEPOINT}`.execute(trx);
+          if (taken.length === 0) {
+            // The first write runs without a savepoint: if it fails, the transaction holds nothing
+            // else, so it is rolled back whole and the write fails alone (see {@link FirstWriteFailed}).
+            try {
+              taken.push({ job, outcome: { ok: true, value: await job.work(handle) } });
+            } catch (error) {
+              throw new FirstWriteFailed(error);
+            }
+          } else {
+            await sql`savepoint ${SAVEPOINT}`.execute(trx);
+            let outcome: Outcome;
+            try {
+              outcome = { ok: true, value: await job.work(handle) };
+            } catch (error) {
+              outcome = { ok: false, error };
+              await sql`rollback to ${SAVEPOINT}`.execute(trx);
+            }
+            await sql`release ${SAVEPOINT}`.execute(trx);
+            taken.push({ job, outcome });
           }
-          await sql`release ${SAVEPOINT}`.execute(trx);
-          taken.push({ job, outcome });
           current = undefined;
           if (taken.length >= maxWrites || performance.now() - started >= maxMilliseconds) return;
           if (queue.length === 0) await oneTurn();
         }
       });
     } catch (error) {
+      if (error instanceof FirstWriteFailed && current !== undefined && taken.length === 0) {
+        current.reject(error.cause);
+        return;
+      }
       // Nothing of this batch is durable: writes that had succeeded fail with the batch's error.
       for (const { job, outcome } of taken) job.reject(outcome.ok ? error : outcome.error);
       // The write whose savepoint could not be set or undone fails too; if the transaction could

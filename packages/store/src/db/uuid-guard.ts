@@ -2,19 +2,39 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { ConflictError } from '@waggle/errors';
 import { fmix, stringHashes, uuidKey } from './attribute-keys.js';
 
-const CANONICAL = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** The value of a lower-case hex digit's character code, or -1. */
+function hexDigit(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  return -1;
+}
 
 /**
- * Two 32-bit hashes of a UUID. A canonical UUID is read as its four 32-bit words
- * (a v4 UUID is random already; mixing spreads crafted ones), which costs a
- * fraction of hashing the string; anything else is hashed as a string.
+ * Two 32-bit hashes of a UUID. A canonical UUID (lower case, dashes at 8, 13, 18 and 23) is read
+ * as its four 32-bit words (a v4 UUID is random already; mixing spreads crafted ones), which
+ * costs a fraction of hashing the string; anything else is hashed as a string.
  */
 function uuidHashes(uuid: string): [number, number] {
-  if (uuid.length !== 36 || !CANONICAL.test(uuid)) return stringHashes(uuid);
-  const w0 = Number.parseInt(uuid.slice(0, 8), 16);
-  const w1 = Number.parseInt(uuid.slice(9, 13) + uuid.slice(14, 18), 16);
-  const w2 = Number.parseInt(uuid.slice(19, 23) + uuid.slice(24, 28), 16);
-  const w3 = Number.parseInt(uuid.slice(28, 36), 16);
+  if (uuid.length !== 36) return stringHashes(uuid);
+  let w0 = 0;
+  let w1 = 0;
+  let w2 = 0;
+  let w3 = 0;
+  let k = 0;
+  for (let i = 0; i < 36; i++) {
+    const c = uuid.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== 45) return stringHashes(uuid);
+      continue;
+    }
+    const d = hexDigit(c);
+    if (d < 0) return stringHashes(uuid);
+    if (k < 8) w0 = (w0 << 4) | d;
+    else if (k < 16) w1 = (w1 << 4) | d;
+    else if (k < 24) w2 = (w2 << 4) | d;
+    else w3 = (w3 << 4) | d;
+    k++;
+  }
   return [fmix(w0 ^ Math.imul(w2, 0x9e3779b1)), fmix(w3 ^ Math.imul(w1, 0x85ebca77))];
 }
 
@@ -63,6 +83,10 @@ class BloomFilter {
 
   add(key: string): void {
     const [a, b] = uuidHashes(key);
+    this.addHashes(a, b);
+  }
+
+  addHashes(a: number, b: number): void {
     for (let i = 0; i < PROBES; i++) {
       const bit = (a + Math.imul(i, b | 1)) & this.#mask;
       this.#bits[bit >>> 5] = (this.#bits[bit >>> 5] as number) | (1 << (bit & 31));
@@ -70,8 +94,8 @@ class BloomFilter {
     this.count++;
   }
 
-  mightHave(key: string): boolean {
-    const [a, b] = uuidHashes(key);
+  /** Whether the key with hashes `a`, `b` ({@link uuidHashes}) may have been added. */
+  mightHave(a: number, b: number): boolean {
     for (let i = 0; i < PROBES; i++) {
       const bit = (a + Math.imul(i, b | 1)) & this.#mask;
       if (((this.#bits[bit >>> 5] as number) & (1 << (bit & 31))) === 0) return false;
@@ -115,7 +139,13 @@ export function createUuidGuard(native: BetterSqlite3.Database): UuidGuard {
       for (const uuid of uuids) {
         if (seen.has(uuid)) throw duplicateUuid(uuid);
         seen.add(uuid);
-        if (list.some((f) => f.mightHave(uuid))) maybe.push(uuid);
+        const [a, b] = uuidHashes(uuid);
+        for (const f of list) {
+          if (f.mightHave(a, b)) {
+            maybe.push(uuid);
+            break;
+          }
+        }
       }
       if (maybe.length === 0) return;
       // One MATCH per key (see keyRowids in attribute-keys.ts for why not `a OR b OR …`).
