@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describeMachine, machineInfo, type MachineInfo } from '../lib/machine.js';
 import { round } from '../lib/stats.js';
@@ -103,6 +103,21 @@ function overheadPercent(on: Outcome<IngestResult> | undefined, off: Outcome<Ing
   return { percent: round(((on.seconds - offSeconds) / offSeconds) * 100, 1), lowerBound: true };
 }
 
+/** The CPU seconds (user + system, all threads) a process has used: this one's, or a child's from /proc. */
+function cpuReader(pid: number | undefined): () => number {
+  if (pid === undefined) {
+    return () => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1e6;
+    };
+  }
+  return () => {
+    // Fields 14 and 15 of /proc/<pid>/stat (after the parenthesised name): utime and stime in clock ticks (100 Hz on Linux).
+    const fields = readFileSync(`/proc/${String(pid)}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  };
+}
+
 async function runEngine(engine: Engine, workload: Workload, summary: WorkloadSummary, options: CoreOptions, machine: MachineInfo): Promise<EngineRun> {
   const started = performance.now();
   const notes: string[] = [];
@@ -114,7 +129,7 @@ async function runEngine(engine: Engine, workload: Workload, summary: WorkloadSu
     databaseVersion = await server.databaseVersion();
     const ingestOn = await phase(`${engine}: ingest with correlation`, async () => {
       const r = await ingest(server.client, workload, {
-        concurrency: options.concurrency, disableCorrelation: false, requestTimeoutMs: 15 * MINUTE, tags, onProgress: progress(engine, 'corr'),
+        concurrency: options.concurrency, disableCorrelation: false, requestTimeoutMs: 15 * MINUTE, tags, onProgress: progress(engine, 'corr'), serverCpuSeconds: cpuReader(server.pid),
         ...(options.maxIngestMinutes !== undefined ? { budgetSeconds: options.maxIngestMinutes * 60 } : {}),
       });
       if (r.complete) await verifyCounts(server, summary);

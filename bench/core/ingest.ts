@@ -7,6 +7,8 @@ const MAX_ATTEMPTS = 10;
 /** Options of one ingest run. */
 export interface IngestOptions {
   readonly concurrency: number;
+  /** Reads the server process's CPU seconds so far (all threads; undefined: not measured). */
+  readonly serverCpuSeconds?: () => number;
   readonly disableCorrelation: boolean;
   readonly requestTimeoutMs: number;
   /** Tags created through `POST /tags/add` before the clock starts. */
@@ -43,6 +45,11 @@ export interface IngestResult {
   readonly retryReasons: readonly string[];
   /** Seconds spent building request bodies before the clock started. */
   readonly prepareSeconds: number;
+  /**
+   * CPU seconds (user + system, all threads) the server process used during the ingest, when
+   * `serverCpuSeconds` was given: a steadier figure than the rate on a shared VM, for comparing code.
+   */
+  readonly serverCpuSeconds?: number;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
@@ -87,6 +94,7 @@ export async function ingest(client: ApiClient, workload: Workload, options: Ing
   let retries = 0;
   let stopped = false;
   let nextReport = planned / 10;
+  const cpuAtStart = options.serverCpuSeconds?.();
   const start = performance.now();
   const deadline = options.budgetSeconds === undefined ? Number.POSITIVE_INFINITY : start + options.budgetSeconds * 1000;
 
@@ -142,6 +150,7 @@ export async function ingest(client: ApiClient, workload: Workload, options: Ing
   const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failure !== undefined) throw failure.reason;
   const end = performance.now();
+  const cpuAtEnd = options.serverCpuSeconds?.();
   const seconds = (end - start) / 1000;
   const half = completions.find((c) => c.attributes >= done / 2) ?? { at: start, attributes: 0 };
   const largest = sizes.reduce((best, n, i) => (n > (sizes[best] ?? 0) ? i : best), 0);
@@ -162,6 +171,7 @@ export async function ingest(client: ApiClient, workload: Workload, options: Ing
     responseBytes,
     retries,
     retryReasons: [...retryReasons],
+    ...(cpuAtStart !== undefined && cpuAtEnd !== undefined ? { serverCpuSeconds: round(cpuAtEnd - cpuAtStart, 2) } : {}),
     prepareSeconds: round(prepareSeconds, 2),
   };
 }

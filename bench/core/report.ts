@@ -27,6 +27,7 @@ export function runTable(r: EngineRun): string {
     ['ingest, correlation on', show(on, (v) => `${thousands(v.attributesPerSecond)} attr/s (${v.seconds} s${v.complete ? '' : `, STOPPED at ${thousands(v.attributes)} attrs`})`), r.engine === 'sqlite' ? '≥ 25,000 attr/s' : '-', r.engine === 'sqlite' ? scope(verdict(pass(on, (v) => v.attributesPerSecond >= 25_000))) : '-'],
     ['  retried requests (retryable errors)', show(on, (v) => `${thousands(v.retries)}${v.retryReasons[0] !== undefined ? `: ${v.retryReasons[0].slice(0, 70)}` : ''}`), '', ''],
     ['  rate per tenth of the data', show(on, (v) => v.ratePerTenth.map((x) => thousands(x)).join(' ')), '', ''],
+    ['  server CPU (user + system)', show(on, (v) => (v.serverCpuSeconds === undefined ? 'n/a' : `${v.serverCpuSeconds} s (${(v.serverCpuSeconds * 1e6 / Math.max(1, v.attributes)).toFixed(1)} µs/attr)`)), '', ''],
     ['  per event p50 / p95 / max', show(on, (v) => `${thousands(v.eventLatencyMs.p50)} / ${thousands(v.eventLatencyMs.p95)} / ${thousands(v.eventLatencyMs.max)} ms`), '', ''],
     ['ingest, correlation off', show(off, (v) => `${thousands(v.attributesPerSecond)} attr/s (${v.seconds} s)`), '', ''],
     ['  rate per tenth of the data', show(off, (v) => v.ratePerTenth.map((x) => thousands(x)).join(' ')), '', ''],
@@ -44,8 +45,8 @@ export function runTable(r: EngineRun): string {
     ['  peak RSS, fresh server process**', show(r.csvExportFreshProcess, (v) => `${mib(v.peakRssBytes)} (before: ${mib(v.rssBeforeBytes)})`), '≤ 512 MiB', scope(verdict(pass(r.csvExportFreshProcess, (v) => v.peakRssBytes <= 512 * 1024 * 1024)))],
   ];
   // --ingest-only: the ingest with correlation and its storage, nothing that was skipped.
-  const ingestRows = new Set(['ingest, correlation on', '  retried requests (retryable errors)', '  rate per tenth of the data', '  per event p50 / p95 / max', 'storage, correlation on', 'ip_ranges rows / attribute']);
-  const shown = r.ingestOnly ? rows.filter((row, i) => i < 4 ? true : ingestRows.has(row[0] ?? '') && i > 6) : rows;
+  const ingestRows = new Set(['ingest, correlation on', '  retried requests (retryable errors)', '  rate per tenth of the data', '  server CPU (user + system)', '  per event p50 / p95 / max', 'storage, correlation on', 'ip_ranges rows / attribute']);
+  const shown = r.ingestOnly ? rows.filter((row, i) => i < 5 ? true : ingestRows.has(row[0] ?? '') && i > 7) : rows;
   const head = `core benchmark — ${r.engine} (${r.databaseVersion}), ${thousands(r.workload.attributes)} attributes in ${thousands(r.workload.events)} events, ${r.workload.concurrency} ingest clients, run took ${Math.round(r.durationSeconds)} s`;
   const tagQuery = failed(r.tagSearch) ? '' : `\n  tag+type query: ${JSON.stringify(r.tagSearch.query)} (matches ${thousands(r.tagSearch.matching)})`;
   const foot = r.ingestOnly ? 'only the ingest with correlation ran (--ingest-only)' : [

@@ -3,7 +3,7 @@ import { asId, fromRow, fromRows, isUuid, mustExist, type RepoContext } from '..
 import { attributeConditions } from '../db/filters.js';
 import { attributeVisible } from '../db/visibility.js';
 
-type ObjectPart = Pick<
+export type ObjectPart = Pick<
   AttributeRepository,
   | 'insertObject' | 'getObject' | 'updateObject' | 'deleteObject' | 'listObjectsOfEvents' | 'searchObjects'
   | 'insertReference' | 'getReference' | 'updateReference' | 'deleteReference' | 'listReferencesOfObjects'
