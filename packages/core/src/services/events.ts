@@ -2,7 +2,7 @@ import { ConflictError, ForbiddenError, InputError, NotFoundError, UnavailableEr
 import type { Principal } from '../access/principal.js';
 import { requireModifyEvent, requirePermission } from '../access/permissions.js';
 import type { EventInput } from '../input/inputs.js';
-import type { AttributeRecord, EventRecord, ObjectRecord, OrganisationRecord } from '../model/records.js';
+import type { AttributeRecord, EventRecord, EventReportRecord, ObjectRecord, OrganisationRecord } from '../model/records.js';
 import type { EventIndexFilters, SearchFilters } from '../ports/queries.js';
 import type { Ref, Repositories } from '../ports/store.js';
 import { buildEventView, type EventViewOptions } from '../views/event-view.js';
@@ -58,8 +58,8 @@ export function createEventService(deps: CoreDeps) {
     return { attributes, objects: written.map((w) => w.object) };
   }
 
-  async function fullJson(repos: Repositories, p: Principal, id: number, metadata = false, written?: EventViewOptions['written']): Promise<MispJson> {
-    const event = await repos.getEvent(id);
+  async function fullJson(repos: Repositories, p: Principal, ref: number | EventRecord, metadata = false, written?: EventViewOptions['written']): Promise<MispJson> {
+    const event = typeof ref === 'number' ? await repos.getEvent(ref) : ref;
     if (event === undefined) throw new NotFoundError('Invalid event.');
     // Write answers leave out correlations: computing them per write made ingest slow down as the store grew.
     return buildEventView(repos, event, p.viewer, { ...(await limits(repos)), metadata, includeCorrelations: false, ...(written !== undefined ? { written } : {}) });
@@ -116,15 +116,16 @@ export function createEventService(deps: CoreDeps) {
         for (const t of input.tags) await repos.attachEventTag(event.id, (await ctx.resolveTag(t)).id, t.local ?? false);
         const written = await fillEvent(ctx, input);
         const reports = input.reports ?? [];
-        for (const [i, r] of reports.entries()) await insertReport(ctx, r, `Event.EventReport[${i}]`);
+        const writtenReports: EventReportRecord[] = [];
+        for (const [i, r] of reports.entries()) writtenReports.push(await insertReport(ctx, r, `Event.EventReport[${i}]`));
         const count = written.attributes.length;
-        await repos.updateEvent(event.id, { attribute_count: count });
+        const counted = await repos.updateEvent(event.id, { attribute_count: count });
         await audit(repos, p, now, { action: 'add', model: 'Event', modelId: event.id, title: event.info, change: { attributes: count, reports: reports.length } });
-        return { id: event.id, written };
+        return { event: counted, written: { ...written, reports: writtenReports } };
       });
       // The answer is built after COMMIT, so the write lock is not held while thousands of
       // attributes become JSON; it comes from the records just written, not read back.
-      const full = await store.read((repos) => fullJson(repos, p, stored.id, options.metadata ?? false, stored.written));
+      const full = await store.read((repos) => fullJson(repos, p, stored.event, options.metadata ?? false, stored.written));
       await publishAll(deps.bus, [{ topic: 'misp_json_event', payload: { Event: full, action: 'add' } }]);
       return full;
     },

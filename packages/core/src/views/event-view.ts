@@ -1,6 +1,6 @@
 import { canSeeSighting } from '../access/sighting-policy.js';
 import { canSeeElement } from '../access/visibility.js';
-import type { AttributeRecord, EventRecord, ObjectRecord, OrganisationRecord } from '../model/records.js';
+import type { AttributeRecord, EventRecord, EventReportRecord, ObjectRecord, OrganisationRecord } from '../model/records.js';
 import type { Viewer } from '../ports/queries.js';
 import type { Repositories } from '../ports/store.js';
 import { attachmentDataOf } from './attribute-data.js';
@@ -23,9 +23,14 @@ export interface EventViewOptions {
   readonly includeAnalystData?: boolean;
   /**
    * Every attribute and object of the event, when the caller has just written
-   * them all (a new event): saves reading them back.
+   * them all (a new event): saves reading them back. With `reports`, the event is
+   * new and these are all its reports: it has no proposals yet, and neither is read.
    */
-  readonly written?: { readonly attributes: readonly AttributeRecord[]; readonly objects: readonly ObjectRecord[] };
+  readonly written?: {
+    readonly attributes: readonly AttributeRecord[];
+    readonly objects: readonly ObjectRecord[];
+    readonly reports?: readonly EventReportRecord[];
+  };
 }
 
 /** The organisations with these ids, loaded once each. */
@@ -94,12 +99,13 @@ export async function buildEventView(repos: Repositories, event: EventRecord, vi
   for (const s of sightings) sightingsByAttr.set(s.attribute_id, [...(sightingsByAttr.get(s.attribute_id) ?? []), sightingJson(s, sightingOrgs.get(s.org_id))]);
 
   // Proposals (one query): the owner organisation and site admins see all, the proposer's organisation its own.
-  const proposals = (await repos.listShadowAttributes({ eventIds: [event.id] })).filter((s) => canSeeProposal(viewer, s, event));
+  const created = opts.written?.reports;
+  const proposals = (created !== undefined ? [] : await repos.listShadowAttributes({ eventIds: [event.id] })).filter((s) => canSeeProposal(viewer, s, event));
   const proposalsByAttr = new Map<number, MispJson[]>();
   for (const s of proposals) proposalsByAttr.set(s.old_id, [...(proposalsByAttr.get(s.old_id) ?? []), proposalJson(s)]);
 
   // Reports (one query), each under its own distribution like attributes and objects.
-  const reportRecords = (await repos.listEventReports({ eventIds: [event.id], includeDeleted })).filter(visible);
+  const reportRecords = (created !== undefined ? live(created) : await repos.listEventReports({ eventIds: [event.id], includeDeleted })).filter(visible);
   // Analyst data only when asked (one query per nesting level): MISP 2.5 leaves it out by default.
   const analyst: AnalystDataOf = opts.includeAnalystData === true
     ? await eventAnalystData(repos, viewer, [event.uuid, ...attributes.map((a) => a.uuid), ...objects.map((o) => o.uuid), ...reportRecords.map((r) => r.uuid)])
