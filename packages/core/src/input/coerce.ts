@@ -86,6 +86,10 @@ export function optDate(value: unknown, field: string): string | undefined {
 /** Removes undefined values so optional properties stay absent (exactOptionalPropertyTypes). */
 export function compact<T extends Record<string, unknown>>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
+  // A for-in loop: Object.entries built an array per property, on every attribute of every request.
+  for (const k in o) {
+    const v = o[k];
+    if (v !== undefined) out[k] = v;
+  }
   return out as { [K in keyof T]: Exclude<T[K], undefined> };
 }

@@ -173,6 +173,8 @@ export interface TagRepository {
   detachAttributeTag(attributeId: number, tagId: number): Promise<boolean>;
   listEventTags(eventIds: readonly number[]): Promise<AttachedTag[]>;
   listAttributeTags(attributeIds: readonly number[]): Promise<AttachedTag[]>;
+  /** Attaches many tags to events at once; a tag already on the event (or earlier in the list) is skipped. */
+  attachEventTags(rows: readonly { event_id: number; tag_id: number; local: boolean }[]): Promise<void>;
   /** Attaches many tags to many attributes at once (bulk ingest). */
   attachAttributeTags(rows: readonly { attribute_id: number; event_id: number; tag_id: number; local: boolean }[]): Promise<void>;
 }

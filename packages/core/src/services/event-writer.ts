@@ -3,7 +3,7 @@ import { templateDefaults, validateObject } from '@waggle/misp';
 import type { Principal } from '../access/principal.js';
 import type { AttributeInput, ObjectInput } from '../input/inputs.js';
 import type { AttributeRecord, EventRecord, ObjectRecord } from '../model/records.js';
-import type { New, Repositories } from '../ports/store.js';
+import type { AttachedTag, New, Repositories } from '../ports/store.js';
 import { buildAttribute } from './build-attribute.js';
 import { isProtectedValue } from '../input/protected-value.js';
 import { attachmentData } from '../input/attachment-data.js';
@@ -18,6 +18,12 @@ export interface WriteContext {
   readonly event: EventRecord;
   readonly now: number;
   readonly resolveTag: TagResolver;
+  /**
+   * When given, every attribute tag written is added here as the store would list it (first
+   * attachment of a tag to an attribute wins, in attachment order): a new event's answer is
+   * built from it instead of reading the tags back.
+   */
+  readonly attributeTags?: AttachedTag[];
 }
 
 /** Refuses distribution 4 with a sharing group that does not exist or that the principal may not use. */
@@ -67,11 +73,17 @@ export async function writeAttributes(
   await ctx.repos.addIpRanges(stored);
   const tagRows: { attribute_id: number; event_id: number; tag_id: number; local: boolean }[] = [];
   for (let i = 0; i < inputs.length; i++) {
+    const attributeId = (stored[i] as AttributeRecord).id;
+    const seen = new Set<number>();
     for (const t of (inputs[i] as AttributeInput).tags) {
       // A tag marked deleted on a new attribute has nothing to remove.
       if (t.deleted === true) continue;
       const tag = await ctx.resolveTag(t);
-      tagRows.push({ attribute_id: (stored[i] as AttributeRecord).id, event_id: ctx.event.id, tag_id: tag.id, local: t.local ?? false });
+      const local = t.local ?? false;
+      tagRows.push({ attribute_id: attributeId, event_id: ctx.event.id, tag_id: tag.id, local });
+      // The store keeps the first link of a tag to an attribute (a unique index); so does the log.
+      if (ctx.attributeTags !== undefined && !seen.has(tag.id)) ctx.attributeTags.push({ target_id: attributeId, local, tag });
+      seen.add(tag.id);
     }
   }
   if (tagRows.length > 0) await ctx.repos.attachAttributeTags(tagRows);

@@ -4,7 +4,7 @@ import { requireModifyEvent, requirePermission } from '../access/permissions.js'
 import type { EventInput } from '../input/inputs.js';
 import type { AttributeRecord, EventRecord, EventReportRecord, ObjectRecord, OrganisationRecord } from '../model/records.js';
 import type { EventIndexFilters, SearchFilters } from '../ports/queries.js';
-import type { Ref, Repositories } from '../ports/store.js';
+import type { AttachedTag, Ref, Repositories } from '../ports/store.js';
 import { buildEventView, type EventViewOptions } from '../views/event-view.js';
 import { searchEventContent, type SearchContentFilter } from '../views/search-event-content.js';
 import { eventHeadJson, groupByTarget, orgSummaryJson, tagJson, type MispJson } from '../views/misp-json.js';
@@ -103,25 +103,34 @@ export function createEventService(deps: CoreDeps) {
         // stores it, so a later pull from that instance may update it.
         const syncedCopy = p.role.perm_sync && !p.role.perm_site_admin && input.timestamp !== undefined;
         const published = input.published === true && (p.role.perm_publish || p.role.perm_site_admin);
+        // Every attribute given is written (or the whole request fails), so the count is known up front.
+        const planned = input.objects.reduce((n, o) => n + o.attributes.length, input.attributes.length);
         const event = await repos.insertEvent({
           uuid: input.uuid ?? deps.ids.uuid(), org_id: p.org.id, orgc_id: orgc.id, user_id: p.user.id, info: (input.info ?? '').trim(),
           date: input.date ?? new Date(now * 1000).toISOString().slice(0, 10), threat_level_id: input.threat_level_id ?? 4,
           analysis: input.analysis ?? 0, distribution, sharing_group_id: distribution === 4 ? (input.sharing_group_id ?? 0) : 0,
           published, publish_timestamp: published ? (input.publish_timestamp ?? now) : (input.publish_timestamp ?? 0),
-          timestamp: input.timestamp ?? now, attribute_count: 0, locked: syncedCopy, proposal_email_lock: false,
+          timestamp: input.timestamp ?? now, attribute_count: planned, locked: syncedCopy, proposal_email_lock: false,
           disable_correlation: input.disable_correlation ?? false, extends_uuid: input.extends_uuid ?? '',
           event_creator_email: p.user.email, sighting_timestamp: 0, protected: false,
         });
-        const ctx: WriteContext = { deps, repos, principal: p, event, now, resolveTag: createTagResolver(repos, p) };
-        for (const t of input.tags) await repos.attachEventTag(event.id, (await ctx.resolveTag(t)).id, t.local ?? false);
+        const attributeTags: AttachedTag[] = [];
+        const ctx: WriteContext = { deps, repos, principal: p, event, now, resolveTag: createTagResolver(repos, p), attributeTags };
+        // The event is new: its tags are the distinct ones given (the first mention of a tag wins, as the store's unique index has it).
+        const eventTags: AttachedTag[] = [];
+        for (const t of input.tags) {
+          const tag = await ctx.resolveTag(t);
+          if (!eventTags.some((e) => e.tag.id === tag.id)) eventTags.push({ target_id: event.id, local: t.local ?? false, tag });
+        }
+        await repos.attachEventTags(eventTags.map((e) => ({ event_id: event.id, tag_id: e.tag.id, local: e.local })));
         const written = await fillEvent(ctx, input);
         const reports = input.reports ?? [];
         const writtenReports: EventReportRecord[] = [];
         for (const [i, r] of reports.entries()) writtenReports.push(await insertReport(ctx, r, `Event.EventReport[${i}]`));
         const count = written.attributes.length;
-        const counted = await repos.updateEvent(event.id, { attribute_count: count });
+        const counted = count === planned ? event : await repos.updateEvent(event.id, { attribute_count: count });
         await audit(repos, p, now, { action: 'add', model: 'Event', modelId: event.id, title: event.info, change: { attributes: count, reports: reports.length } });
-        return { event: counted, written: { ...written, reports: writtenReports } };
+        return { event: counted, written: { ...written, reports: writtenReports, eventTags, attributeTags, orgs: [p.org, orgc] } };
       });
       // The answer is built after COMMIT, so the write lock is not held while thousands of
       // attributes become JSON; it comes from the records just written, not read back.

@@ -2,7 +2,7 @@ import { canSeeSighting } from '../access/sighting-policy.js';
 import { canSeeElement } from '../access/visibility.js';
 import type { AttributeRecord, EventRecord, EventReportRecord, ObjectRecord, OrganisationRecord } from '../model/records.js';
 import type { Viewer } from '../ports/queries.js';
-import type { Repositories } from '../ports/store.js';
+import type { AttachedTag, Repositories } from '../ports/store.js';
 import { attachmentDataOf } from './attribute-data.js';
 import { canSeeProposal, proposalJson } from './proposal-json.js';
 import { eventReportJson } from './event-report-json.js';
@@ -25,19 +25,25 @@ export interface EventViewOptions {
    * Every attribute and object of the event, when the caller has just written
    * them all (a new event): saves reading them back. With `reports`, the event is
    * new and these are all its reports: it has no proposals yet, and neither is read.
+   * With `eventTags` and `attributeTags`, these are all the tags on the event and its
+   * attributes (as the store lists them: in the order attached); `orgs` may hold the
+   * event's organisations. What is given is not read again.
    */
   readonly written?: {
     readonly attributes: readonly AttributeRecord[];
     readonly objects: readonly ObjectRecord[];
     readonly reports?: readonly EventReportRecord[];
+    readonly eventTags?: readonly AttachedTag[];
+    readonly attributeTags?: readonly AttachedTag[];
+    readonly orgs?: readonly OrganisationRecord[];
   };
 }
 
 /** The organisations with these ids, loaded once each. */
-export async function orgMap(repos: Repositories, ids: readonly number[]): Promise<Map<number, OrganisationRecord>> {
+export async function orgMap(repos: Repositories, ids: readonly number[], known: readonly OrganisationRecord[] = []): Promise<Map<number, OrganisationRecord>> {
   const out = new Map<number, OrganisationRecord>();
   for (const id of new Set(ids)) {
-    const org = await repos.getOrganisation(id);
+    const org = known.find((o) => o.id === id) ?? (await repos.getOrganisation(id));
     if (org !== undefined) out.set(id, org);
   }
   return out;
@@ -71,8 +77,8 @@ export function relatedEventJson(e: EventRecord, orgs: Map<number, OrganisationR
  */
 export async function buildEventView(repos: Repositories, event: EventRecord, viewer: Viewer, opts: EventViewOptions): Promise<MispJson> {
   const includeDeleted = opts.includeDeleted ?? false;
-  const eventTags = await repos.listEventTags([event.id]);
-  const orgs = await orgMap(repos, [event.org_id, event.orgc_id]);
+  const eventTags = opts.written?.eventTags ?? (await repos.listEventTags([event.id]));
+  const orgs = await orgMap(repos, [event.org_id, event.orgc_id], opts.written?.orgs);
   const head: MispJson = {
     ...eventHeadJson(event, { creatorEmail: viewer.siteAdmin || viewer.orgId === event.orgc_id }),
     Org: orgSummaryJson(orgs.get(event.org_id), event.org_id),
@@ -89,7 +95,7 @@ export async function buildEventView(repos: Repositories, event: EventRecord, vi
     (a) => visible(a) && (a.object_id === 0 || objectIds.has(a.object_id)),
   );
   const attrIds = attributes.map((a) => a.id);
-  const attrTags = groupTags(await repos.listAttributeTags(attrIds));
+  const attrTags = groupTags(opts.written?.attributeTags ?? (await repos.listAttributeTags(attrIds)));
   const contents = await attachmentDataOf(repos, attributes);
   // MISP's sighting policy applies inside the event too (Sighting::attachToEvent): its reporter and the event's owner.
   const sightings = opts.includeSightings === true ? (await repos.listSightings({ eventIds: [event.id] })).filter((s) => canSeeSighting(viewer, s, event)) : [];

@@ -90,6 +90,31 @@ describe.each(testEngines())('MISP event API on %s', (engine) => {
     expect((gone.json as J).message).toBe('Invalid event.');
   });
 
+  it('answers events/add with what events/view shows afterwards: tags (repeated ones once), objects, reports and organisations, without reading them back', async () => {
+    const body = anEvent({
+      Tag: [{ name: 'tlp:amber' }, { name: 'waggle:add-answer', local: true }, { name: 'tlp:amber', local: true }],
+      Attribute: [
+        { type: 'ip-dst', value: '203.0.113.77', Tag: [{ name: 'waggle:add-answer' }, { name: 'tlp:amber' }, { name: 'waggle:add-answer', local: true }] },
+        { type: 'domain', value: 'answer.example.org' },
+        { type: 'md5', value: 'aabbccddeeff00112233445566778899', Tag: [{ name: 'gone', deleted: true }, { name: 'tlp:amber' }] },
+      ],
+      Object: [{ name: 'ip-port', Attribute: [{ type: 'ip-dst', object_relation: 'ip', value: '203.0.113.78', Tag: [{ name: 'tlp:amber' }] }, { type: 'port', object_relation: 'dst-port', value: '443' }] }],
+      EventReport: [{ name: 'Report', content: 'Seen @[attribute](x)' }],
+    });
+    const add = await s.call('POST', '/events/add', body);
+    expect(add.status).toBe(200);
+    const answered = (add.json as J).Event;
+    expect(answered.attribute_count).toBe('5');
+    expect(answered.Tag.map((t: J) => [t.name, t.local])).toEqual([['tlp:amber', 0], ['waggle:add-answer', 1]]);
+    const ip = answered.Attribute.find((a: J) => a.value === '203.0.113.77');
+    expect(ip.Tag.map((t: J) => [t.name, t.local])).toEqual([['waggle:add-answer', 0], ['tlp:amber', 0]]);
+    expect(answered.Attribute.find((a: J) => a.type === 'domain').Tag).toEqual([]);
+    expect(answered.Attribute.find((a: J) => a.type === 'md5').Tag.map((t: J) => t.name)).toEqual(['tlp:amber']);
+    const view = await s.call('GET', `/events/view/${String(answered.id)}`);
+    expect(view.status).toBe(200);
+    expect(answered).toEqual((view.json as J).Event);
+  });
+
   it('rejects bad input with a clear error naming the field, and stores nothing', async () => {
     const before = ((await s.call('GET', '/events/index')).json as J[]).length;
     const cases: [unknown, RegExp][] = [

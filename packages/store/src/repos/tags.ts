@@ -92,6 +92,17 @@ export function tagRepository(ctx: RepoContext): TagRepository {
       }
       return out;
     },
+    async attachEventTags(rows) {
+      if (rows.length === 0) return;
+      if (ctx.native !== undefined) {
+        ctx.native.insert('event_tags', ['event_id', 'tag_id', 'local'], rows, { ignoreDuplicates: true });
+        return;
+      }
+      for (const part of chunks(rows, 2000)) {
+        if (engine === 'postgres') await db.insertInto('event_tags').values(part).onConflict((oc) => oc.doNothing()).execute();
+        else await db.insertInto('event_tags').orIgnore().values(part).execute();
+      }
+    },
     async attachAttributeTags(rows) {
       if (ctx.native !== undefined) {
         if (rows.length > 0) ctx.native.insert('attribute_tags', ['attribute_id', 'event_id', 'tag_id', 'local'], rows, { ignoreDuplicates: true });
