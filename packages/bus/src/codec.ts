@@ -5,8 +5,18 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 // JSON.stringify is typed as always returning a string, but gives undefined for undefined, functions and symbols.
 const stringify: (value: unknown) => string | undefined = JSON.stringify;
 
+/**
+ * A payload that is already JSON text (made by `JSON.stringify`), published as it is. A publisher
+ * that sends the same JSON elsewhere too (events/add answers with the event it publishes)
+ * serialises it once. Subscribers receive the parsed value, as with any other payload.
+ */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
 /** Serialises a payload to JSON text; throws `InputError` for values JSON cannot hold. */
 export function encodePayloadText(payload: unknown): string {
+  if (payload instanceof JsonText) return payload.text;
   let text: string | undefined;
   try {
     text = stringify(payload);

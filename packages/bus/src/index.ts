@@ -1,6 +1,7 @@
 export type { Bus, BusErrorHandler, BusHandler, BusMessage, SubscribeOptions, Subscription } from './bus.js';
 export { MISP_TOPICS, isTopic } from './topics.js';
 export type { MispTopic, Topic, TopicFilter, WaggleTopic } from './topics.js';
+export { JsonText } from './codec.js';
 export { createMemoryBus } from './memory-bus.js';
 export type { MemoryBusOptions } from './memory-bus.js';
 export { createNatsBus } from './nats-bus.js';

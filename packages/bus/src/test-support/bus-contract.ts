@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { InputError, UnavailableError } from '@waggle/errors';
 import type { Bus, BusErrorHandler, BusMessage } from '../bus.js';
+import { JsonText } from '../codec.js';
 import { MISP_TOPICS } from '../topics.js';
 import { aCollector, aUniqueTopic, waitFor } from './collector.js';
 
@@ -56,6 +57,16 @@ export function runBusContract(name: string, factory: BusFactory): void {
       expect(all.messages.map((m) => m.topic)).toEqual(topics);
       await waitFor(() => sightings.messages.length === 1, 'the sighting');
       expect(sightings.messages.map((m) => m.topic)).toEqual(['misp_json_sighting']);
+    });
+
+    it('delivers a payload given as JSON text (JsonText) as the value it holds', async () => {
+      const bus = await aBus();
+      const received = aCollector();
+      await bus.subscribe('misp_json_event', received.handler);
+      const value = { Event: { id: '7', info: 'caf\u00e9 \u2603', Attribute: [{ value: '198.51.100.7' }] }, action: 'add' };
+      await bus.publish('misp_json_event', new JsonText(JSON.stringify(value)));
+      await received.waitForCount(1);
+      expect(received.payloads()).toEqual([value]);
     });
 
     it('stops delivery after unsubscribe', async () => {

@@ -1,3 +1,4 @@
+import { JsonText } from '@waggle/bus';
 import { ConflictError, ForbiddenError, InputError, NotFoundError, UnavailableError } from '@waggle/errors';
 import type { Principal } from '../access/principal.js';
 import { requireModifyEvent, requirePermission } from '../access/permissions.js';
@@ -65,6 +66,66 @@ export function createEventService(deps: CoreDeps) {
     return buildEventView(repos, event, p.viewer, { ...(await limits(repos)), metadata, includeCorrelations: false, ...(written !== undefined ? { written } : {}) });
   }
 
+  async function addEvent(p: Principal, input: EventInput, options: { metadata?: boolean } = {}): Promise<{ event: MispJson; text: string }> {
+    requirePermission(p, 'perm_add', 'add events');
+    if (input.info === undefined || input.info.trim() === '') throw new InputError('Event.info is required', { field: 'Event.info' });
+    const stored = await store.write(async (repos) => {
+      const now = clock.now();
+      // MISP's Event::_add refuses blocklisted events first, whoever adds them (a user, a push, a pull, a feed).
+      if (input.uuid !== undefined && (await repos.isEventBlocklisted(input.uuid))) throw new ForbiddenError('Event blocked by event blocklist.', { uuid: input.uuid });
+      if (input.uuid !== undefined) {
+        const existing = await repos.getEvent(input.uuid);
+        if (existing !== undefined) throw new ConflictError('Event already exists, if you would like to edit it, use the url in the location header.', { id: existing.id, uuid: existing.uuid });
+      }
+      const distribution = input.distribution ?? (await deps.settings.current(repos)).defaultEventDistribution;
+      if (distribution === 4 && (input.sharing_group_id ?? 0) === 0) throw new InputError('Event.sharing_group_id is required when distribution is 4', { field: 'Event.sharing_group_id' });
+      if (distribution === 4 && !p.viewer.siteAdmin && !p.viewer.sharingGroupIds.includes(input.sharing_group_id ?? 0)) {
+        throw new InputError(`Event.sharing_group_id: sharing group ${String(input.sharing_group_id)} does not exist or is not available to you`, { field: 'Event.sharing_group_id' });
+      }
+      const orgc = await creatorOrg(repos, p, deps, input);
+      if (await repos.isOrganisationBlocklisted(orgc.uuid)) throw new ForbiddenError('Event blocked by organisation blocklist.', { uuid: input.uuid, orgc: orgc.uuid });
+      // An event a sync user pushes with its own timestamp is another instance's copy: locked, as MISP
+      // stores it, so a later pull from that instance may update it.
+      const syncedCopy = p.role.perm_sync && !p.role.perm_site_admin && input.timestamp !== undefined;
+      const published = input.published === true && (p.role.perm_publish || p.role.perm_site_admin);
+      // Every attribute given is written (or the whole request fails), so the count is known up front.
+      const planned = input.objects.reduce((n, o) => n + o.attributes.length, input.attributes.length);
+      const event = await repos.insertEvent({
+        uuid: input.uuid ?? deps.ids.uuid(), org_id: p.org.id, orgc_id: orgc.id, user_id: p.user.id, info: (input.info ?? '').trim(),
+        date: input.date ?? new Date(now * 1000).toISOString().slice(0, 10), threat_level_id: input.threat_level_id ?? 4,
+        analysis: input.analysis ?? 0, distribution, sharing_group_id: distribution === 4 ? (input.sharing_group_id ?? 0) : 0,
+        published, publish_timestamp: published ? (input.publish_timestamp ?? now) : (input.publish_timestamp ?? 0),
+        timestamp: input.timestamp ?? now, attribute_count: planned, locked: syncedCopy, proposal_email_lock: false,
+        disable_correlation: input.disable_correlation ?? false, extends_uuid: input.extends_uuid ?? '',
+        event_creator_email: p.user.email, sighting_timestamp: 0, protected: false,
+      });
+      const attributeTags: AttachedTag[] = [];
+      const ctx: WriteContext = { deps, repos, principal: p, event, now, resolveTag: createTagResolver(repos, p), attributeTags };
+      // The event is new: its tags are the distinct ones given (the first mention of a tag wins, as the store's unique index has it).
+      const eventTags: AttachedTag[] = [];
+      for (const t of input.tags) {
+        const tag = await ctx.resolveTag(t);
+        if (!eventTags.some((e) => e.tag.id === tag.id)) eventTags.push({ target_id: event.id, local: t.local ?? false, tag });
+      }
+      await repos.attachEventTags(eventTags.map((e) => ({ event_id: event.id, tag_id: e.tag.id, local: e.local })));
+      const written = await fillEvent(ctx, input);
+      const reports = input.reports ?? [];
+      const writtenReports: EventReportRecord[] = [];
+      for (const [i, r] of reports.entries()) writtenReports.push(await insertReport(ctx, r, `Event.EventReport[${i}]`));
+      const count = written.attributes.length;
+      const counted = count === planned ? event : await repos.updateEvent(event.id, { attribute_count: count });
+      await audit(repos, p, now, { action: 'add', model: 'Event', modelId: event.id, title: event.info, change: { attributes: count, reports: reports.length } });
+      return { event: counted, written: { ...written, reports: writtenReports, eventTags, attributeTags, orgs: [p.org, orgc] } };
+    });
+    // The answer is built after COMMIT, so the write lock is not held while thousands of
+    // attributes become JSON; it comes from the records just written, not read back.
+    const full = await store.read((repos) => fullJson(repos, p, stored.event, options.metadata ?? false, stored.written));
+    const text = JSON.stringify(full);
+    // The bus message is {"Event": …, "action": "add"}, built around the same text.
+    await publishAll(deps.bus, [{ topic: 'misp_json_event', payload: new JsonText(`{"Event":${text},"action":"add"}`) }]);
+    return { event: full, text };
+  }
+
   return {
     view,
 
@@ -82,62 +143,14 @@ export function createEventService(deps: CoreDeps) {
 
     /** Creates an event with its attributes, objects, references and tags in one transaction. */
     async add(p: Principal, input: EventInput, options: { metadata?: boolean } = {}): Promise<MispJson> {
-      requirePermission(p, 'perm_add', 'add events');
-      if (input.info === undefined || input.info.trim() === '') throw new InputError('Event.info is required', { field: 'Event.info' });
-      const stored = await store.write(async (repos) => {
-        const now = clock.now();
-        // MISP's Event::_add refuses blocklisted events first, whoever adds them (a user, a push, a pull, a feed).
-        if (input.uuid !== undefined && (await repos.isEventBlocklisted(input.uuid))) throw new ForbiddenError('Event blocked by event blocklist.', { uuid: input.uuid });
-        if (input.uuid !== undefined) {
-          const existing = await repos.getEvent(input.uuid);
-          if (existing !== undefined) throw new ConflictError('Event already exists, if you would like to edit it, use the url in the location header.', { id: existing.id, uuid: existing.uuid });
-        }
-        const distribution = input.distribution ?? (await deps.settings.current(repos)).defaultEventDistribution;
-        if (distribution === 4 && (input.sharing_group_id ?? 0) === 0) throw new InputError('Event.sharing_group_id is required when distribution is 4', { field: 'Event.sharing_group_id' });
-        if (distribution === 4 && !p.viewer.siteAdmin && !p.viewer.sharingGroupIds.includes(input.sharing_group_id ?? 0)) {
-          throw new InputError(`Event.sharing_group_id: sharing group ${String(input.sharing_group_id)} does not exist or is not available to you`, { field: 'Event.sharing_group_id' });
-        }
-        const orgc = await creatorOrg(repos, p, deps, input);
-        if (await repos.isOrganisationBlocklisted(orgc.uuid)) throw new ForbiddenError('Event blocked by organisation blocklist.', { uuid: input.uuid, orgc: orgc.uuid });
-        // An event a sync user pushes with its own timestamp is another instance's copy: locked, as MISP
-        // stores it, so a later pull from that instance may update it.
-        const syncedCopy = p.role.perm_sync && !p.role.perm_site_admin && input.timestamp !== undefined;
-        const published = input.published === true && (p.role.perm_publish || p.role.perm_site_admin);
-        // Every attribute given is written (or the whole request fails), so the count is known up front.
-        const planned = input.objects.reduce((n, o) => n + o.attributes.length, input.attributes.length);
-        const event = await repos.insertEvent({
-          uuid: input.uuid ?? deps.ids.uuid(), org_id: p.org.id, orgc_id: orgc.id, user_id: p.user.id, info: (input.info ?? '').trim(),
-          date: input.date ?? new Date(now * 1000).toISOString().slice(0, 10), threat_level_id: input.threat_level_id ?? 4,
-          analysis: input.analysis ?? 0, distribution, sharing_group_id: distribution === 4 ? (input.sharing_group_id ?? 0) : 0,
-          published, publish_timestamp: published ? (input.publish_timestamp ?? now) : (input.publish_timestamp ?? 0),
-          timestamp: input.timestamp ?? now, attribute_count: planned, locked: syncedCopy, proposal_email_lock: false,
-          disable_correlation: input.disable_correlation ?? false, extends_uuid: input.extends_uuid ?? '',
-          event_creator_email: p.user.email, sighting_timestamp: 0, protected: false,
-        });
-        const attributeTags: AttachedTag[] = [];
-        const ctx: WriteContext = { deps, repos, principal: p, event, now, resolveTag: createTagResolver(repos, p), attributeTags };
-        // The event is new: its tags are the distinct ones given (the first mention of a tag wins, as the store's unique index has it).
-        const eventTags: AttachedTag[] = [];
-        for (const t of input.tags) {
-          const tag = await ctx.resolveTag(t);
-          if (!eventTags.some((e) => e.tag.id === tag.id)) eventTags.push({ target_id: event.id, local: t.local ?? false, tag });
-        }
-        await repos.attachEventTags(eventTags.map((e) => ({ event_id: event.id, tag_id: e.tag.id, local: e.local })));
-        const written = await fillEvent(ctx, input);
-        const reports = input.reports ?? [];
-        const writtenReports: EventReportRecord[] = [];
-        for (const [i, r] of reports.entries()) writtenReports.push(await insertReport(ctx, r, `Event.EventReport[${i}]`));
-        const count = written.attributes.length;
-        const counted = count === planned ? event : await repos.updateEvent(event.id, { attribute_count: count });
-        await audit(repos, p, now, { action: 'add', model: 'Event', modelId: event.id, title: event.info, change: { attributes: count, reports: reports.length } });
-        return { event: counted, written: { ...written, reports: writtenReports, eventTags, attributeTags, orgs: [p.org, orgc] } };
-      });
-      // The answer is built after COMMIT, so the write lock is not held while thousands of
-      // attributes become JSON; it comes from the records just written, not read back.
-      const full = await store.read((repos) => fullJson(repos, p, stored.event, options.metadata ?? false, stored.written));
-      await publishAll(deps.bus, [{ topic: 'misp_json_event', payload: { Event: full, action: 'add' } }]);
-      return full;
+      return (await addEvent(p, input, options)).event;
     },
+
+    /**
+     * As `add`, with the event's JSON text as well (`JSON.stringify` of `event`): the text is made
+     * once and serves both the bus message and the caller's answer (events/add).
+     */
+    addAsText: addEvent,
 
     /** MISP edit semantics: fields updated, attributes/objects merged by UUID, the event unpublished unless told otherwise. */
     async edit(p: Principal, ref: Ref, input: EventInput, options: { metadata?: boolean } = {}): Promise<MispJson> {

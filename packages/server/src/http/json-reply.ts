@@ -8,5 +8,10 @@ import type { FastifyReply } from 'fastify';
  * free and written as they are.
  */
 export function sendJson(reply: FastifyReply, value: unknown): FastifyReply {
-  return reply.type('application/json; charset=utf-8').send(Buffer.from(JSON.stringify(value)));
+  return sendJsonText(reply, JSON.stringify(value));
+}
+
+/** Sends JSON text made elsewhere (by `JSON.stringify`), as `sendJson` sends a value. */
+export function sendJsonText(reply: FastifyReply, text: string): FastifyReply {
+  return reply.type('application/json; charset=utf-8').send(Buffer.from(text));
 }

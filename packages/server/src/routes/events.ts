@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { EVENT_SORT_COLUMNS, compact, optTimestamp, parseEvent, type EventIndexFilters, type EventSortColumn, type MispJson, type Principal } from '@waggle/core';
 import { downgradeOnReceive, type MispEventJson } from '@waggle/sync';
 import { bodyOf, isPolicyRecipient, isTruthy, paramsOf, saved, type RouteContext } from '../http/context.js';
-import { sendJson } from '../http/json-reply.js';
+import { sendJson, sendJsonText } from '../http/json-reply.js';
 import { negatableIntList, negatableParts, nonEmpty, parseSearch } from '../search/parse-filters.js';
 import { sendSearch } from '../search/send-search.js';
 import { reputationQuery } from './reputation-provenance.js';
@@ -42,11 +42,12 @@ export function registerEventRoutes(app: FastifyInstance, ctx: RouteContext): vo
     const p = await ctx.principal(request);
     const params = paramsOf(request);
     const r = await received(ctx, p, request.body);
-    const added = await events.add(r.principal, r.input, { metadata: isTruthy(params.metadata) });
+    // The event's JSON text is made once, for the bus and for this answer.
+    const added = await events.addAsText(r.principal, r.input, { metadata: isTruthy(params.metadata) });
     // Sightings pushed by another instance ride inside the attributes.
     if (r.synced !== undefined) await ctx.services.sync.captureSightings(r.principal, r.synced);
-    if (r.synced !== undefined) await ctx.services.sync.recordReceived(p, request.body, String(added.uuid), 'created');
-    return sendJson(reply, { Event: added });
+    if (r.synced !== undefined) await ctx.services.sync.recordReceived(p, request.body, String(added.event.uuid), 'created');
+    return sendJsonText(reply, `{"Event":${added.text}}`);
   });
 
   app.route({
