@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { describeTypes } from './describe-types.js';
 import { SAMPLE_VALUES } from './test-support/sample-values.js';
 import { isCompositeType } from './type-registry.js';
-import { validateAttributeValue } from './validate-attribute-value.js';
+import { utf8TooLong, validateAttributeValue } from './validate-attribute-value.js';
 
 describe('validateAttributeValue: every known type', () => {
   it('has a sample for every type in describe-types.json', () => {
@@ -68,6 +68,25 @@ describe('validateAttributeValue: general rules', () => {
     expect(validateAttributeValue('text', 'a'.repeat(65_535)).ok).toBe(true);
     expect(validateAttributeValue('text', 'a'.repeat(65_536)).ok).toBe(false);
     expect(validateAttributeValue('text', 'é'.repeat(32_768)).ok).toBe(false);
+    expect(validateAttributeValue('text', 'é'.repeat(32_767)).ok).toBe(true);
+    // Four bytes per emoji (a surrogate pair), three per CJK character.
+    expect(validateAttributeValue('text', '😀'.repeat(16_383)).ok).toBe(true);
+    expect(validateAttributeValue('text', '😀'.repeat(16_384)).ok).toBe(false);
+    expect(validateAttributeValue('text', '中'.repeat(21_845)).ok).toBe(true);
+    expect(validateAttributeValue('text', '中'.repeat(21_846)).ok).toBe(false);
+  });
+
+  it('counts UTF-8 bytes as an encoder does, around the limit and with lone surrogates', () => {
+    const pieces = ['a', 'é', '中', '😀', '\ud800', '\udc00'];
+    let seed = 7;
+    const next = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+    for (let round = 0; round < 300; round++) {
+      let text = '';
+      const units = 1 + (next() % 60);
+      for (let i = 0; i < units; i++) text += pieces[next() % pieces.length];
+      const bytes = new TextEncoder().encode(text).length;
+      for (const max of [bytes - 1, bytes, bytes + 1, Math.floor(bytes / 2)]) expect(utf8TooLong(text, max), JSON.stringify({ text, max })).toBe(bytes > max);
+    }
   });
 
   it('lets free-text types hold several lines but not single-line types', () => {

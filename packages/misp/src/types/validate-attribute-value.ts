@@ -39,10 +39,31 @@ export function validateAttributeValue(type: string, value: string): AttributeVa
     return { ok: false, reason: 'Value provided consists purely of control characters and is therefore considered to be empty.' };
   }
   const normalised = isCompositeType(type) ? `${value1}|${value2}` : value1;
-  if (new TextEncoder().encode(normalised).length > MAX_VALUE_BYTES) {
+  if (utf8TooLong(normalised, MAX_VALUE_BYTES)) {
     return { ok: false, reason: 'The value is too long; consider adding the data as an attachment instead.' };
   }
   return { ok: true, value: normalised, value1, value2 };
+}
+
+/**
+ * Whether the UTF-8 form of `text` is longer than `max` bytes, without encoding it: a UTF-16 code
+ * unit takes at most 3 bytes (a surrogate pair, two units, takes 4), so short text needs no
+ * counting at all, which is nearly every value (encoding each one cost 2 % of ingest time).
+ */
+export function utf8TooLong(text: string, max: number): boolean {
+  if (text.length * 3 <= max) return false;
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+    if (bytes > max) return true;
+  }
+  return false;
 }
 
 function checkSingle(type: string, value: string): AttributeValueVerdict {
