@@ -3,13 +3,10 @@ import { expect, it } from 'vitest';
 import type { AttributeRecord, Repositories } from '@waggle/core';
 import { createRepositories } from '../sql-store.js';
 import { forEachEngine } from '../test-support/engines.js';
+import { insertTestEvent } from '../test-support/events.js';
 
 async function anEventWith(repos: Repositories, types: readonly string[]): Promise<{ eventId: number; attributes: AttributeRecord[] }> {
-  const event = await repos.insertEvent({
-    uuid: randomUUID(), org_id: 1, orgc_id: 1, user_id: 1, info: 'attachments', date: '2026-12-02', threat_level_id: 4, analysis: 0,
-    distribution: 0, sharing_group_id: 0, published: false, publish_timestamp: 0, timestamp: 1, attribute_count: 0, locked: false,
-    proposal_email_lock: false, disable_correlation: false, extends_uuid: '', event_creator_email: 'a@example.org', sighting_timestamp: 0, protected: false,
-  });
+  const event = await insertTestEvent(repos, 'attachments');
   const attributes = await repos.insertAttributes(types.map((type, i) => ({
     uuid: randomUUID(), event_id: event.id, object_id: 0, object_relation: null, category: 'Payload delivery', type, value1: `f${i}.bin`, value2: '',
     to_ids: false, distribution: 5, sharing_group_id: 0, comment: '', timestamp: 1, deleted: false, disable_correlation: false, first_seen: null, last_seen: null,

@@ -9,6 +9,7 @@ import { ConflictError } from '@waggle/errors';
 import { createRepositories, openSqlStore } from '../sql-store.js';
 import type { SqlConnection } from '../db/connect.js';
 import { forEachEngine } from '../test-support/engines.js';
+import { insertTestEvent } from '../test-support/events.js';
 import { attributeKeysMigration } from '../migrations/018-attribute-keys.js';
 import { attributeKeyFilter, ipBlockQueries } from '../db/attribute-keys.js';
 import { moreAttributeKeysMigration } from '../migrations/019-more-attribute-keys.js';
@@ -18,12 +19,7 @@ import { attributeConditions } from '../db/filters.js';
 const ADMIN: Viewer = { userId: 1, orgId: 1, siteAdmin: true, sharingGroupIds: [] };
 
 async function anEvent(repos: Repositories): Promise<number> {
-  const event = await repos.insertEvent({
-    uuid: randomUUID(), org_id: 1, orgc_id: 1, user_id: 1, info: 'keys', date: '2026-12-03', threat_level_id: 4, analysis: 0,
-    distribution: 0, sharing_group_id: 0, published: false, publish_timestamp: 0, timestamp: 1, attribute_count: 0, locked: false,
-    proposal_email_lock: false, disable_correlation: false, extends_uuid: '', event_creator_email: 'a@example.org', sighting_timestamp: 0, protected: false,
-  });
-  return event.id;
+  return (await insertTestEvent(repos, 'keys')).id;
 }
 
 function attribute(eventId: number, value1: string, uuid: string = randomUUID(), type = 'domain', value2 = ''): New<AttributeRecord> {

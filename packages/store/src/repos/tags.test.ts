@@ -1,18 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
 import type { Repositories } from '@waggle/core';
 import type { RepoContext } from '../db/rows.js';
 import type { SqlConnection } from '../db/connect.js';
 import { createRepositories } from '../sql-store.js';
 import { forEachEngine } from '../test-support/engines.js';
+import { insertTestEvent } from '../test-support/events.js';
 
 async function anEvent(repos: Repositories): Promise<number> {
-  const event = await repos.insertEvent({
-    uuid: randomUUID(), org_id: 1, orgc_id: 1, user_id: 1, info: 'tags', date: '2026-12-04', threat_level_id: 4, analysis: 0,
-    distribution: 0, sharing_group_id: 0, published: false, publish_timestamp: 0, timestamp: 1, attribute_count: 0, locked: false,
-    proposal_email_lock: false, disable_correlation: false, extends_uuid: '', event_creator_email: 'a@example.org', sighting_timestamp: 0, protected: false,
-  });
-  return event.id;
+  return (await insertTestEvent(repos, 'tags')).id;
 }
 
 const aTag = (name: string) => ({
