@@ -41,7 +41,8 @@ describe('fixed-length hashes', () => {
       expect(validateAttributeValue(type, `0x${upperHex(length - 2)}`).ok).toBe(false);
     });
 
-    it.runIf(isKnownType(`filename|${type}`))('is checked the same way inside filename|<hash>', () => {
+    // Only the hash types MISP pairs with a filename have this test (not a skip: there is nothing to check).
+    if (isKnownType(`filename|${type}`)) it('is checked the same way inside filename|<hash>', () => {
       const composite = `filename|${type}`;
       expect(validateAttributeValue(composite, `a.exe|${upperHex(length)}`)).toMatchObject({
         ok: true,
