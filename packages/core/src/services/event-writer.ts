@@ -73,9 +73,11 @@ export async function writeAttributes(
   await ctx.repos.addIpRanges(stored);
   const tagRows: { attribute_id: number; event_id: number; tag_id: number; local: boolean }[] = [];
   for (let i = 0; i < inputs.length; i++) {
+    const tags = (inputs[i] as AttributeInput).tags;
+    if (tags.length === 0) continue;
     const attributeId = (stored[i] as AttributeRecord).id;
     const seen = new Set<number>();
-    for (const t of (inputs[i] as AttributeInput).tags) {
+    for (const t of tags) {
       // A tag marked deleted on a new attribute has nothing to remove.
       if (t.deleted === true) continue;
       const tag = await ctx.resolveTag(t);

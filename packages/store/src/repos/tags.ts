@@ -1,4 +1,6 @@
 import type { AttachedTag, TagRecord, TagRepository } from '@waggle/core';
+import type { Insertable } from 'kysely';
+import type { Database } from '../db/schema.js';
 import { asId, chunks, fromRow, fromRows, mustExist, type RepoContext } from '../db/rows.js';
 
 const toTag = (row: unknown): TagRecord => fromRow<TagRecord>('tags', row);
@@ -21,6 +23,19 @@ export function tagRepository(ctx: RepoContext): TagRepository {
     return row === undefined ? undefined : toTag(row);
   }
 
+
+  /** Inserts tag links in bulk; a link already stored, or earlier in the list, is skipped (the table's unique index decides). */
+  async function insertLinks<T extends 'event_tags' | 'attribute_tags'>(table: T, columns: readonly (keyof Insertable<Database[T]> & string)[], rows: readonly Insertable<Database[T]>[]): Promise<void> {
+    if (rows.length === 0) return;
+    if (ctx.native !== undefined) {
+      ctx.native.insert(table, columns, rows, { ignoreDuplicates: true });
+      return;
+    }
+    for (const part of chunks(rows, 2000)) {
+      if (engine === 'postgres') await db.insertInto(table).values(part).onConflict((oc) => oc.doNothing()).execute();
+      else await db.insertInto(table).orIgnore().values(part).execute();
+    }
+  }
 
   return {
     async insertTag(tag) {
@@ -93,25 +108,10 @@ export function tagRepository(ctx: RepoContext): TagRepository {
       return out;
     },
     async attachEventTags(rows) {
-      if (rows.length === 0) return;
-      if (ctx.native !== undefined) {
-        ctx.native.insert('event_tags', ['event_id', 'tag_id', 'local'], rows, { ignoreDuplicates: true });
-        return;
-      }
-      for (const part of chunks(rows, 2000)) {
-        if (engine === 'postgres') await db.insertInto('event_tags').values(part).onConflict((oc) => oc.doNothing()).execute();
-        else await db.insertInto('event_tags').orIgnore().values(part).execute();
-      }
+      await insertLinks('event_tags', ['event_id', 'tag_id', 'local'], rows);
     },
     async attachAttributeTags(rows) {
-      if (ctx.native !== undefined) {
-        if (rows.length > 0) ctx.native.insert('attribute_tags', ['attribute_id', 'event_id', 'tag_id', 'local'], rows, { ignoreDuplicates: true });
-        return;
-      }
-      for (const part of chunks(rows, 2000)) {
-        if (engine === 'postgres') await db.insertInto('attribute_tags').values(part).onConflict((oc) => oc.doNothing()).execute();
-        else await db.insertInto('attribute_tags').orIgnore().values(part).execute();
-      }
+      await insertLinks('attribute_tags', ['attribute_id', 'event_id', 'tag_id', 'local'], rows);
     },
   };
 }
